@@ -1,0 +1,93 @@
+"""gmspolicy: a typed, sourced tracker of UN, ILO and ASEAN instruments, labour MOUs and
+forums for migrant-rights work in the Greater Mekong Subregion.
+
+>>> import gmspolicy
+>>> pset = gmspolicy.load_dataset()          # the bundled dataset
+>>> pset.status("THA", "ILO-C029").kind.value
+'party'
+
+The public API is re-exported here and imported lazily (so the CLI starts fast).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from gmspolicy._version import __version__
+
+if TYPE_CHECKING:
+    from gmspolicy.dataset import load_dataset
+    from gmspolicy.errors import DataError, GmsPolicyError, LoaderError, UsageError
+    from gmspolicy.models import (
+        Action,
+        ActionKind,
+        Country,
+        Event,
+        Instrument,
+        Mou,
+        Observation,
+        Participation,
+        Source,
+        Status,
+        StatusKind,
+    )
+    from gmspolicy.policyset import Matrix, PolicySet
+
+__all__ = [
+    "Action",
+    "ActionKind",
+    "Country",
+    "DataError",
+    "Event",
+    "GmsPolicyError",
+    "Instrument",
+    "LoaderError",
+    "Matrix",
+    "Mou",
+    "Observation",
+    "Participation",
+    "PolicySet",
+    "Source",
+    "Status",
+    "StatusKind",
+    "UsageError",
+    "__version__",
+    "load_dataset",
+]
+
+_EXPORTS = {
+    "load_dataset": "gmspolicy.dataset",
+    "PolicySet": "gmspolicy.policyset",
+    "Matrix": "gmspolicy.policyset",
+    "GmsPolicyError": "gmspolicy.errors",
+    "DataError": "gmspolicy.errors",
+    "UsageError": "gmspolicy.errors",
+    "LoaderError": "gmspolicy.errors",
+}
+_EXPORTS.update(
+    dict.fromkeys(
+        (
+            "Action",
+            "ActionKind",
+            "Country",
+            "Event",
+            "Instrument",
+            "Mou",
+            "Observation",
+            "Participation",
+            "Source",
+            "Status",
+            "StatusKind",
+        ),
+        "gmspolicy.models",
+    )
+)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gmspolicy' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

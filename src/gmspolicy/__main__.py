@@ -1,0 +1,5 @@
+"""``python -m gmspolicy``."""
+
+from gmspolicy.cli import run
+
+run()

@@ -1,0 +1,430 @@
+"""The ``gmspolicy`` command line.
+
+Commands import what they use when they run, so ``gmspolicy --version`` starts fast.
+Errors are printed as one line each (``FILE:LINE: message`` for data problems) with exit
+code 1 for data problems and 2 for usage errors; never a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from gmspolicy._version import __version__
+
+if TYPE_CHECKING:
+    from gmspolicy.plugins import Registry
+    from gmspolicy.policyset import PolicySet
+    from gmspolicy.views import View
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _State:
+    """Options of the command group, shared with the subcommands."""
+
+    def __init__(self, data: Path | None, plugins_dir: Path | None) -> None:
+        self.data = data
+        self.plugins_dir = plugins_dir
+        self._pset: PolicySet | None = None
+
+    def pset(self) -> PolicySet:
+        if self._pset is None:
+            from gmspolicy.dataset import load_dataset
+
+            self._pset = load_dataset(self.data)
+        return self._pset
+
+    def exporters(self) -> Registry:
+        from gmspolicy.plugins import exporters
+
+        return exporters(self.plugins_dir)
+
+
+class FormatChoice(click.ParamType):  # type: ignore[type-arg]
+    """A ``--format`` whose choices come from the exporter registry, looked up lazily."""
+
+    name = "format"
+
+    def __init__(self, view_kind: str) -> None:
+        self.view_kind = view_kind
+
+    def _choices(self) -> list[str]:
+        ctx = click.get_current_context(silent=True)
+        state = ctx.find_object(_State) if ctx else None
+        reg = state.exporters() if state else _default_exporters()
+        return [n for n in reg.names() if self.view_kind in reg.get(n).views]
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "FORMAT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        choices = self._choices()
+        if value not in choices:
+            self.fail(f"{value!r} is not one of: {', '.join(choices)}", param, ctx)
+        return str(value)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[click.shell_completion.CompletionItem]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(c) for c in self._choices() if c.startswith(incomplete)]
+
+
+def _default_exporters() -> Registry:
+    from gmspolicy.plugins import exporters
+
+    return exporters()
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    from gmspolicy.dates import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [v.strip() for chunk in values for v in chunk.split(",") if v.strip()]
+
+
+def _lang_option(f: F) -> F:
+    from gmspolicy.i18n import LANGUAGES
+
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGUAGES),
+        default="en",
+        show_default=True,
+        help="Language of country names and labels.",
+    )(f)
+
+
+def _output_options(view_kind: str, default: str) -> Callable[[F], F]:
+    def deco(f: F) -> F:
+        f = click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write to this file (atomically) instead of stdout.",
+        )(f)
+        f = click.option(
+            "--format",
+            "fmt",
+            type=FormatChoice(view_kind),
+            default=default,
+            show_default=True,
+            help="Output format; `gmspolicy plugins` lists them all.",
+        )(f)
+        return f
+
+    return deco
+
+
+def _render(state: _State, fmt: str, view: View, output: Path | None) -> None:
+    from gmspolicy.output import emit
+    from gmspolicy.plugins import render
+
+    exporter = state.exporters().get(fmt)
+    data = render(exporter, view)
+    if isinstance(data, bytes) and output is None and sys.stdout.isatty():
+        raise click.UsageError(f"format {fmt!r} is binary: use -o FILE")
+    emit(data, output)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, "--version", prog_name="gmspolicy", message="%(prog)s %(version)s"
+)
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    envvar="GMSPOLICY_DATA",
+    help="Dataset directory to use instead of the bundled one.",
+)
+@click.option(
+    "--plugins-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also load plugins from the .py files in this directory.",
+)
+@click.pass_context
+def cli(ctx: click.Context, data: Path | None, plugins_dir: Path | None) -> None:
+    """gmspolicy: ratifications, MOUs and forums for migrant-rights work in the Greater
+    Mekong Subregion. Every fact printed cites a source; what is not confirmed shows as
+    unknown, never as "not party"."""
+    ctx.obj = _State(data, plugins_dir)
+
+
+@cli.command()
+@click.option("--countries", "-c", multiple=True, help="Country codes or names, comma separated.")
+@click.option(
+    "--group", type=click.Choice(["GMS", "ASEAN"]), help="A group of countries (default: GMS)."
+)
+@click.option("--instruments", "-i", multiple=True, help="Instrument ids, comma separated.")
+@click.option("--tag", help="Instruments with this tag (e.g. fundamental, migration).")
+@click.option(
+    "--as-of", callback=_parse_date, help="The table as it stood on this date (YYYY-MM-DD)."
+)
+@_lang_option
+@_output_options("table", "markdown")
+@click.pass_obj
+def table(
+    state: _State,
+    countries: tuple[str, ...],
+    group: str | None,
+    instruments: tuple[str, ...],
+    tag: str | None,
+    as_of: dt.date | None,
+    lang: str,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Print the ratification table: countries x instruments, with sources."""
+    from gmspolicy.models import Group
+    from gmspolicy.views import TableView
+
+    pset = state.pset()
+    matrix = pset.matrix(
+        _split(countries) or None,
+        _split(instruments) or None,
+        as_of,
+        group=Group(group) if group else None,
+        tag=tag,
+    )
+    _render(state, fmt, TableView(pset, matrix, lang), output)
+
+
+@cli.command()
+@_lang_option
+@_output_options("dataset", "json")
+@click.pass_obj
+def export(state: _State, lang: str, fmt: str, output: Path | None) -> None:
+    """Export the whole dataset (every record and its sources)."""
+    from gmspolicy.views import DatasetView
+
+    _render(state, fmt, DatasetView(state.pset(), lang), output)
+
+
+@cli.command()
+@click.option(
+    "--series",
+    type=click.Choice(["AFML", "GFMD", "ACSC-APF", "WSFM", "APFF", "other"]),
+    help="Only this forum series.",
+)
+@click.option("--year", type=int, help="Only events starting in this year.")
+@click.option("--country", help="Only events hosted in this country.")
+@_lang_option
+@_output_options("events", "markdown")
+@click.pass_obj
+def events(
+    state: _State,
+    series: str | None,
+    year: int | None,
+    country: str | None,
+    lang: str,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """List forum events (AFML, GFMD, ACSC/APF, WSFM...); `--format ics` for calendars."""
+    from gmspolicy.models import EventSeries
+    from gmspolicy.views import EventsView
+
+    pset = state.pset()
+    code = _country_code(pset, country)
+    evs = pset.events_for(EventSeries(series) if series else None, year, code)
+    _render(state, fmt, EventsView(pset, evs, lang), output)
+
+
+@cli.command()
+@click.option("--country", help="Only MOUs this country is party to.")
+@click.option("--year", type=int, help="Only MOUs signed in this year.")
+@_lang_option
+@_output_options("mous", "markdown")
+@click.pass_obj
+def mous(
+    state: _State,
+    country: str | None,
+    year: int | None,
+    lang: str,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """List bilateral and regional MOUs (employment, labour cooperation, trafficking)."""
+    from gmspolicy.views import MousView
+
+    pset = state.pset()
+    _render(
+        state, fmt, MousView(pset, pset.mous_for(_country_code(pset, country), year), lang), output
+    )
+
+
+@cli.command()
+@click.argument("country")
+@click.option("--as-of", callback=_parse_date, help="The profile as it stood on this date.")
+@_lang_option
+@_output_options("profile", "markdown")
+@click.pass_obj
+def show(
+    state: _State,
+    country: str,
+    as_of: dt.date | None,
+    lang: str,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """A country profile: every instrument's status and history, MOUs, observations."""
+    from gmspolicy.views import ProfileView
+
+    pset = state.pset()
+    code = _country_code(pset, country)
+    assert code is not None
+    _render(state, fmt, ProfileView(pset, pset.country(code), as_of, lang), output)
+
+
+@cli.command()
+@click.option("--country", help="Only observations addressed to this country.")
+@click.option("--instrument", help="Only observations on this instrument.")
+@click.option("--body", help="Only this body (ILO-CEACR, CEDAW, CRC, CESCR...).")
+@click.option("--tag", help="Only observations with this tag (e.g. migrant-workers).")
+@click.option("--since", type=int, help="Only observations adopted in or after this year.")
+@_lang_option
+@_output_options("observations", "markdown")
+@click.pass_obj
+def observations(
+    state: _State,
+    country: str | None,
+    instrument: str | None,
+    body: str | None,
+    tag: str | None,
+    since: int | None,
+    lang: str,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """List what UN and ILO supervisory bodies told each government, with excerpts."""
+    from gmspolicy.views import ObservationsView
+
+    pset = state.pset()
+    if instrument is not None:
+        pset.instrument(instrument)
+    obs = pset.observations_for(_country_code(pset, country), instrument, body, tag, since)
+    _render(state, fmt, ObservationsView(pset, obs, lang), output)
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.pass_obj
+def validate(state: _State, path: Path | None) -> None:
+    """Check a dataset directory (default: --data or the bundled one); list every problem."""
+    from gmspolicy.dataset import load_dataset
+
+    pset = load_dataset(path if path is not None else state.data)
+    known = sum(1 for p in pset.participations for _ in p.actions)
+    click.echo(
+        f"ok: {len(pset.countries)} countries, {len(pset.instruments)} instruments, "
+        f"{len(pset.participations)} participations ({known} actions), {len(pset.mous)} MOUs, "
+        f"{len(pset.events)} events, {len(pset.observations)} observations, "
+        f"{len(pset.sources)} sources"
+    )
+
+
+@cli.command()
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def diff(old: Path, new: Path, fmt: str) -> None:
+    """What changed between two datasets (directories or JSON exports): ratified, signed,
+    denounced, added, corrected."""
+    from gmspolicy.diffing import changes_json, load_any
+
+    changes = load_any(old).diff(load_any(new))
+    if fmt == "json":
+        click.echo(changes_json(changes), nl=False)
+        return
+    for ch in changes:
+        click.echo(f"{ch.kind}: {ch.description}")
+    if not changes:
+        click.echo("no changes")
+
+
+@cli.command()
+@click.pass_obj
+def plugins(state: _State) -> None:
+    """List the exporters and loaders found, where they come from, and any that failed."""
+    from gmspolicy.plugins import loaders
+
+    for reg in (state.exporters(), loaders(state.plugins_dir)):
+        for info in reg.infos():
+            status = f"FAILED: {info.error}" if info.error else "ok"
+            click.echo(f"{info.kind}\t{info.name}\t{info.origin}\t{status}")
+
+
+def _country_code(pset: PolicySet, name: str | None) -> str | None:
+    if name is None:
+        return None
+    code = pset.resolve_country(name)
+    if code is None:
+        from gmspolicy.errors import UsageError
+
+        raise UsageError(f"unknown country {name!r}")
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code (0 ok, 1 data problem, 2 usage error)."""
+    from gmspolicy.errors import GmsPolicyError
+
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="gmspolicy",
+            standalone_mode=False,
+        )
+    except GmsPolicyError as exc:
+        for line in exc.lines():
+            click.echo(line if _has_place(line) else f"error: {line}", err=True)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def _has_place(line: str) -> bool:
+    head = line.split(": ", 1)[0]
+    return ": " in line and (":" in head or "/" in head or head.endswith((".csv", ".yaml")))
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

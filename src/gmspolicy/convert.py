@@ -1,0 +1,119 @@
+"""The one cattrs converter used by every JSON and dataset path.
+
+Dates are ISO strings, partial dates ``YYYY[-MM[-DD]]`` strings, enums their values;
+strings must be strings (``NO`` read by YAML as ``False`` is an error, not ``"False"``);
+unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import cattrs
+from cattrs.gen import make_dict_structure_fn
+
+from gmspolicy.dates import PartialDate, parse_date
+
+
+def _structure_str(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {_describe(value)}")
+    return value
+
+
+def _structure_int(value: Any, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number, got {_describe(value)}")
+    return value
+
+
+def _structure_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {_describe(value)}")
+    return value
+
+
+def _structure_date(value: Any, _: type) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date YYYY-MM-DD, got {_describe(value)}")
+    return parse_date(value)
+
+
+def _structure_partial(value: Any, _: type) -> PartialDate:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date YYYY, YYYY-MM or YYYY-MM-DD, got {_describe(value)}")
+    return PartialDate.parse(value)
+
+
+def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in cls)
+        raise ValueError(f"{value!r} is not one of: {allowed}") from None
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (quote it if it is text)"
+    return f"{type(value).__name__} {value!r}"
+
+
+def make_converter() -> cattrs.Converter:
+    """Build the gmspolicy converter (exposed for plugins that need their own instance)."""
+    conv = cattrs.Converter(forbid_extra_keys=True)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+    conv.register_structure_hook(PartialDate, _structure_partial)
+    conv.register_unstructure_hook(PartialDate, str)
+    conv.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
+    )
+    conv.register_structure_hook_factory(
+        lambda t: hasattr(t, "__attrs_attrs__") and t is not PartialDate,
+        lambda t: make_dict_structure_fn(t, conv, _cattrs_forbid_extra_keys=True),
+    )
+    return conv
+
+
+converter: cattrs.Converter = make_converter()
+"""The shared converter. ``converter.structure(converter.unstructure(x), type(x)) == x``."""
+
+
+def error_messages(exc: BaseException) -> list[tuple[str, str]]:
+    """Turn a cattrs structuring error into ``(path, message)`` pairs.
+
+    Paths look like ``$.actions[2].date``; messages are short and readable.
+    """
+    out: list[tuple[str, str]] = []
+    if isinstance(exc, (cattrs.ClassValidationError, cattrs.IterableValidationError)):
+        for raw in cattrs.transform_error(exc, path="$", format_exception=_format_exception):
+            msg, _, path = raw.rpartition(" @ ")
+            out.append((path or "$", msg or raw))
+    else:
+        out.append(("$", _format_exception(exc, None)))
+    return out
+
+
+def _format_exception(exc: BaseException, type_: type | None) -> str:
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        return "unknown field(s): " + ", ".join(sorted(exc.extra_fields))
+    if isinstance(exc, ValueError | TypeError) and str(exc):
+        text = str(exc)
+        if isinstance(exc, TypeError) and "not iterable" in text:
+            return "expected a list"
+        return text
+    return f"invalid value ({type(exc).__name__})"

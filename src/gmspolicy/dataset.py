@@ -1,0 +1,384 @@
+"""Reading a dataset directory (the bundled ``datasets/`` or a contributor's copy).
+
+Layout (see ``docs/data.md``): for each kind of record, ``KIND.yaml`` and/or every
+``KIND/*.yaml`` (``participations.csv`` and ``participations/*.csv`` for participations).
+Every problem in every file is collected and raised together as one
+:class:`~gmspolicy.errors.DataError`, each as ``FILE:LINE: message``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from gmspolicy.convert import converter, error_messages
+from gmspolicy.dates import parse_date
+from gmspolicy.errors import DataError, Problem, UsageError
+from gmspolicy.models import (
+    Action,
+    ActionKind,
+    Country,
+    DatedFact,
+    Event,
+    Instrument,
+    Mou,
+    Observation,
+    Participation,
+    Reservation,
+    ReservationKind,
+    Source,
+)
+from gmspolicy.policyset import PlaceKey, PolicySet
+from gmspolicy.validate import problem_sort_key
+from gmspolicy.yamlio import Located, load_yaml, plain
+
+T = TypeVar("T")
+
+#: Largest dataset file read, in bytes.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
+PARTICIPATION_COLUMNS = ("country", "instrument", "action", "date", "source", "note")
+
+_NON_ACTIONS = {"no_action", "entry_into_force", "reservation", "declaration"}
+_ACTION_WORDS = {k.value for k in ActionKind} | _NON_ACTIONS
+
+#: kind -> (file stem, record class, id field)
+YAML_KINDS: dict[str, tuple[type[Any], str]] = {
+    "sources": (Source, "id"),
+    "countries": (Country, "code"),
+    "instruments": (Instrument, "id"),
+    "mous": (Mou, "id"),
+    "events": (Event, "id"),
+    "observations": (Observation, "id"),
+}
+_PLACE_NAME = {
+    "sources": "source",
+    "countries": "country",
+    "instruments": "instrument",
+    "mous": "mou",
+    "events": "event",
+    "observations": "observation",
+}
+
+
+def bundled_data_dir() -> Path:
+    """The dataset shipped with the package (inside the wheel, or ``datasets/`` in a checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_data"
+    if packaged.is_dir():
+        return packaged
+    return here.parent.parent / "datasets"
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """A short path for messages: relative to the working directory when inside it;
+    files of the bundled dataset are shown as ``datasets/...``."""
+    bundled = bundled_data_dir()
+    try:
+        return "datasets/" + path.resolve().relative_to(bundled.resolve()).as_posix()
+    except ValueError:
+        pass
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+class _Reader:
+    """Collects records, places and problems from one dataset directory."""
+
+    def __init__(self, root: Path, max_bytes: int) -> None:
+        self.root = root
+        self.max_bytes = max_bytes
+        self.problems: list[Problem] = []
+        self.places: dict[PlaceKey, str] = {}
+        self.records: dict[str, list[Any]] = {k: [] for k in YAML_KINDS}
+        self.participations: list[Participation] = []
+        self.failed_kinds: set[str] = set()
+
+    def files(self, stem: str, suffix: str) -> Iterator[Path]:
+        single = self.root / f"{stem}{suffix}"
+        if single.exists() or single.is_symlink():
+            yield single
+        folder = self.root / stem
+        if folder.is_dir():
+            yield from sorted(p for p in folder.iterdir() if p.name.endswith(suffix))
+        elif folder.exists():
+            self.problems.append(
+                Problem(display_path(folder), "expected a directory, found a file")
+            )
+
+    def read_text(self, path: Path) -> str | None:
+        name = display_path(path)
+        if path.is_dir():
+            self.problems.append(Problem(name, "expected a file, found a directory"))
+            return None
+        try:
+            size = path.stat().st_size
+            if size > self.max_bytes:
+                self.problems.append(
+                    Problem(
+                        name,
+                        f"file is too large ({size / 1048576:.1f} MB; the limit is "
+                        f"{self.max_bytes / 1048576:.0f} MB)",
+                    )
+                )
+                return None
+            data = path.read_bytes()
+        except OSError as exc:
+            self.problems.append(Problem(name, f"cannot read file: {exc.strerror or exc}"))
+            return None
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            self.problems.append(
+                Problem(
+                    f"{name}:{line}",
+                    f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+                )
+            )
+            return None
+        if "\x00" in text:
+            line = text[: text.index("\x00")].count("\n") + 1
+            self.problems.append(Problem(f"{name}:{line}", "file contains a NUL byte"))
+            return None
+        if not text.strip():
+            self.problems.append(Problem(name, "file is empty"))
+            return None
+        return text
+
+    # -- YAML --------------------------------------------------------------------------
+
+    def read_yaml_kind(self, kind: str) -> None:
+        before = len(self.problems)
+        self._read_yaml_kind(kind)
+        if len(self.problems) > before:
+            self.failed_kinds.add(_PLACE_NAME[kind])
+
+    def _read_yaml_kind(self, kind: str) -> None:
+        cls, id_field = YAML_KINDS[kind]
+        for path in self.files(kind, ".yaml"):
+            text = self.read_text(path)
+            if text is None:
+                continue
+            name = display_path(path)
+            try:
+                doc = load_yaml(text, name)
+            except DataError as exc:
+                self.problems.extend(exc.problems)
+                continue
+            if not isinstance(doc, list):
+                self.problems.append(
+                    Problem(f"{name}:1", f"expected a list of {kind} (lines starting with '- ')")
+                )
+                continue
+            for item in doc:
+                self.read_yaml_record(item, cls, id_field, kind, name)
+
+    def read_yaml_record(
+        self, item: Any, cls: type[Any], id_field: str, kind: str, name: str
+    ) -> None:
+        if not isinstance(item, Located):
+            self.problems.append(Problem(name, f"expected a mapping, got {item!r}"))
+            return
+        where = f"{name}:{item.line}"
+        try:
+            record = converter.structure(plain(item.value), cls)
+        except Exception as exc:  # cattrs raises grouped errors of many types
+            for path, message in error_messages(exc):
+                field = path[2:].split(".")[0].split("[")[0] if path.startswith("$.") else ""
+                line = item.key_lines.get(field, item.line)
+                label = f"{field}: " if field else ""
+                self.problems.append(Problem(f"{name}:{line}", f"{label}{message}"))
+            return
+        ident = getattr(record, id_field)
+        place_kind = _PLACE_NAME[kind]
+        key: PlaceKey = (place_kind, ident)
+        if key in self.places:
+            self.places[(f"{place_kind}#2", ident)] = where
+        else:
+            self.places[key] = where
+        self.records[kind].append(record)
+
+    # -- CSV ---------------------------------------------------------------------------
+
+    def read_participations(self) -> None:
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for path in self.files("participations", ".csv"):
+            text = self.read_text(path)
+            if text is None:
+                continue
+            self.read_csv(text, display_path(path), rows)
+        for (country, instrument), parts in rows.items():
+            self.participations.append(
+                Participation(
+                    country=country,
+                    instrument=instrument,
+                    actions=parts["actions"],
+                    reservations=tuple(parts["reservations"]),
+                    entry_into_force=parts["entry_into_force"],
+                    no_action=parts["no_action"],
+                )
+            )
+
+    def read_csv(self, text: str, name: str, rows: dict[tuple[str, str], dict[str, Any]]) -> None:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            header = next(reader)
+        except csv.Error as exc:
+            self.problems.append(Problem(f"{name}:1", f"invalid CSV: {exc}"))
+            return
+        header = [h.strip() for h in header]
+        missing = [c for c in PARTICIPATION_COLUMNS if c not in header]
+        extra = [c for c in header if c not in PARTICIPATION_COLUMNS]
+        if missing or extra or len(set(header)) != len(header):
+            parts = []
+            if missing:
+                parts.append("missing " + ", ".join(missing))
+            if extra:
+                parts.append("unknown " + ", ".join(repr(e) for e in extra))
+            if len(set(header)) != len(header):
+                parts.append("repeated column names")
+            self.problems.append(
+                Problem(
+                    f"{name}:1",
+                    f"header must be {','.join(PARTICIPATION_COLUMNS)} ({'; '.join(parts)})",
+                )
+            )
+            return
+        col = {c: header.index(c) for c in PARTICIPATION_COLUMNS}
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                self.problems.append(Problem(f"{name}:{reader.line_num}", f"invalid CSV: {exc}"))
+                break
+            line = reader.line_num
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                self.problems.append(
+                    Problem(
+                        f"{name}:{line}",
+                        f"expected {len(header)} columns, found {len(row)}",
+                    )
+                )
+                continue
+            self.read_row({c: row[i].strip() for c, i in col.items()}, f"{name}:{line}", rows)
+
+    def read_row(
+        self, row: dict[str, str], where: str, rows: dict[tuple[str, str], dict[str, Any]]
+    ) -> None:
+        problems = []
+        country, instrument, word = row["country"], row["instrument"], row["action"]
+        if not country:
+            problems.append("country is empty")
+        if not instrument:
+            problems.append("instrument is empty")
+        if word not in _ACTION_WORDS:
+            problems.append(f"unknown action {word!r} (one of: {', '.join(sorted(_ACTION_WORDS))})")
+        date: dt.date | None = None
+        if row["date"]:
+            try:
+                date = parse_date(row["date"])
+            except ValueError as exc:
+                problems.append(str(exc))
+        elif word not in ("reservation", "declaration"):
+            problems.append("date is empty")
+        sources = tuple(s.strip() for s in row["source"].split(";") if s.strip())
+        if not sources:
+            problems.append("source is empty: every fact needs a source")
+        note = row["note"] or None
+        if word in ("reservation", "declaration") and not note:
+            problems.append(f"a {word} needs its text (or a summary) in the note column")
+        if problems:
+            self.problems.extend(Problem(where, p) for p in problems)
+            return
+        entry = rows.setdefault(
+            (country, instrument),
+            {"actions": [], "reservations": [], "entry_into_force": None, "no_action": None},
+        )
+        self.places.setdefault(("participation", country, instrument), where)
+        key: PlaceKey = ("action", country, instrument, word, date.isoformat() if date else "")
+        if key in self.places and word in _NON_ACTIONS - {"reservation", "declaration"}:
+            self.problems.append(Problem(where, f"duplicate {word} for {country} x {instrument}"))
+            return
+        self.places.setdefault(key, where)
+        if word in ("no_action", "entry_into_force"):
+            assert date is not None
+            if entry[word] is not None:
+                self.problems.append(
+                    Problem(
+                        where,
+                        f"second {word} for {country} x {instrument} "
+                        f"(first at {self.places.get(('participation', country, instrument))})",
+                    )
+                )
+                return
+            entry[word] = DatedFact(date, sources, note)
+        elif word in ("reservation", "declaration"):
+            assert note is not None
+            entry["reservations"].append(Reservation(ReservationKind(word), note, date, sources))
+        else:
+            assert date is not None
+            entry["actions"].append(Action(ActionKind(word), date, sources, note))
+
+
+def load_dataset(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    today: dt.date | None = None,
+    max_file_bytes: int = MAX_FILE_BYTES,
+) -> PolicySet:
+    """Read and validate a dataset directory (default: the bundled one).
+
+    Raises :class:`~gmspolicy.errors.DataError` with every problem, each naming its file
+    and line, and :class:`~gmspolicy.errors.UsageError` if ``path`` is not a directory.
+    """
+    root = Path(path) if path is not None else bundled_data_dir()
+    if not root.exists():
+        raise UsageError(f"{display_path(root)}: no such directory")
+    if not root.is_dir():
+        raise UsageError(f"{display_path(root)}: not a directory")
+    reader = _Reader(root, max_file_bytes)
+    for kind in YAML_KINDS:
+        reader.read_yaml_kind(kind)
+    reader.read_participations()
+    found_any = any(reader.records.values()) or reader.participations
+    if not found_any and not reader.problems:
+        raise UsageError(
+            f"{display_path(root)}: no dataset files found (expected countries.yaml, "
+            "instruments.yaml, participations.csv...)"
+        )
+    try:
+        pset = PolicySet.build(
+            countries=reader.records["countries"],
+            instruments=reader.records["instruments"],
+            participations=reader.participations,
+            mous=reader.records["mous"],
+            events=reader.records["events"],
+            sources=reader.records["sources"],
+            observations=reader.records["observations"],
+            places=reader.places,
+            today=today,
+        )
+    except DataError as exc:
+        # Records that failed to read would show up again as "unknown country 'X'" and
+        # the like wherever they are used: leave those out until the first are fixed.
+        cascades = tuple(f"unknown {kind} " for kind in reader.failed_kinds)
+        later = [p for p in exc.problems if not p.message.startswith(cascades)]
+        raise DataError(sorted([*reader.problems, *later], key=problem_sort_key)) from None
+    if reader.problems:
+        raise DataError(sorted(reader.problems, key=problem_sort_key))
+    return pset

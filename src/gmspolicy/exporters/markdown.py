@@ -1,0 +1,222 @@
+"""Markdown exporter: GitHub-flavoured tables, sources as footnotes."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from gmspolicy.exporters._common import (
+    LEGEND_KEYS,
+    SourceNumbers,
+    as_of_text,
+    cell_text,
+    generator_line,
+    history,
+    source_line,
+)
+from gmspolicy.i18n import Labels
+from gmspolicy.policyset import PolicySet
+from gmspolicy.views import (
+    DatasetView,
+    EventsView,
+    MousView,
+    ObservationsView,
+    ProfileView,
+    TableView,
+    View,
+)
+
+
+def escape_cell(text: str) -> str:
+    """Escape text for a GFM table cell: backslashes, pipes, newlines and inline markup.
+
+    >>> escape_cell("a|b\\\\c\\nd")
+    'a\\\\|b\\\\\\\\c<br>d'
+    """
+    out = text.replace("\\", "\\\\").replace("|", "\\|")
+    for ch in "*_`[]<>#~":
+        out = out.replace(ch, "\\" + ch)
+    return out.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+def escape_text(text: str) -> str:
+    """Escape text for a Markdown paragraph or list item (one line)."""
+    out = text.replace("\\", "\\\\")
+    for ch in "*_`[]<>#~|":
+        out = out.replace(ch, "\\" + ch)
+    return " ".join(out.split())
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = [_row([escape_cell(h) for h in header]), _row(["---"] * len(header))]
+    lines += [_row(r) for r in rows]
+    return lines
+
+
+class MarkdownExporter:
+    """GitHub-flavoured Markdown: tables with footnoted sources."""
+
+    name: ClassVar[str] = "markdown"
+    description: ClassVar[str] = "GitHub-flavoured Markdown tables with sources as footnotes"
+    binary: ClassVar[bool] = False
+    views: ClassVar[frozenset[str]] = frozenset(
+        {"table", "dataset", "events", "mous", "observations", "profile"}
+    )
+
+    def render(self, view: View) -> str:
+        """Render a view as Markdown."""
+        labels = Labels(view.lang)
+        notes = SourceNumbers(view.pset)
+        if isinstance(view, TableView):
+            body = self._table(view, labels, notes)
+        elif isinstance(view, DatasetView):
+            m = view.pset.matrix(
+                [c.code for c in view.pset.countries], [i.id for i in view.pset.instruments]
+            )
+            body = self._table(TableView(view.pset, m, view.lang), labels, notes)
+            body += ["", f"## {escape_text(labels('heading.mous'))}", ""]
+            body += self._mous(MousView(view.pset, view.pset.mous, view.lang), labels, notes)
+            body += ["", f"## {escape_text(labels('heading.events'))}", ""]
+            body += self._events(EventsView(view.pset, view.pset.events, view.lang), labels, notes)
+        elif isinstance(view, EventsView):
+            body = self._events(view, labels, notes)
+        elif isinstance(view, MousView):
+            body = self._mous(view, labels, notes)
+        elif isinstance(view, ObservationsView):
+            body = self._observations(view, labels, notes)
+        else:
+            body = self._profile(view, labels, notes)
+        return "\n".join([*body, *self._footnotes(notes, labels)]) + "\n"
+
+    def _table(self, view: TableView, labels: Labels, notes: SourceNumbers) -> list[str]:
+        m = view.matrix
+        header = [labels("heading.instrument")] + [labels.country_name(c) for c in m.countries]
+        rows = []
+        for i in m.instruments:
+            row = [escape_cell(i.short_name)]
+            for c in m.countries:
+                cell = m.cell(c.code, i.id)
+                text = escape_cell(cell_text(cell.status, labels))
+                refs = "".join(f"[^{n}]" for n in notes.cite_cell(cell, m.as_of))
+                row.append(text + refs)
+            rows.append(row)
+        known, total = m.coverage()
+        names = ", ".join(labels.country_name(c) for c in m.countries)
+        caption = labels(
+            "table.caption",
+            countries=names,
+            count=len(m.instruments),
+            as_of=as_of_text(m.as_of, labels),
+        )
+        lines = [f"# {escape_text(labels('table.title'))}", "", escape_text(caption), ""]
+        lines += _table(header, rows)
+        lines += ["", escape_text(labels("coverage", known=known, total=total)), ""]
+        lines += [f"**{escape_text(labels('heading.legend'))}**", ""]
+        for key in LEGEND_KEYS:
+            lines.append(f"- {escape_text(labels('legend.' + key))}")
+        return lines
+
+    def _events(self, view: EventsView, labels: Labels, notes: SourceNumbers) -> list[str]:
+        header = [labels(f"column.{k}") for k in ("series", "edition", "dates", "place", "theme")]
+        rows = []
+        for e in view.events:
+            dates = str(e.start) + (f" to {e.end}" if e.end and e.end != e.start else "")
+            place = ", ".join(p for p in (e.city, _country_name(view.pset, e.country, labels)) if p)
+            refs = "".join(f"[^{n}]" for n in notes.cite(list(e.sources)))
+            rows.append(
+                [
+                    escape_cell(e.series.value),
+                    escape_cell(str(e.edition or "")),
+                    escape_cell(dates),
+                    escape_cell(place),
+                    escape_cell(e.theme or "") + refs,
+                ]
+            )
+        return _table(header, rows)
+
+    def _mous(self, view: MousView, labels: Labels, notes: SourceNumbers) -> list[str]:
+        header = [
+            labels(f"column.{k}") for k in ("parties", "title", "signed", "place", "supersedes")
+        ]
+        rows = []
+        for m in view.mous:
+            parties = ", ".join(_country_name(view.pset, p, labels) for p in m.parties)
+            refs = "".join(f"[^{n}]" for n in notes.cite(list(m.sources)))
+            rows.append(
+                [
+                    escape_cell(parties),
+                    escape_cell(m.title) + refs,
+                    escape_cell(str(m.signed) if m.signed else labels("cell.unknown")),
+                    escape_cell(m.place or ""),
+                    escape_cell(", ".join(m.supersedes)),
+                ]
+            )
+        return _table(header, rows)
+
+    def _observations(
+        self, view: ObservationsView, labels: Labels, notes: SourceNumbers
+    ) -> list[str]:
+        lines: list[str] = [f"# {escape_text(labels('heading.observations'))}", ""]
+        for o in view.observations:
+            country = _country_name(view.pset, o.country, labels)
+            inst = view.pset.instrument(o.instrument).short_name if o.instrument else ""
+            year = o.adopted_year or o.published_year or ""
+            refs = "".join(f"[^{n}]" for n in notes.cite(list(o.sources)))
+            title = f"{country}: {o.body.value} {o.kind.value.replace('_', ' ')} {inst} {year}"
+            lines.append(f"## {escape_text(title)}")
+            lines.append("")
+            lines.append(f"<{o.url}>{refs}" if _safe_url(o.url) else escape_text(o.url) + refs)
+            for ex in o.excerpts:
+                lines.append("")
+                lines.append(f"> ¶{escape_text(ex.paragraph)}: {escape_text(ex.text)}")
+            lines.append("")
+        return lines
+
+    def _profile(self, view: ProfileView, labels: Labels, notes: SourceNumbers) -> list[str]:
+        pset, c = view.pset, view.country
+        lines = [f"# {escape_text(labels('heading.profile', country=labels.country_name(c)))}", ""]
+        header = [labels("heading.instrument"), labels("heading.status"), labels("heading.history")]
+        rows = []
+        for inst in pset.instruments:
+            part = pset.participation(c.code, inst.id)
+            status = part.status(view.as_of) if part else pset.status(c.code, inst.id)
+            refs = ""
+            if part is not None:
+                refs = "".join(f"[^{n}]" for n in notes.cite(list(part.sources)))
+            rows.append(
+                [
+                    escape_cell(inst.short_name),
+                    escape_cell(cell_text(status, labels)) + refs,
+                    escape_cell("; ".join(history(part, view.as_of, labels))),
+                ]
+            )
+        lines += _table(header, rows)
+        mous = pset.mous_for(c.code)
+        if mous:
+            lines += ["", f"## {escape_text(labels('heading.mous'))}", ""]
+            lines += self._mous(MousView(pset, mous, view.lang), labels, notes)
+        obs = pset.observations_for(c.code)
+        if obs:
+            lines += [""]
+            lines += self._observations(ObservationsView(pset, obs, view.lang), labels, notes)
+        return lines
+
+    def _footnotes(self, notes: SourceNumbers, labels: Labels) -> list[str]:
+        out = ["", escape_text(generator_line(labels))]
+        if notes.numbers:
+            out.append("")
+            out += [f"[^{n}]: {escape_text(source_line(s, labels))}" for n, s in notes.sources()]
+        return out
+
+
+def _safe_url(url: str) -> bool:
+    return url.startswith(("http://", "https://")) and not any(c in url for c in "<> \n")
+
+
+def _country_name(pset: PolicySet, code: str | None, labels: Labels) -> str:
+    if code is None:
+        return ""
+    return labels.country_name(pset.country(code)) if pset.has_country(code) else code

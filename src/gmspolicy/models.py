@@ -1,0 +1,428 @@
+"""The typed core: countries, instruments, participations, MOUs, events, observations, sources.
+
+Every model is an immutable ``attrs`` class; every closed set is an :class:`enum.Enum`.
+Status is never stored: it is derived from a participation's actions by
+:meth:`Participation.status`.
+
+Absence is not a fact. A country with no recorded participation in an instrument has
+status :attr:`StatusKind.UNKNOWN`; :attr:`StatusKind.NO_ACTION` is only reported where a
+source confirmed it as of a date (or where the recorded actions all come later).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+
+import attrs
+
+from gmspolicy.dates import PartialDate
+
+
+class Body(enum.Enum):
+    """The organisation under whose auspices an instrument was adopted."""
+
+    UN = "UN"
+    ILO = "ILO"
+    ASEAN = "ASEAN"
+
+
+class InstrumentKind(enum.Enum):
+    """What kind of instrument it is."""
+
+    CONVENTION = "convention"
+    PROTOCOL = "protocol"
+    DECLARATION = "declaration"
+    CONSENSUS = "consensus"
+
+
+class Group(enum.Enum):
+    """Country groupings the tables can select."""
+
+    GMS = "GMS"
+    ASEAN = "ASEAN"
+
+
+class ActionKind(enum.Enum):
+    """What a state did about an instrument, on a date."""
+
+    SIGNATURE = "signature"
+    RATIFICATION = "ratification"
+    ACCESSION = "accession"
+    SUCCESSION = "succession"
+    ACCEPTANCE = "acceptance"
+    APPROVAL = "approval"
+    FORMAL_CONFIRMATION = "formal_confirmation"
+    DENUNCIATION = "denunciation"
+    WITHDRAWAL = "withdrawal"
+
+    @property
+    def is_consent(self) -> bool:
+        """True for the actions by which a state becomes bound (ratification, accession...)."""
+        return self in CONSENT_ACTIONS
+
+    @property
+    def is_exit(self) -> bool:
+        """True for the actions by which a state stops being bound."""
+        return self in (ActionKind.DENUNCIATION, ActionKind.WITHDRAWAL)
+
+
+CONSENT_ACTIONS = frozenset(
+    {
+        ActionKind.RATIFICATION,
+        ActionKind.ACCESSION,
+        ActionKind.SUCCESSION,
+        ActionKind.ACCEPTANCE,
+        ActionKind.APPROVAL,
+        ActionKind.FORMAL_CONFIRMATION,
+    }
+)
+
+
+class StatusKind(enum.Enum):
+    """A country's standing on an instrument at a moment, derived from its actions."""
+
+    PARTY = "party"
+    SIGNATORY = "signatory"
+    DENOUNCED = "denounced"
+    WITHDRAWN = "withdrawn"
+    NO_ACTION = "no_action"
+    UNKNOWN = "unknown"
+
+
+class ReservationKind(enum.Enum):
+    """A reservation or an interpretative declaration made on an instrument."""
+
+    RESERVATION = "reservation"
+    DECLARATION = "declaration"
+
+
+class MouKind(enum.Enum):
+    """What a bilateral or regional memorandum of understanding is about."""
+
+    EMPLOYMENT = "employment"
+    LABOUR_COOPERATION = "labour-cooperation"
+    TRAFFICKING = "trafficking"
+    OTHER = "other"
+
+
+class EventSeries(enum.Enum):
+    """Forum series that the dataset tracks."""
+
+    AFML = "AFML"
+    GFMD = "GFMD"
+    ACSC_APF = "ACSC-APF"
+    WSFM = "WSFM"
+    APFF = "APFF"
+    OTHER = "other"
+
+
+class ObservationBody(enum.Enum):
+    """A supervisory body whose comments are tracked."""
+
+    ILO_CEACR = "ILO-CEACR"
+    CMW = "CMW"
+    CEDAW = "CEDAW"
+    CESCR = "CESCR"
+    CERD = "CERD"
+    CRC = "CRC"
+    CAT = "CAT"
+    CCPR = "CCPR"
+    CRPD = "CRPD"
+    CED = "CED"
+    UPR = "UPR"
+
+
+class ObservationKind(enum.Enum):
+    """The kind of supervisory comment."""
+
+    OBSERVATION = "observation"
+    DIRECT_REQUEST = "direct_request"
+    CONCLUDING_OBSERVATIONS = "concluding_observations"
+    UPR_RECOMMENDATION = "upr_recommendation"
+
+
+def _tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Source:
+    """Where a fact was seen: the page, who published it, and when we read it.
+
+    ``as_of`` is the date the source's content is current to, where it says or implies
+    one (e.g. the UN Treaty Collection's "status as at" date).
+    """
+
+    id: str
+    url: str
+    title: str
+    publisher: str
+    seen: dt.date
+    as_of: dt.date | None = None
+    note: str | None = None
+
+
+@attrs.frozen
+class Document:
+    """A document linked from a record (an MOU text, a forum's outcome statement)."""
+
+    title: str
+    url: str
+
+
+@attrs.frozen
+class Country:
+    """A state, identified by its ISO 3166-1 alpha-3 code."""
+
+    code: str
+    alpha2: str
+    m49: str
+    name: str
+    names: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    groups: tuple[Group, ...] = ()
+    subdivisions: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+
+    def in_group(self, group: Group) -> bool:
+        """True when the country belongs to ``group``."""
+        return group in self.groups
+
+
+@attrs.frozen
+class Instrument:
+    """A UN treaty, ILO convention or protocol, or ASEAN instrument.
+
+    A protocol names its ``parent``; ``requires_parent`` says whether only parties to the
+    parent may become party to the protocol.
+    """
+
+    id: str
+    body: Body
+    kind: InstrumentKind
+    title: str
+    short_name: str
+    adopted: dt.date | None = None
+    entry_into_force: dt.date | None = None
+    parent: str | None = None
+    requires_parent: bool = False
+    binding: bool = True
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    url: str | None = None
+    reference: str | None = None
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+
+
+@attrs.frozen
+class Action:
+    """One action of a state on an instrument: a signature, ratification, denunciation..."""
+
+    kind: ActionKind
+    date: dt.date
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    note: str | None = None
+
+
+@attrs.frozen
+class Reservation:
+    """A reservation or declaration a state made, with its text (or a summary)."""
+
+    kind: ReservationKind
+    text: str
+    date: dt.date | None = None
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+
+
+@attrs.frozen
+class DatedFact:
+    """A dated fact with its sources: an entry into force, a confirmed absence of action."""
+
+    date: dt.date
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    note: str | None = None
+
+
+_ACTION_ORDER = {kind: i for i, kind in enumerate(ActionKind)}
+
+
+def _sorted_actions(actions: Iterable[Action]) -> tuple[Action, ...]:
+    return tuple(sorted(actions, key=lambda a: (a.date, _ACTION_ORDER[a.kind])))
+
+
+@attrs.frozen
+class Status:
+    """A participation's status at a moment, as derived by :meth:`Participation.status`.
+
+    - ``kind``: party, signatory, denounced, withdrawn, no action or unknown;
+    - ``via``: for a party, how it became bound (ratification, accession, succession...);
+    - ``date``: the date of the action that gives the status (for ``no_action``: the date
+      as of which a source confirmed it);
+    - ``signed``: the signature date, kept after a withdrawal or denunciation;
+    - ``in_force``: for a party, the date the instrument entered into force for it, if known.
+    """
+
+    kind: StatusKind
+    via: ActionKind | None = None
+    date: dt.date | None = None
+    signed: dt.date | None = None
+    in_force: dt.date | None = None
+
+    @property
+    def is_known(self) -> bool:
+        """False only for :attr:`StatusKind.UNKNOWN`."""
+        return self.kind is not StatusKind.UNKNOWN
+
+
+UNKNOWN = Status(StatusKind.UNKNOWN)
+
+
+@attrs.frozen
+class Participation:
+    """What one country has done about one instrument, with sources for every fact.
+
+    ``no_action`` records a source confirming that the country had taken no action as of
+    its date. ``actions`` are kept in date order.
+    """
+
+    country: str
+    instrument: str
+    actions: tuple[Action, ...] = attrs.field(default=(), converter=_sorted_actions)
+    reservations: tuple[Reservation, ...] = ()
+    entry_into_force: DatedFact | None = None
+    no_action: DatedFact | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(country, instrument)``."""
+        return (self.country, self.instrument)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every source id cited by any fact of this participation, sorted."""
+        ids: set[str] = set()
+        for action in self.actions:
+            ids.update(action.sources)
+        for res in self.reservations:
+            ids.update(res.sources)
+        for fact in (self.entry_into_force, self.no_action):
+            if fact is not None:
+                ids.update(fact.sources)
+        return tuple(sorted(ids))
+
+    def actions_until(self, as_of: dt.date | None) -> tuple[Action, ...]:
+        """The actions taken on or before ``as_of`` (all of them when ``None``)."""
+        if as_of is None:
+            return self.actions
+        return tuple(a for a in self.actions if a.date <= as_of)
+
+    def status(self, as_of: dt.date | None = None) -> Status:
+        """The status as of a date (``None``: as of the latest recorded fact).
+
+        The recorded actions are taken as complete, as their sources (treaty depositary
+        lists, NORMLEX) are: before the first recorded action there was none. With no
+        recorded action at all, the status is ``no_action`` only where a source confirmed
+        it, and ``unknown`` otherwise.
+        """
+        actions = self.actions_until(as_of)
+        if not actions:
+            if self.no_action is not None:
+                confirmed = self.no_action.date
+                if as_of is not None and as_of < confirmed:
+                    confirmed = as_of
+                return Status(StatusKind.NO_ACTION, date=confirmed)
+            if self.actions and as_of is not None:
+                return Status(StatusKind.NO_ACTION, date=as_of)
+            return UNKNOWN
+        kind = StatusKind.UNKNOWN
+        via: ActionKind | None = None
+        date: dt.date | None = None
+        signed: dt.date | None = None
+        for action in actions:
+            if action.kind is ActionKind.SIGNATURE:
+                signed = action.date
+                if kind is not StatusKind.PARTY:
+                    kind, date = StatusKind.SIGNATORY, action.date
+            elif action.kind.is_consent:
+                kind, via, date = StatusKind.PARTY, action.kind, action.date
+            elif action.kind is ActionKind.DENUNCIATION:
+                kind, via, date = StatusKind.DENOUNCED, None, action.date
+            elif action.kind is ActionKind.WITHDRAWAL:
+                kind, via, date = StatusKind.WITHDRAWN, None, action.date
+        in_force: dt.date | None = None
+        if kind is StatusKind.PARTY and self.entry_into_force is not None:
+            eif = self.entry_into_force.date
+            if as_of is None or eif <= as_of:
+                in_force = eif
+        return Status(kind, via=via, date=date, signed=signed, in_force=in_force)
+
+
+@attrs.frozen
+class Mou:
+    """A bilateral or regional memorandum of understanding (labour, trafficking...)."""
+
+    id: str
+    parties: tuple[str, ...] = attrs.field(converter=_tuple)
+    kind: MouKind
+    title: str
+    signed: PartialDate | None = None
+    place: str | None = None
+    entry_into_force: PartialDate | None = None
+    expiry: PartialDate | None = None
+    supersedes: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    amends: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    documents: tuple[Document, ...] = ()
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    note: str | None = None
+
+
+@attrs.frozen
+class Event:
+    """One edition of a forum (ASEAN Forum on Migrant Labour, GFMD, ACSC/APF, WSFM...)."""
+
+    id: str
+    series: EventSeries
+    title: str
+    start: PartialDate
+    edition: int | None = None
+    end: PartialDate | None = None
+    city: str | None = None
+    country: str | None = None
+    theme: str | None = None
+    outcome_documents: tuple[Document, ...] = ()
+    notes: str | None = None
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+
+    @property
+    def year(self) -> int:
+        """The year the event started."""
+        return self.start.year
+
+
+@attrs.frozen
+class Excerpt:
+    """A quoted passage of a supervisory document, with its paragraph number."""
+
+    paragraph: str
+    text: str
+
+
+@attrs.frozen
+class Observation:
+    """A comment of a supervisory body (ILO CEACR, a UN treaty body, the UPR) to a state."""
+
+    id: str
+    body: ObservationBody
+    kind: ObservationKind
+    country: str
+    url: str
+    instrument: str | None = None
+    adopted_year: int | None = None
+    published_year: int | None = None
+    session: str | None = None
+    symbol: str | None = None
+    excerpts: tuple[Excerpt, ...] = ()
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)

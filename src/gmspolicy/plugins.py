@@ -1,0 +1,282 @@
+"""The plugin contract and registry.
+
+Loaders and exporters are found through the entry-point groups ``gmspolicy.loaders`` and
+``gmspolicy.exporters`` and, optionally, loose ``.py`` files in a plugins directory. The
+built-in exporters register through the same entry points a third-party package uses.
+Nothing is imported until a registry is first asked for (lazy loading); a plugin that
+fails to import is recorded in :attr:`Registry.failures` and skipped, never fatal. Two
+plugins with the same name are an error naming both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import sys
+from collections.abc import Mapping
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+
+import attrs
+
+from gmspolicy.errors import PluginError, UsageError
+
+if TYPE_CHECKING:
+    from gmspolicy.http import Fetcher
+    from gmspolicy.models import Country, Instrument, Participation, Source
+    from gmspolicy.policyset import PolicySet
+    from gmspolicy.views import View
+
+EXPORTER_GROUP = "gmspolicy.exporters"
+LOADER_GROUP = "gmspolicy.loaders"
+
+
+@runtime_checkable
+class Exporter(Protocol):
+    """What an exporter plugin provides.
+
+    ``render`` must be pure: it returns text (``binary`` False) or bytes (``binary``
+    True) and writes nothing. It raises :class:`~gmspolicy.errors.UsageError` for a view
+    kind not in ``views``.
+    """
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    binary: ClassVar[bool]
+    views: ClassVar[frozenset[str]]
+
+    def render(self, view: View) -> str | bytes:
+        """Render ``view``."""
+        ...
+
+
+@attrs.frozen
+class LoadContext:
+    """What a loader gets besides its location and options.
+
+    - ``reference``: the dataset loaded records are checked against (country names,
+      instrument ids);
+    - ``fetcher``: the HTTP client to use for URLs (timeouts, retries, size cap, cache);
+    - ``today``: the date recorded as each source's ``seen`` date.
+    """
+
+    reference: PolicySet
+    fetcher: Fetcher | None = None
+    today: dt.date = attrs.field(factory=dt.date.today)
+
+
+@attrs.frozen
+class LoadResult:
+    """What a loader returns: records, each fact citing one of ``sources``."""
+
+    participations: tuple[Participation, ...] = ()
+    sources: tuple[Source, ...] = ()
+    instruments: tuple[Instrument, ...] = ()
+    countries: tuple[Country, ...] = ()
+
+
+@runtime_checkable
+class Loader(Protocol):
+    """What a loader plugin provides.
+
+    ``load`` reads ``location`` (a file path or an ``http(s)://`` URL) and returns a
+    :class:`LoadResult`, or raises :class:`~gmspolicy.errors.LoaderError` with a clear
+    message; it never returns partial data after a fault. ``options`` are the
+    ``--opt NAME=VALUE`` pairs; unknown option names are a
+    :class:`~gmspolicy.errors.UsageError`.
+    """
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    options: ClassVar[Mapping[str, str]]
+
+    def load(self, location: str, options: Mapping[str, str], context: LoadContext) -> LoadResult:
+        """Load records from ``location``."""
+        ...
+
+
+@attrs.frozen
+class PluginInfo:
+    """A plugin found by discovery: its name, where it comes from, and whether it loaded."""
+
+    kind: str
+    name: str
+    origin: str
+    error: str | None = None
+
+
+@attrs.define
+class Registry:
+    """Plugins of one kind (exporters or loaders), discovered once, loaded on demand."""
+
+    group: str
+    plugins_dir: Path | None = None
+    _plugins: dict[str, Any] = attrs.field(factory=dict)
+    _origins: dict[str, str] = attrs.field(factory=dict)
+    failures: list[PluginInfo] = attrs.field(factory=list)
+    _discovered: bool = False
+
+    @property
+    def kind(self) -> str:
+        """``exporter`` or ``loader``."""
+        return "exporter" if self.group == EXPORTER_GROUP else "loader"
+
+    def _discover(self) -> None:
+        if self._discovered:
+            return
+        self._discovered = True
+        for ep in sorted(entry_points(group=self.group), key=lambda e: (e.name, e.value)):
+            origin = _dist_name(ep)
+            try:
+                obj = ep.load()
+            except Exception as exc:  # a broken plugin must not stop the others
+                self.failures.append(
+                    PluginInfo(self.kind, ep.name, origin, f"{type(exc).__name__}: {exc}")
+                )
+                continue
+            self._add(ep.name, obj, origin)
+        if self.plugins_dir is not None:
+            self._discover_dir(self.plugins_dir)
+
+    def _discover_dir(self, folder: Path) -> None:
+        if not folder.is_dir():
+            raise UsageError(f"{folder}: plugins directory does not exist")
+        attr = "EXPORTERS" if self.kind == "exporter" else "LOADERS"
+        for path in sorted(folder.glob("*.py")):
+            origin = str(path)
+            try:
+                module = _import_file(path)
+                found = getattr(module, attr, None)
+                if found is None:
+                    continue
+                if not isinstance(found, (list, tuple)):
+                    raise TypeError(f"{attr} must be a list of classes")
+            except Exception as exc:
+                self.failures.append(
+                    PluginInfo(self.kind, path.stem, origin, f"{type(exc).__name__}: {exc}")
+                )
+                continue
+            for obj in found:
+                self._add(getattr(obj, "name", path.stem), obj, origin)
+
+    def _add(self, name: str, obj: Any, origin: str) -> None:
+        if name in self._plugins:
+            raise PluginError(
+                f"two {self.kind}s are named {name!r}: one from {self._origins[name]}, "
+                f"one from {origin}"
+            )
+        try:
+            instance = obj() if isinstance(obj, type) else obj
+            _check_contract(self.kind, name, instance)
+        except Exception as exc:
+            self.failures.append(
+                PluginInfo(self.kind, name, origin, f"{type(exc).__name__}: {exc}")
+            )
+            return
+        self._plugins[name] = instance
+        self._origins[name] = origin
+
+    def names(self) -> list[str]:
+        """The names of the plugins that loaded, sorted."""
+        self._discover()
+        return sorted(self._plugins)
+
+    def get(self, name: str) -> Any:
+        """The plugin called ``name``; :class:`UsageError` naming the choices if unknown."""
+        self._discover()
+        try:
+            return self._plugins[name]
+        except KeyError:
+            failed = [f for f in self.failures if f.name == name]
+            if failed:
+                raise PluginError(
+                    f"{self.kind} {name!r} from {failed[0].origin} failed to load: "
+                    f"{failed[0].error}"
+                ) from None
+            raise UsageError(
+                f"unknown {self.kind} {name!r} (one of: {', '.join(self.names())})"
+            ) from None
+
+    def infos(self) -> list[PluginInfo]:
+        """Every plugin found, loaded or not."""
+        self._discover()
+        ok = [PluginInfo(self.kind, n, self._origins[n]) for n in sorted(self._plugins)]
+        return ok + sorted(self.failures, key=lambda f: f.name)
+
+
+def _check_contract(kind: str, name: str, obj: Any) -> None:
+    needed = (
+        ("name", "description", "binary", "views", "render")
+        if kind == "exporter"
+        else ("name", "description", "options", "load")
+    )
+    missing = [a for a in needed if not hasattr(obj, a)]
+    if missing:
+        raise TypeError(f"{kind} {name!r} lacks {', '.join(missing)}")
+
+
+def _dist_name(ep: EntryPoint) -> str:
+    dist = getattr(ep, "dist", None)
+    if dist is not None:
+        return f"{dist.name} {dist.version}"
+    return ep.value
+
+
+def _import_file(path: Path) -> Any:
+    mod_name = f"gmspolicy_plugin_{path.stem}"
+    spec = importlib.util.spec_from_file_location(mod_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[mod_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_registries: dict[tuple[str, Path | None], Registry] = {}
+
+
+def registry(group: str, plugins_dir: Path | None = None) -> Registry:
+    """The (cached) registry for an entry-point group and optional plugins directory."""
+    key = (group, plugins_dir)
+    if key not in _registries:
+        _registries[key] = Registry(group, plugins_dir)
+    return _registries[key]
+
+
+def exporters(plugins_dir: Path | None = None) -> Registry:
+    """The exporter registry."""
+    return registry(EXPORTER_GROUP, plugins_dir)
+
+
+def loaders(plugins_dir: Path | None = None) -> Registry:
+    """The loader registry."""
+    return registry(LOADER_GROUP, plugins_dir)
+
+
+def render(exporter: Exporter, view: View) -> str | bytes:
+    """Call ``exporter.render`` and check what it returns; a misbehaving plugin gives a
+    :class:`PluginError` naming it, never corrupt output."""
+    from gmspolicy.errors import GmsPolicyError
+
+    if view.kind not in exporter.views:
+        raise UsageError(
+            f"format {exporter.name!r} cannot render {view.kind} "
+            f"(it renders: {', '.join(sorted(exporter.views))})"
+        )
+    try:
+        out = exporter.render(view)
+    except GmsPolicyError:
+        raise
+    except Exception as exc:
+        raise PluginError(
+            f"exporter {exporter.name!r} failed: {type(exc).__name__}: {exc}"
+        ) from exc
+    expected: type = bytes if exporter.binary else str
+    if not isinstance(out, expected):
+        raise PluginError(
+            f"exporter {exporter.name!r} returned {type(out).__name__}, "
+            f"expected {expected.__name__}"
+        )
+    return out

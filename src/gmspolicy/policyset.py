@@ -1,0 +1,416 @@
+"""PolicySet: the validated, indexed, immutable collection of records, and its queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+
+from gmspolicy.errors import DataError, UsageError
+from gmspolicy.models import (
+    UNKNOWN,
+    Body,
+    Country,
+    Event,
+    EventSeries,
+    Group,
+    Instrument,
+    InstrumentKind,
+    Mou,
+    Observation,
+    Participation,
+    Source,
+    Status,
+    StatusKind,
+)
+
+#: Keys of :attr:`PolicySet.places`: ``("country", code)``, ``("instrument", id)``,
+#: ``("source", id)``, ``("mou", id)``, ``("event", id)``, ``("observation", id)``,
+#: ``("participation", country, instrument)`` and
+#: ``("action", country, instrument, kind, iso_date)`` (also ``no_action``,
+#: ``entry_into_force``, ``reservation``). Values are ``"FILE:LINE"``.
+PlaceKey = tuple[str, ...]
+
+
+@attrs.frozen
+class Cell:
+    """One cell of a :class:`Matrix`: a status and the participation it comes from."""
+
+    status: Status
+    participation: Participation | None
+
+
+@attrs.frozen
+class Matrix:
+    """A countries x instruments table of statuses as of a date."""
+
+    countries: tuple[Country, ...]
+    instruments: tuple[Instrument, ...]
+    as_of: dt.date | None
+    cells: Mapping[tuple[str, str], Cell]
+
+    def cell(self, country: str, instrument: str) -> Cell:
+        """The cell for a country code and instrument id."""
+        return self.cells[(country, instrument)]
+
+    def source_ids(self) -> tuple[str, ...]:
+        """Every source cited by a shown cell, in first-seen order (row by row)."""
+        seen: dict[str, None] = {}
+        for country in self.countries:
+            for inst in self.instruments:
+                part = self.cells[(country.code, inst.id)].participation
+                if part is not None:
+                    for sid in _cell_sources(part, self.as_of):
+                        seen.setdefault(sid, None)
+        return tuple(seen)
+
+    def coverage(self) -> tuple[int, int]:
+        """``(known cells, all cells)``."""
+        known = sum(1 for c in self.cells.values() if c.status.is_known)
+        return known, len(self.cells)
+
+
+def _cell_sources(part: Participation, as_of: dt.date | None) -> tuple[str, ...]:
+    """Sources behind what a cell shows as of a date."""
+    ids: list[str] = []
+    for action in part.actions_until(as_of):
+        ids.extend(action.sources)
+    if not ids and part.no_action is not None:
+        ids.extend(part.no_action.sources)
+    if not ids:
+        ids.extend(part.sources)
+    return tuple(dict.fromkeys(ids))
+
+
+cell_sources = _cell_sources
+
+
+@attrs.frozen
+class Change:
+    """One difference between two PolicySets, as listed by :meth:`PolicySet.diff`.
+
+    ``kind`` is ``added``, ``removed``, ``changed`` or one of the status words
+    (``ratified``, ``signed``, ``denounced``...) for participations.
+    """
+
+    record: str
+    key: str
+    kind: str
+    description: str
+
+
+@attrs.frozen(eq=False)
+class PolicySet:
+    """A validated collection of countries, instruments, participations, MOUs, events,
+    observations and sources. Build it with :meth:`build`, which validates everything once
+    and reports every problem together.
+    """
+
+    countries: tuple[Country, ...]
+    instruments: tuple[Instrument, ...]
+    participations: tuple[Participation, ...]
+    mous: tuple[Mou, ...]
+    events: tuple[Event, ...]
+    sources: tuple[Source, ...]
+    observations: tuple[Observation, ...] = ()
+    places: Mapping[PlaceKey, str] = attrs.field(factory=dict, repr=False)
+    _country_index: dict[str, Country] = attrs.field(init=False, repr=False)
+    _instrument_index: dict[str, Instrument] = attrs.field(init=False, repr=False)
+    _participation_index: dict[tuple[str, str], Participation] = attrs.field(init=False, repr=False)
+    _source_index: dict[str, Source] = attrs.field(init=False, repr=False)
+    _mou_index: dict[str, Mou] = attrs.field(init=False, repr=False)
+    _name_index: dict[str, str] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_country_index", {c.code: c for c in self.countries})
+        object.__setattr__(self, "_instrument_index", {i.id: i for i in self.instruments})
+        object.__setattr__(self, "_participation_index", {p.key: p for p in self.participations})
+        object.__setattr__(self, "_source_index", {s.id: s for s in self.sources})
+        object.__setattr__(self, "_mou_index", {m.id: m for m in self.mous})
+        names: dict[str, str] = {}
+        for c in self.countries:
+            for name in (c.code, c.alpha2, c.name, *c.names):
+                names.setdefault(_fold(name), c.code)
+        object.__setattr__(self, "_name_index", names)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PolicySet):
+            return NotImplemented
+        return _content(self) == _content(other)
+
+    def __hash__(self) -> int:
+        return hash(_content(self))
+
+    # -- construction ------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        countries: Iterable[Country] = (),
+        instruments: Iterable[Instrument] = (),
+        participations: Iterable[Participation] = (),
+        mous: Iterable[Mou] = (),
+        events: Iterable[Event] = (),
+        sources: Iterable[Source] = (),
+        observations: Iterable[Observation] = (),
+        places: Mapping[PlaceKey, str] | None = None,
+        today: dt.date | None = None,
+    ) -> PolicySet:
+        """Validate the records and build a PolicySet.
+
+        Raises :class:`~gmspolicy.errors.DataError` listing every problem found:
+        unknown codes, duplicates, actions out of order or before adoption, dates in the
+        future or after their source was seen, protocols without their parent, MOUs
+        superseding unknown MOUs, events ending before they start.
+        """
+        pset = cls(
+            countries=tuple(sorted(countries, key=lambda c: c.code)),
+            instruments=tuple(instruments),
+            participations=tuple(sorted(participations, key=lambda p: p.key)),
+            mous=tuple(mous),
+            events=tuple(sorted(events, key=lambda e: (e.start.sort_key(), e.id))),
+            sources=tuple(sorted(sources, key=lambda s: s.id)),
+            observations=tuple(observations),
+            places=dict(places or {}),
+        )
+        from gmspolicy.validate import validate
+
+        problems = validate(pset, today=today)
+        if problems:
+            raise DataError(problems)
+        return pset
+
+    # -- lookups -----------------------------------------------------------------------
+
+    def country(self, code: str) -> Country:
+        """The country with this ISO alpha-3 code; :class:`UsageError` if unknown."""
+        try:
+            return self._country_index[code]
+        except KeyError:
+            raise UsageError(f"unknown country {code!r}") from None
+
+    def instrument(self, ident: str) -> Instrument:
+        """The instrument with this id; :class:`UsageError` if unknown."""
+        try:
+            return self._instrument_index[ident]
+        except KeyError:
+            raise UsageError(f"unknown instrument {ident!r}") from None
+
+    def source(self, ident: str) -> Source:
+        """The source with this id; :class:`UsageError` if unknown."""
+        try:
+            return self._source_index[ident]
+        except KeyError:
+            raise UsageError(f"unknown source {ident!r}") from None
+
+    def mou(self, ident: str) -> Mou:
+        """The MOU with this id; :class:`UsageError` if unknown."""
+        try:
+            return self._mou_index[ident]
+        except KeyError:
+            raise UsageError(f"unknown MOU {ident!r}") from None
+
+    def has_country(self, code: str) -> bool:
+        """True when a country with this code is in the set."""
+        return code in self._country_index
+
+    def has_instrument(self, ident: str) -> bool:
+        """True when an instrument with this id is in the set."""
+        return ident in self._instrument_index
+
+    def has_source(self, ident: str) -> bool:
+        """True when a source with this id is in the set."""
+        return ident in self._source_index
+
+    def resolve_country(self, name: str) -> str | None:
+        """The code of the country known by ``name`` (code, ISO alpha-2, UN name or a
+        recorded variant; case, accents and punctuation ignored), or ``None``."""
+        return self._name_index.get(_fold(name))
+
+    def participation(self, country: str, instrument: str) -> Participation | None:
+        """The participation of a country in an instrument, if any is recorded."""
+        return self._participation_index.get((country, instrument))
+
+    # -- queries -----------------------------------------------------------------------
+
+    def status(self, country: str, instrument: str, as_of: dt.date | None = None) -> Status:
+        """The status of ``country`` on ``instrument`` as of a date (default: latest).
+
+        Unknown codes raise :class:`UsageError`; a known pair with nothing recorded is
+        :attr:`StatusKind.UNKNOWN`.
+        """
+        self.country(country)
+        self.instrument(instrument)
+        part = self._participation_index.get((country, instrument))
+        return part.status(as_of) if part is not None else UNKNOWN
+
+    def select_countries(
+        self, codes: Sequence[str] | None = None, group: Group | None = None
+    ) -> tuple[Country, ...]:
+        """Countries by code (in the order given) or by group (default: the GMS)."""
+        if codes:
+            return tuple(self.country(self.resolve_country(c) or c) for c in codes)
+        chosen = group or Group.GMS
+        return tuple(c for c in self.countries if c.in_group(chosen))
+
+    def select_instruments(
+        self,
+        ids: Sequence[str] | None = None,
+        tag: str | None = None,
+        body: Body | None = None,
+    ) -> tuple[Instrument, ...]:
+        """Instruments by id (in the order given), or all filtered by tag and body."""
+        if ids:
+            return tuple(self.instrument(i) for i in ids)
+        out = tuple(
+            i
+            for i in self.instruments
+            if (tag is None or tag in i.tags) and (body is None or i.body is body)
+        )
+        if tag is not None and not out:
+            known = sorted({t for i in self.instruments for t in i.tags})
+            raise UsageError(f"no instrument has tag {tag!r} (tags: {', '.join(known)})")
+        return out
+
+    def matrix(
+        self,
+        countries: Sequence[str] | None = None,
+        instruments: Sequence[str] | None = None,
+        as_of: dt.date | None = None,
+        *,
+        group: Group | None = None,
+        tag: str | None = None,
+    ) -> Matrix:
+        """The status of each country on each instrument as of a date."""
+        cs = self.select_countries(countries, group)
+        ins = self.select_instruments(instruments, tag)
+        cells: dict[tuple[str, str], Cell] = {}
+        for c in cs:
+            for i in ins:
+                part = self._participation_index.get((c.code, i.id))
+                status = part.status(as_of) if part is not None else UNKNOWN
+                cells[(c.code, i.id)] = Cell(status, part)
+        return Matrix(cs, ins, as_of, cells)
+
+    def participations_for(
+        self,
+        country: str | None = None,
+        instrument: str | None = None,
+        *,
+        group: Group | None = None,
+        tag: str | None = None,
+    ) -> tuple[Participation, ...]:
+        """Participations filtered by country, instrument, country group, instrument tag."""
+        out = []
+        for p in self.participations:
+            if country is not None and p.country != country:
+                continue
+            if instrument is not None and p.instrument != instrument:
+                continue
+            if group is not None and not self.country(p.country).in_group(group):
+                continue
+            if tag is not None and tag not in self.instrument(p.instrument).tags:
+                continue
+            out.append(p)
+        return tuple(out)
+
+    def mous_for(
+        self, country: str | None = None, year: int | None = None, tag: str | None = None
+    ) -> tuple[Mou, ...]:
+        """MOUs with a party, signed in a year, with a tag; ordered by signing date."""
+        out = [
+            m
+            for m in self.mous
+            if (country is None or country in m.parties)
+            and (year is None or (m.signed is not None and m.signed.year == year))
+            and (tag is None or tag in m.tags or m.kind.value == tag)
+        ]
+        return tuple(sorted(out, key=lambda m: (_pd_key(m.signed), m.id)))
+
+    def events_for(
+        self,
+        series: EventSeries | None = None,
+        year: int | None = None,
+        country: str | None = None,
+        tag: str | None = None,
+    ) -> tuple[Event, ...]:
+        """Events of a series, in a year, hosted in a country, with a tag; by start date."""
+        return tuple(
+            e
+            for e in self.events
+            if (series is None or e.series is series)
+            and (year is None or e.year == year)
+            and (country is None or e.country == country)
+            and (tag is None or tag in e.tags)
+        )
+
+    def observations_for(
+        self,
+        country: str | None = None,
+        instrument: str | None = None,
+        body: str | None = None,
+        tag: str | None = None,
+        since: int | None = None,
+    ) -> tuple[Observation, ...]:
+        """Supervisory observations filtered by country, instrument, body, tag and year."""
+        out = [
+            o
+            for o in self.observations
+            if (country is None or o.country == country)
+            and (instrument is None or o.instrument == instrument)
+            and (body is None or o.body.value == body)
+            and (tag is None or tag in o.tags)
+            and (since is None or (o.adopted_year or o.published_year or 0) >= since)
+        ]
+        return tuple(
+            sorted(out, key=lambda o: (o.country, -(o.adopted_year or 0), o.body.value, o.id))
+        )
+
+    def protocols_of(self, instrument: str) -> tuple[Instrument, ...]:
+        """The protocols whose parent is ``instrument``."""
+        return tuple(
+            i
+            for i in self.instruments
+            if i.parent == instrument and i.kind is InstrumentKind.PROTOCOL
+        )
+
+    def place(self, *key: str) -> str | None:
+        """Where a record was read (``FILE:LINE``), when the set came from files."""
+        return self.places.get(tuple(key))
+
+    def diff(self, other: PolicySet) -> tuple[Change, ...]:
+        """What changed from this set (old) to ``other`` (new)."""
+        from gmspolicy.diffing import diff
+
+        return diff(self, other)
+
+
+def _pd_key(value: object) -> tuple[int, int, int]:
+    from gmspolicy.dates import PartialDate
+
+    return value.sort_key() if isinstance(value, PartialDate) else (0, 0, 0)
+
+
+def _content(pset: PolicySet) -> tuple[object, ...]:
+    return (
+        pset.countries,
+        tuple(sorted(pset.instruments, key=lambda i: i.id)),
+        pset.participations,
+        tuple(sorted(pset.mous, key=lambda m: m.id)),
+        pset.events,
+        pset.sources,
+        tuple(sorted(pset.observations, key=lambda o: o.id)),
+    )
+
+
+def _fold(name: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+STATUS_ORDER: dict[StatusKind, int] = {k: i for i, k in enumerate(StatusKind)}
+"""A stable order of status kinds, for sorting."""

@@ -1,0 +1,81 @@
+"""Views: what an exporter is asked to render.
+
+A view is an immutable selection from a :class:`~gmspolicy.policyset.PolicySet`, made by
+the CLI or by library code, plus the language to render it in. Exporters are pure
+functions of a view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from gmspolicy.models import Country, Event, Mou, Observation
+from gmspolicy.policyset import Matrix, PolicySet
+
+
+@attrs.frozen
+class TableView:
+    """A ratification matrix: countries x instruments as of a date."""
+
+    pset: PolicySet
+    matrix: Matrix
+    lang: str = "en"
+    kind: str = attrs.field(default="table", init=False)
+
+
+@attrs.frozen
+class DatasetView:
+    """The whole dataset (or a loaded subset): every record and its sources."""
+
+    pset: PolicySet
+    lang: str = "en"
+    kind: str = attrs.field(default="dataset", init=False)
+
+
+@attrs.frozen
+class EventsView:
+    """A list of forum events."""
+
+    pset: PolicySet
+    events: tuple[Event, ...]
+    lang: str = "en"
+    kind: str = attrs.field(default="events", init=False)
+
+
+@attrs.frozen
+class MousView:
+    """A list of MOUs."""
+
+    pset: PolicySet
+    mous: tuple[Mou, ...]
+    lang: str = "en"
+    kind: str = attrs.field(default="mous", init=False)
+
+
+@attrs.frozen
+class ObservationsView:
+    """A list of supervisory observations."""
+
+    pset: PolicySet
+    observations: tuple[Observation, ...]
+    lang: str = "en"
+    kind: str = attrs.field(default="observations", init=False)
+
+
+@attrs.frozen
+class ProfileView:
+    """One country's profile: every instrument's status and history, MOUs, observations."""
+
+    pset: PolicySet
+    country: Country
+    as_of: dt.date | None = None
+    lang: str = "en"
+    kind: str = attrs.field(default="profile", init=False)
+
+
+View = TableView | DatasetView | EventsView | MousView | ObservationsView | ProfileView
+"""Any view an exporter may be given."""
+
+VIEW_KINDS: tuple[str, ...] = ("table", "dataset", "events", "mous", "observations", "profile")

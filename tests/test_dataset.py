@@ -1,0 +1,110 @@
+"""Reading dataset files: every problem named as FILE:LINE, never a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gmspolicy.dataset import load_dataset
+from gmspolicy.errors import DataError, UsageError
+from gmspolicy.models import StatusKind
+
+
+def problems(root: Path) -> list[str]:
+    with pytest.raises(DataError) as info:
+        load_dataset(root, today=None)
+    return [str(p) for p in info.value.problems]
+
+
+def rel(root: Path, name: str) -> str:
+    assert root.name == "data"
+    return f"data/{name}"
+
+
+def test_small_dataset_loads(make_dataset: Callable[..., Path]) -> None:
+    pset = load_dataset(make_dataset())
+    assert pset.status("THA", "CONV").kind is StatusKind.PARTY
+    assert pset.status("LAO", "CONV").kind is StatusKind.NO_ACTION
+    assert pset.place("action", "THA", "CONV", "ratification", "2005-05-05") == (
+        rel(pset_root := make_dataset(), "participations.csv") + ":3"
+    )
+    assert pset_root.is_dir()
+
+
+def test_csv_problems_name_file_and_line(make_dataset: Callable[..., Path]) -> None:
+    root = make_dataset(
+        participations_csv="""\
+        country,instrument,action,date,source,note
+        THA,CONV,ratification,2005-05-05,s1,
+        THA,ILO-C999,ratification,2005-05-05,s1,
+        LAO,CONV,ratifcation,2005-05-05,s1,
+        LAO,CONV,accession,2014-02-30,s1,
+        LAO,CONV,accession,2014-02-03,,
+        LAO,CONV,accession
+        """
+    )
+    f = rel(root, "participations.csv")
+    assert problems(root) == [
+        f"{f}:3: unknown instrument 'ILO-C999'",
+        f"{f}:4: unknown action 'ratifcation' (one of: acceptance, accession, approval, "
+        "declaration, denunciation, entry_into_force, formal_confirmation, no_action, "
+        "ratification, reservation, signature, succession, withdrawal)",
+        f"{f}:5: impossible date '2014-02-30'",
+        f"{f}:6: source is empty: every fact needs a source",
+        f"{f}:7: expected 6 columns, found 3",
+    ]
+
+
+def test_csv_header_and_quoting(make_dataset: Callable[..., Path]) -> None:
+    root = make_dataset(participations_csv="country,instrument,action,when,source\n")
+    f = rel(root, "participations.csv")
+    assert problems(root) == [
+        f"{f}:1: header must be country,instrument,action,date,source,note "
+        "(missing date, note; unknown 'when')"
+    ]
+
+
+def test_yaml_problems_name_file_and_line(make_dataset: Callable[..., Path]) -> None:
+    root = make_dataset(
+        countries_yaml="""\
+        - code: THA
+          alpha2: TH
+          m49: 764
+          name: Thailand
+          groups: [GMS, ASIA]
+          colour: blue
+          sources: [s1]
+        - code: LAO
+          alpha2: LA
+          m49: "418"
+          name: Laos
+          sources: [s1]
+        """
+    )
+    f = rel(root, "countries.yaml")
+    assert problems(root) == [
+        f"{f}:1: unknown field(s): colour",
+        f"{f}:3: m49: expected a string, got int 764",
+        f"{f}:5: groups: 'ASIA' is not one of: GMS, ASEAN",
+    ]
+
+
+def test_yaml_safety(make_dataset: Callable[..., Path]) -> None:
+    root = make_dataset(countries_yaml="- &a {code: THA}\n- *a\n")
+    f = rel(root, "countries.yaml")
+    assert problems(root) == [f"{f}:1: invalid YAML: anchors and aliases are not allowed"]
+    root = make_dataset(countries_yaml="- code: THA\n  code: LAO\n")
+    assert problems(root) == [f"{f}:2: invalid YAML: duplicate key 'code'"]
+    root = make_dataset(countries_yaml="- !!python/object/apply:os.system ['true']\n")
+    assert problems(root) == [
+        f"{f}:1: invalid YAML: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"
+    ]
+
+
+def test_not_a_directory(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="no such directory"):
+        load_dataset(tmp_path / "missing")
+    with pytest.raises(UsageError, match="no dataset files found"):
+        load_dataset(tmp_path)

@@ -1,0 +1,98 @@
+"""Status is derived from actions: the cases advocates rely on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from gmspolicy.models import Action, ActionKind, DatedFact, Participation, Status, StatusKind
+
+D = dt.date
+
+
+def part(*actions: tuple[ActionKind, dt.date], no_action: dt.date | None = None) -> Participation:
+    return Participation(
+        "THA",
+        "CONV",
+        actions=[Action(k, d, ("s",)) for k, d in actions],
+        no_action=DatedFact(no_action, ("s",)) if no_action else None,
+    )
+
+
+def test_signature_then_ratification() -> None:
+    p = part((ActionKind.SIGNATURE, D(2001, 1, 1)), (ActionKind.RATIFICATION, D(2005, 5, 5)))
+    assert p.status() == Status(
+        StatusKind.PARTY, via=ActionKind.RATIFICATION, date=D(2005, 5, 5), signed=D(2001, 1, 1)
+    )
+    assert p.status(D(2003, 1, 1)) == Status(
+        StatusKind.SIGNATORY, date=D(2001, 1, 1), signed=D(2001, 1, 1)
+    )
+
+
+def test_accession_without_signature() -> None:
+    p = part((ActionKind.ACCESSION, D(1999, 9, 5)))
+    status = p.status()
+    assert status.kind is StatusKind.PARTY
+    assert status.via is ActionKind.ACCESSION
+    assert status.signed is None
+
+
+def test_succession_is_told_from_ratification() -> None:
+    assert part((ActionKind.SUCCESSION, D(1993, 1, 1))).status().via is ActionKind.SUCCESSION
+
+
+def test_ratification_then_denunciation() -> None:
+    p = part((ActionKind.RATIFICATION, D(1960, 1, 1)), (ActionKind.DENUNCIATION, D(1990, 1, 1)))
+    assert p.status() == Status(StatusKind.DENOUNCED, date=D(1990, 1, 1))
+    assert p.status(D(1989, 12, 31)).kind is StatusKind.PARTY
+
+
+def test_withdrawn_ratification_keeps_its_signature() -> None:
+    p = part(
+        (ActionKind.SIGNATURE, D(1998, 7, 17)),
+        (ActionKind.RATIFICATION, D(2002, 1, 1)),
+        (ActionKind.WITHDRAWAL, D(2019, 3, 17)),
+    )
+    assert p.status() == Status(StatusKind.WITHDRAWN, date=D(2019, 3, 17), signed=D(1998, 7, 17))
+
+
+def test_as_of_before_any_action_is_no_action_as_of_that_date() -> None:
+    p = part((ActionKind.RATIFICATION, D(2005, 5, 5)))
+    assert p.status(D(2000, 1, 1)) == Status(StatusKind.NO_ACTION, date=D(2000, 1, 1))
+
+
+def test_nothing_recorded_is_unknown_not_no_action() -> None:
+    assert Participation("THA", "CONV").status() == Status(StatusKind.UNKNOWN)
+    assert Participation("THA", "CONV").status(D(2000, 1, 1)).kind is StatusKind.UNKNOWN
+
+
+def test_confirmed_no_action_carries_its_date() -> None:
+    p = part(no_action=D(2020, 1, 1))
+    assert p.status() == Status(StatusKind.NO_ACTION, date=D(2020, 1, 1))
+    # Before the confirmation date, no action is implied as of the date asked.
+    assert p.status(D(2010, 1, 1)) == Status(StatusKind.NO_ACTION, date=D(2010, 1, 1))
+
+
+def test_no_action_then_later_ratification() -> None:
+    p = part((ActionKind.RATIFICATION, D(2025, 6, 10)), no_action=D(2018, 6, 4))
+    assert p.status(D(2020, 1, 1)) == Status(StatusKind.NO_ACTION, date=D(2018, 6, 4))
+    assert p.status().kind is StatusKind.PARTY
+
+
+def test_reratification_after_denunciation() -> None:
+    p = part(
+        (ActionKind.RATIFICATION, D(1960, 1, 1)),
+        (ActionKind.DENUNCIATION, D(1970, 1, 1)),
+        (ActionKind.ACCESSION, D(1980, 1, 1)),
+    )
+    assert p.status().via is ActionKind.ACCESSION
+
+
+def test_entry_into_force_only_once_reached() -> None:
+    p = Participation(
+        "THA",
+        "CONV",
+        actions=[Action(ActionKind.RATIFICATION, D(2019, 1, 30), ("s",))],
+        entry_into_force=DatedFact(D(2020, 1, 30), ("s",)),
+    )
+    assert p.status().in_force == D(2020, 1, 30)
+    assert p.status(D(2019, 6, 1)).in_force is None
