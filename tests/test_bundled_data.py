@@ -118,3 +118,17 @@ def test_seed_moment_table_builds(pset: PolicySet) -> None:
     # Thailand ratified C155 in 2025: as of the seed report's moment it had not.
     assert m.cell("THA", "ILO-C155").status.kind.value in ("no_action", "unknown")
     assert pset.status("THA", "ILO-C029").kind.value == "party"
+
+
+def test_docs_data_coverage_is_current(pset: PolicySet) -> None:
+    from pathlib import Path
+
+    from gmspolicy.coverage import report, update_page
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "data.md"
+    if not page.exists():
+        pytest.skip("docs/data.md is not in this checkout (installed-package run)")
+    text = page.read_text(encoding="utf-8")
+    assert update_page(text, report(pset)) == text, (
+        "docs/data.md is out of date: run `gmspolicy coverage --update docs/data.md`"
+    )

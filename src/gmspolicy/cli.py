@@ -376,6 +376,25 @@ def plugins(state: _State) -> None:
             click.echo(f"{info.kind}\t{info.name}\t{info.origin}\t{status}")
 
 
+@cli.command()
+@click.option(
+    "--update",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Rewrite the coverage section of this Markdown page (e.g. docs/data.md).",
+)
+@click.pass_obj
+def coverage(state: _State, update: Path | None) -> None:
+    """How many country x instrument cells are confirmed, and which are still unknown."""
+    from gmspolicy.coverage import report, update_page
+    from gmspolicy.output import write_atomic
+
+    text = report(state.pset())
+    if update is None:
+        click.echo(text, nl=False)
+        return
+    write_atomic(update, update_page(update.read_text(encoding="utf-8"), text))
+
+
 def _country_code(pset: PolicySet, name: str | None) -> str | None:
     if name is None:
         return None

@@ -1,0 +1,131 @@
+"""How much of the dataset is confirmed: the coverage table and the open research list.
+
+``gmspolicy coverage`` prints it; ``gmspolicy coverage --update docs/data.md`` rewrites the
+part of that page between ``<!-- coverage:start -->`` and ``<!-- coverage:end -->``, and a
+test checks the committed page is current.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from gmspolicy.errors import UsageError
+from gmspolicy.models import Country, Group, Instrument, StatusKind
+from gmspolicy.policyset import PolicySet
+
+START = "<!-- coverage:start -->"
+END = "<!-- coverage:end -->"
+
+#: Instruments required for the other ASEAN members: ILO fundamental and UN core treaties.
+CORE_TAGS = ("fundamental", "core-human-rights")
+
+
+@attrs.frozen
+class Coverage:
+    """Confirmed cells of a countries x instruments grid."""
+
+    countries: tuple[Country, ...]
+    instruments: tuple[Instrument, ...]
+    known: dict[tuple[str, str], bool]
+
+    @property
+    def confirmed(self) -> int:
+        """Number of cells with a confirmed status."""
+        return sum(self.known.values())
+
+    @property
+    def total(self) -> int:
+        """Number of cells."""
+        return len(self.known)
+
+    def unknown_cells(self) -> list[tuple[str, str]]:
+        """``(country, instrument)`` of every unknown cell, in table order."""
+        return [
+            (c.code, i.id)
+            for c in self.countries
+            for i in self.instruments
+            if not self.known[(c.code, i.id)]
+        ]
+
+
+def coverage(pset: PolicySet, countries: Sequence[Country], instruments: Sequence[Instrument]
+             ) -> Coverage:
+    """The coverage of ``countries`` x ``instruments`` (status as of the latest facts)."""
+    known = {
+        (c.code, i.id): pset.status(c.code, i.id).kind is not StatusKind.UNKNOWN
+        for c in countries
+        for i in instruments
+    }
+    return Coverage(tuple(countries), tuple(instruments), known)
+
+
+def _pct(n: int, d: int) -> str:
+    return f"{100 * n / d:.0f}%" if d else "n/a"
+
+
+def report(pset: PolicySet) -> str:
+    """The coverage section of ``docs/data.md``, as Markdown."""
+    gms = pset.select_countries(group=Group.GMS)
+    others = tuple(c for c in pset.select_countries(group=Group.ASEAN) if not c.in_group(Group.GMS))
+    bodies = ("UN", "ILO", "ASEAN")
+    lines = [
+        "### GMS states x every instrument",
+        "",
+        "| Country | " + " | ".join(bodies) + " | All |",
+        "| --- | " + " | ".join("---:" for _ in bodies) + " | ---: |",
+    ]
+    cov_all = coverage(pset, gms, pset.instruments)
+    for c in gms:
+        cells = []
+        for body in bodies:
+            insts = [i for i in pset.instruments if i.body.value == body]
+            cov = coverage(pset, [c], insts)
+            cells.append(f"{cov.confirmed}/{cov.total}")
+        one = coverage(pset, [c], pset.instruments)
+        lines.append(f"| {c.name} | " + " | ".join(cells)
+                     + f" | {one.confirmed}/{one.total} ({_pct(one.confirmed, one.total)}) |")
+    lines += [
+        "",
+        f"All GMS cells: **{cov_all.confirmed} of {cov_all.total} confirmed "
+        f"({_pct(cov_all.confirmed, cov_all.total)})**.",
+        "",
+        "### Other ASEAN members x ILO fundamental conventions and UN core treaties",
+        "",
+        "| Country | Confirmed |",
+        "| --- | ---: |",
+    ]
+    core = [i for i in pset.instruments if any(t in i.tags for t in CORE_TAGS)
+            and i.kind.value == "convention"]
+    cov_core = coverage(pset, others, core)
+    for c in others:
+        one = coverage(pset, [c], core)
+        lines.append(f"| {c.name} | {one.confirmed}/{one.total} |")
+    lines += [
+        "",
+        f"All: **{cov_core.confirmed} of {cov_core.total} confirmed "
+        f"({_pct(cov_core.confirmed, cov_core.total)})**.",
+        "",
+        "### Open research: unknown GMS cells",
+        "",
+        "Each of these shows as *unknown* in every table until a source is found.",
+        "",
+    ]
+    by_country: dict[str, list[str]] = {}
+    for code, inst in cov_all.unknown_cells():
+        by_country.setdefault(code, []).append(inst)
+    for c in gms:
+        missing = by_country.get(c.code, [])
+        if missing:
+            lines.append(f"- **{c.name}** ({len(missing)}): {', '.join(missing)}")
+    return "\n".join(lines) + "\n"
+
+
+def update_page(text: str, section: str) -> str:
+    """Replace the generated section of a page (between the coverage markers)."""
+    if START not in text or END not in text:
+        raise UsageError(f"the page has no {START} ... {END} markers")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n\n{section}\n{END}{tail}"
