@@ -56,7 +56,7 @@ def test_withdrawn_ratification_keeps_its_signature() -> None:
 
 
 def test_as_of_before_any_action_is_no_action_as_of_that_date() -> None:
-    p = part((ActionKind.RATIFICATION, D(2005, 5, 5)))
+    p = part((ActionKind.SIGNATURE, D(2001, 1, 1)), (ActionKind.RATIFICATION, D(2005, 5, 5)))
     assert p.status(D(2000, 1, 1)) == Status(StatusKind.NO_ACTION, date=D(2000, 1, 1))
 
 
@@ -96,3 +96,19 @@ def test_entry_into_force_only_once_reached() -> None:
     )
     assert p.status().in_force == D(2020, 1, 30)
     assert p.status(D(2019, 6, 1)).in_force is None
+
+
+def test_ratification_without_recorded_signature_leaves_earlier_time_unknown() -> None:
+    # A UN treaty: the signature that must precede a ratification may be missing.
+    p = part((ActionKind.RATIFICATION, D(2005, 5, 5)))
+    assert p.status(D(2000, 1, 1)).kind is StatusKind.UNKNOWN
+    # Where states do not sign (ILO conventions), nothing can precede the ratification.
+    assert p.status(D(2000, 1, 1), signature_step=False) == Status(
+        StatusKind.NO_ACTION, date=D(2000, 1, 1)
+    )
+
+
+def test_signature_or_accession_first_means_no_action_before() -> None:
+    assert part((ActionKind.ACCESSION, D(1999, 9, 5))).status(D(1990, 1, 1)) == Status(
+        StatusKind.NO_ACTION, date=D(1990, 1, 1)
+    )

@@ -246,6 +246,10 @@ class DatedFact:
 _ACTION_ORDER = {kind: i for i, kind in enumerate(ActionKind)}
 
 
+#: Actions that no other action can precede.
+_FIRST_POSSIBLE = frozenset({ActionKind.SIGNATURE, ActionKind.ACCESSION, ActionKind.SUCCESSION})
+
+
 def _sorted_actions(actions: Iterable[Action]) -> tuple[Action, ...]:
     return tuple(sorted(actions, key=lambda a: (a.date, _ACTION_ORDER[a.kind])))
 
@@ -316,13 +320,16 @@ class Participation:
             return self.actions
         return tuple(a for a in self.actions if a.date <= as_of)
 
-    def status(self, as_of: dt.date | None = None) -> Status:
+    def status(self, as_of: dt.date | None = None, *, signature_step: bool = True) -> Status:
         """The status as of a date (``None``: as of the latest recorded fact).
 
-        The recorded actions are taken as complete, as their sources (treaty depositary
-        lists, NORMLEX) are: before the first recorded action there was none. With no
-        recorded action at all, the status is ``no_action`` only where a source confirmed
-        it, and ``unknown`` otherwise.
+        Before the first recorded action, the status is ``no_action`` (as of the date
+        asked) only where that is certain: a source confirmed no action as of a later
+        date, or the first recorded action is one no other can precede (a signature, an
+        accession, a succession; or any first action where states do not sign, as for ILO
+        conventions: pass ``signature_step=False``). A ratification recorded without its
+        signature leaves the time before it ``unknown``: the signature may be missing.
+        With nothing recorded, the status is ``unknown``, never ``no_action``.
         """
         actions = self.actions_until(as_of)
         if not actions:
@@ -332,7 +339,9 @@ class Participation:
                     confirmed = as_of
                 return Status(StatusKind.NO_ACTION, date=confirmed)
             if self.actions and as_of is not None:
-                return Status(StatusKind.NO_ACTION, date=as_of)
+                first = self.actions[0].kind
+                if not signature_step or first in _FIRST_POSSIBLE:
+                    return Status(StatusKind.NO_ACTION, date=as_of)
             return UNKNOWN
         kind = StatusKind.UNKNOWN
         via: ActionKind | None = None

@@ -242,9 +242,11 @@ class PolicySet:
         :attr:`StatusKind.UNKNOWN`.
         """
         self.country(country)
-        self.instrument(instrument)
+        inst = self.instrument(instrument)
         part = self._participation_index.get((country, instrument))
-        return part.status(as_of) if part is not None else UNKNOWN
+        if part is None:
+            return UNKNOWN
+        return part.status(as_of, signature_step=inst.body is not Body.ILO)
 
     def select_countries(
         self, codes: Sequence[str] | None = None, group: Group | None = None
@@ -290,7 +292,11 @@ class PolicySet:
         for c in cs:
             for i in ins:
                 part = self._participation_index.get((c.code, i.id))
-                status = part.status(as_of) if part is not None else UNKNOWN
+                status = (
+                    part.status(as_of, signature_step=i.body is not Body.ILO)
+                    if part is not None
+                    else UNKNOWN
+                )
                 cells[(c.code, i.id)] = Cell(status, part)
         return Matrix(cs, ins, as_of, cells)
 

@@ -11,7 +11,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from gmspolicy.errors import Problem
-from gmspolicy.models import ActionKind, Instrument, InstrumentKind, Participation, StatusKind
+from gmspolicy.models import (
+    CONSENT_ACTIONS,
+    Action,
+    ActionKind,
+    Instrument,
+    InstrumentKind,
+    Participation,
+    StatusKind,
+)
 
 if TYPE_CHECKING:
     from gmspolicy.policyset import PolicySet
@@ -143,33 +151,50 @@ class _Validator:
 
     def check_participations(self) -> None:
         seen_pairs: set[tuple[str, str]] = set()
+        countries = self.countries
+        instruments = self.instruments
+        seen = {sid: s.seen for sid, s in self.sources.items()}
+        today = self.today
         for part in self.p.participations:
             c, i = part.country, part.instrument
             pkey = ("participation", c, i)
             if (c, i) in seen_pairs:
                 self.add(pkey, f"duplicate participation {c} x {i}")
             seen_pairs.add((c, i))
-            if c not in self.countries:
+            if c not in countries:
                 self.add(pkey, f"unknown country {c!r}")
-            inst = self.instruments.get(i)
+            inst = instruments.get(i)
             if inst is None:
                 self.add(pkey, f"unknown instrument {i!r}")
-            counts = Counter((a.kind, a.date) for a in part.actions)
-            for (kind, date), n in counts.items():
-                if n > 1:
-                    self.add(
-                        ("action", c, i, kind.value, date.isoformat()),
-                        f"duplicate {kind.value} of {i} by {c} on {date.isoformat()}",
-                    )
+            adopted = inst.adopted if inst is not None else None
+            previous: Action | None = None
             for action in part.actions:
-                akey = ("action", c, i, action.kind.value, action.date.isoformat())
-                self.cite(akey, action.sources, f"{action.kind.value} of {i} by {c}")
-                self.dated(akey, action.date, action.sources, action.kind.value)
-                if inst is not None and inst.adopted and action.date < inst.adopted:
+                date = action.date
+                # Actions are sorted by date and kind: a repeated (kind, date) is adjacent.
+                if previous is not None and previous.date == date and previous.kind is action.kind:
+                    self.add(
+                        ("action", c, i, action.kind.value, date.isoformat()),
+                        f"duplicate {action.kind.value} of {i} by {c} on {date.isoformat()}",
+                    )
+                previous = action
+                srcs = action.sources
+                ok = bool(srcs) and date <= today and (adopted is None or date >= adopted)
+                if ok:
+                    for sid in srcs:
+                        when = seen.get(sid)
+                        if when is None or date > when:
+                            ok = False
+                            break
+                if ok:
+                    continue
+                akey = ("action", c, i, action.kind.value, date.isoformat())
+                self.cite(akey, srcs, f"{action.kind.value} of {i} by {c}")
+                self.dated(akey, date, srcs, action.kind.value)
+                if adopted is not None and date < adopted:
                     self.add(
                         akey,
-                        f"{action.kind.value} on {action.date.isoformat()} is before {i} "
-                        f"was adopted ({inst.adopted.isoformat()})",
+                        f"{action.kind.value} on {date.isoformat()} is before {i} "
+                        f"was adopted ({adopted.isoformat()})",
                     )
             self.order(part)
             for fact, name in (
@@ -193,7 +218,7 @@ class _Validator:
                         f"no_action as of {part.no_action.date.isoformat()} contradicts the "
                         f"{a.kind.value} on {a.date.isoformat()}",
                     )
-            if inst is not None:
+            if inst is not None and inst.requires_parent:
                 self.parent(part, inst)
 
     def order(self, part: Participation) -> None:
@@ -201,29 +226,32 @@ class _Validator:
         bound = False
         signed = False
         for a in part.actions:
-            akey = ("action", c, i, a.kind.value, a.date.isoformat())
-            if a.kind is ActionKind.SIGNATURE:
+            kind = a.kind
+            if kind is ActionKind.SIGNATURE:
                 if bound:
                     self.add(
-                        akey,
+                        ("action", c, i, kind.value, a.date.isoformat()),
                         f"signature of {i} by {c} on {a.date} comes after its consent to be bound",
                     )
                 elif signed:
-                    self.add(akey, f"second signature of {i} by {c} on {a.date}")
+                    self.add(
+                        ("action", c, i, kind.value, a.date.isoformat()),
+                        f"second signature of {i} by {c} on {a.date}",
+                    )
                 signed = True
-            elif a.kind.is_consent:
+            elif kind in CONSENT_ACTIONS:
                 if bound:
                     self.add(
-                        akey,
-                        f"{a.kind.value} of {i} by {c} on {a.date}: already bound "
+                        ("action", c, i, kind.value, a.date.isoformat()),
+                        f"{kind.value} of {i} by {c} on {a.date}: already bound "
                         "(no denunciation or withdrawal in between)",
                     )
                 bound = True
-            elif a.kind.is_exit:
-                if not bound and not (a.kind is ActionKind.WITHDRAWAL and signed):
+            elif kind is ActionKind.DENUNCIATION or kind is ActionKind.WITHDRAWAL:
+                if not bound and not (kind is ActionKind.WITHDRAWAL and signed):
                     self.add(
-                        akey,
-                        f"{a.kind.value} of {i} by {c} on {a.date} with no earlier "
+                        ("action", c, i, kind.value, a.date.isoformat()),
+                        f"{kind.value} of {i} by {c} on {a.date} with no earlier "
                         "ratification, accession or succession",
                     )
                 bound = False
@@ -237,7 +265,7 @@ class _Validator:
                 continue
             # An unrecorded parent is unknown, not a contradiction; a parent recorded as
             # not party at that date is.
-            ok = parent is None or parent.status(a.date).kind in (
+            ok = parent is None or self.p.status(part.country, inst.parent, a.date).kind in (
                 StatusKind.PARTY,
                 StatusKind.UNKNOWN,
             )

@@ -12,7 +12,7 @@ import json
 from typing import Any, ClassVar
 
 from gmspolicy._version import __version__
-from gmspolicy.convert import converter
+from gmspolicy.convert import converter, without_gc
 from gmspolicy.models import Participation, Status
 from gmspolicy.policyset import PolicySet, cell_sources
 from gmspolicy.views import (
@@ -115,7 +115,7 @@ def document(view: View) -> dict[str, Any]:
         rows = []
         for inst in pset.instruments:
             part = pset.participation(c.code, inst.id)
-            status = part.status(view.as_of) if part else pset.status(c.code, inst.id)
+            status = pset.status(c.code, inst.id, view.as_of)
             rows.append(
                 {
                     "instrument": inst.id,
@@ -162,4 +162,5 @@ class JsonExporter:
 
     def render(self, view: View) -> str:
         """Render a view as a JSON document."""
-        return dumps(document(view))
+        with without_gc():
+            return dumps(document(view))

@@ -182,7 +182,7 @@ class MarkdownExporter:
         rows = []
         for inst in pset.instruments:
             part = pset.participation(c.code, inst.id)
-            status = part.status(view.as_of) if part else pset.status(c.code, inst.id)
+            status = pset.status(c.code, inst.id, view.as_of)
             refs = ""
             if part is not None:
                 refs = "".join(f"[^{n}]" for n in notes.cite(list(part.sources)))
