@@ -65,7 +65,8 @@ def test_validate_ok(cli: Run, make_dataset: Callable[..., Path]) -> None:
 
 
 def test_installed_console_script_runs_on_bundled_data() -> None:
-    proc = subprocess.run(["gmspolicy", "table"], capture_output=True, text=True, check=False)
+    script = Path(sys.executable).with_name("gmspolicy")
+    proc = subprocess.run([str(script), "table"], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("# Ratification of UN, ILO and ASEAN instruments")
     proc = subprocess.run(
