@@ -27,21 +27,26 @@ from gmspolicy.views import (
 
 
 def escape_cell(text: str) -> str:
-    """Escape text for a GFM table cell: backslashes, pipes, newlines and inline markup.
+    """Escape text for a GFM table cell: backslashes, pipes, newlines, entities and inline
+    markup. Line breaks become ``<br>``; whitespace at the ends (which a table and a
+    Markdown renderer drop anyway) is removed; a final ``!`` is escaped so that a footnote
+    reference after it cannot make an image.
 
     >>> escape_cell("a|b\\\\c\\nd")
     'a\\\\|b\\\\\\\\c<br>d'
     """
-    out = text.replace("\\", "\\\\").replace("|", "\\|")
-    for ch in "*_`[]<>#~":
+    out = text.strip().replace("\\", "\\\\").replace("|", "\\|")
+    for ch in "*_`[]<>#~&":
         out = out.replace(ch, "\\" + ch)
+    if out.endswith("!"):
+        out = out[:-1] + "\\!"
     return out.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
 def escape_text(text: str) -> str:
     """Escape text for a Markdown paragraph or list item (one line)."""
     out = text.replace("\\", "\\\\")
-    for ch in "*_`[]<>#~|":
+    for ch in "*_`[]<>#~|&":
         out = out.replace(ch, "\\" + ch)
     return " ".join(out.split())
 

@@ -1,0 +1,623 @@
+"""HTML exporter: one self-contained page per view.
+
+The page loads nothing from anywhere: no CDN, no web fonts, no images. Its stylesheet and
+its small script are inline, and a Content-Security-Policy ``<meta>`` allows exactly
+those two (by their SHA-256 hashes, computed at render time) and nothing else, so even an
+injected tag could not run or fetch. Every piece of data text goes through Jinja's
+autoescaping; links are made only from ``http(s)`` URLs (anything else is shown as text).
+
+The ratification table has a caption, a legend, one visual style per status ("unknown"
+looks nothing like "no action"), footnoted sources, sortable columns (a ``<button>`` in
+each heading, ``aria-sort`` kept up to date), a filter box, and a print stylesheet. Each
+cell links to the supervisory observations on that country and instrument, listed with
+their excerpts further down the page.
+
+Output is deterministic: the same view renders to the same text.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from gmspolicy._version import __version__
+from gmspolicy.exporters._common import (
+    LEGEND_KEYS,
+    SourceNumbers,
+    as_of_text,
+    cell_text,
+    generator_line,
+    history,
+)
+from gmspolicy.i18n import FONT_STACK, Labels
+from gmspolicy.models import (
+    Document,
+    Event,
+    Mou,
+    Observation,
+    Source,
+    Status,
+    StatusKind,
+)
+from gmspolicy.policyset import Matrix, PolicySet
+from gmspolicy.views import (
+    DatasetView,
+    EventsView,
+    MousView,
+    ObservationsView,
+    ProfileView,
+    TableView,
+    View,
+)
+
+#: Sort rank of each status kind (ascending order puts parties first, unknown last).
+STATUS_RANK: dict[StatusKind, int] = {
+    StatusKind.PARTY: 1,
+    StatusKind.SIGNATORY: 2,
+    StatusKind.DENOUNCED: 3,
+    StatusKind.WITHDRAWN: 4,
+    StatusKind.NO_ACTION: 5,
+    StatusKind.UNKNOWN: 6,
+}
+
+#: The ``lang`` attribute for each catalog language (Chinese catalogs are Simplified).
+HTML_LANG: dict[str, str] = {"zh": "zh-Hans"}
+
+#: The CSS class of each legend entry (keys of :data:`~gmspolicy.exporters._common.LEGEND_KEYS`).
+LEGEND_CLASSES: dict[str, str] = {
+    "ratification": "st st-party st-via-ratification",
+    "accession": "st st-party st-via-accession",
+    "succession": "st st-party st-via-succession",
+    "signatory": "st st-signatory",
+    "denounced": "st st-denounced",
+    "withdrawn": "st st-withdrawn",
+    "no_action": "st st-no-action",
+    "unknown": "st st-unknown",
+}
+
+_UNSAFE_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"'`\\]")
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` if it may be used as a link (an absolute ``http(s)`` URL with a host and no
+    whitespace, quotes or control characters), else ``None`` (show it as text).
+
+    >>> safe_href("https://example.org/a?b=1&c=2")
+    'https://example.org/a?b=1&c=2'
+    >>> safe_href("javascript:alert(1)") is None
+    True
+    """
+    if not url or _UNSAFE_URL_CHARS.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def csp_hash(text: str) -> str:
+    """The CSP source expression (``'sha256-...'``) allowing an inline block of ``text``."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def content_security_policy(style: str, script: str) -> str:
+    """The page's policy: nothing remote, only the given inline style and script."""
+    return (
+        "default-src 'none'; "
+        f"style-src {csp_hash(style)}; "
+        f"script-src {csp_hash(script)}; "
+        "img-src data:; "
+        "base-uri 'none'; "
+        "form-action 'none'"
+    )
+
+
+def status_class(status: Status) -> str:
+    """The CSS classes of a status cell: ``st st-KIND`` plus ``st-via-ACTION`` for a party."""
+    out = "st st-" + status.kind.value.replace("_", "-")
+    if status.kind is StatusKind.PARTY and status.via is not None:
+        out += " st-via-" + status.via.value.replace("_", "-")
+    return out
+
+
+def status_key(status: Status) -> str:
+    """A key that sorts statuses by kind (party first, unknown last), then by date."""
+    date = status.date.isoformat() if status.date else "9999-99-99"
+    return f"{STATUS_RANK[status.kind]}:{date}"
+
+
+@functools.cache
+def _asset(name: str) -> str:
+    return resources.files("gmspolicy").joinpath("templates").joinpath(name).read_text("utf-8")
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("gmspolicy", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def stylesheet() -> str:
+    """The page's inline stylesheet (with the font stack of :mod:`gmspolicy.i18n`)."""
+    return _asset("page.css").replace("/*FONT_STACK*/", FONT_STACK)
+
+
+def script() -> str:
+    """The page's inline script: sortable columns and the row filter."""
+    return _asset("page.js")
+
+
+class _Page:
+    """Turns records into the plain data the templates render; numbers sources as cited."""
+
+    def __init__(self, view: View) -> None:
+        self.view = view
+        self.pset: PolicySet = view.pset
+        self.labels = Labels(view.lang)
+        self.notes = SourceNumbers(view.pset)
+        self.tables = 0
+        self.obs_groups = 0
+
+    # -- small pieces ------------------------------------------------------------------
+
+    def country_name(self, code: str | None) -> str:
+        if code is None:
+            return ""
+        if self.pset.has_country(code):
+            return self.labels.country_name(self.pset.country(code))
+        return code
+
+    def instrument_name(self, ident: str | None) -> str:
+        if ident is None:
+            return ""
+        return self.pset.instrument(ident).short_name if self.pset.has_instrument(ident) else ident
+
+    def cite(self, ids: Iterable[str]) -> list[int]:
+        return self.notes.cite([i for i in ids if self.pset.has_source(i)])
+
+    def table_id(self) -> str:
+        self.tables += 1
+        return f"t{self.tables}"
+
+    @staticmethod
+    def link(title: str, url: str) -> dict[str, Any]:
+        return {"title": title, "url": url, "href": safe_href(url)}
+
+    def documents(self, docs: Sequence[Document]) -> list[dict[str, Any]]:
+        return [self.link(d.title, d.url) for d in docs]
+
+    def column(self, name: str, key: str = "") -> dict[str, Any]:
+        return {"name": name, "key": key}
+
+    # -- the ratification matrix -------------------------------------------------------
+
+    def matrix(self, m: Matrix, observations: dict[tuple[str, str], str]) -> dict[str, Any]:
+        labels = self.labels
+        rows = []
+        for index, inst in enumerate(m.instruments):
+            cells: list[dict[str, Any]] = [
+                {
+                    "text": inst.short_name,
+                    "sub": inst.title if inst.title != inst.short_name else "",
+                    "href": safe_href(inst.url),
+                }
+            ]
+            for c in m.countries:
+                cell = m.cell(c.code, inst.id)
+                text = cell_text(cell.status, labels)
+                anchor = observations.get((c.code, inst.id))
+                count = len(self.pset.observations_for(c.code, inst.id)) if anchor else 0
+                cells.append(
+                    {
+                        "text": text,
+                        "cls": status_class(cell.status),
+                        "key": status_key(cell.status),
+                        "refs": self.notes.cite_cell(cell, m.as_of),
+                        "obs": {
+                            "anchor": anchor,
+                            "count": count,
+                            "label": f"{labels('heading.observations')}: {count}",
+                        }
+                        if anchor
+                        else None,
+                    }
+                )
+            rows.append(_row(index, cells))
+        names = [labels.country_name(c) for c in m.countries]
+        known, total = m.coverage()
+        return {
+            "id": self.table_id(),
+            "caption": labels(
+                "table.caption",
+                countries=", ".join(names),
+                count=len(m.instruments),
+                as_of=as_of_text(m.as_of, labels),
+            ),
+            "matrix": True,
+            "row_headers": True,
+            "columns": [
+                self.column(labels("heading.instrument")),
+                *(self.column(n, c.code) for n, c in zip(names, m.countries, strict=True)),
+            ],
+            "rows": rows,
+            "coverage": labels("coverage", known=known, total=total),
+        }
+
+    def legend(self) -> list[dict[str, str]]:
+        out = []
+        for key in LEGEND_KEYS:
+            word = self.labels("cell." + key)
+            text = self.labels("legend." + key)
+            for sep in (": ", ":", "\uff1a", "\u17d6 ", "\u17d6"):  # also full-width, Khmer
+                if text.startswith(word + sep):
+                    text = text[len(word + sep) :].lstrip()
+                    break
+            out.append({"cls": LEGEND_CLASSES[key], "word": word, "text": text})
+        return out
+
+    def matrix_observations(
+        self, m: Matrix
+    ) -> tuple[dict[tuple[str, str], str], list[dict[str, Any]]]:
+        """Anchor ids for the cells with observations, and the groups to list (row order)."""
+        anchors: dict[tuple[str, str], str] = {}
+        groups: list[dict[str, Any]] = []
+        for inst in m.instruments:
+            for c in m.countries:
+                obs = self.pset.observations_for(c.code, inst.id)
+                if not obs:
+                    continue
+                self.obs_groups += 1
+                anchor = f"obs-{self.obs_groups}"
+                anchors[(c.code, inst.id)] = anchor
+                groups.append(
+                    {
+                        "anchor": anchor,
+                        "heading": f"{self.labels.country_name(c)} — {inst.short_name}",
+                        "items": [],
+                        "_obs": obs,
+                    }
+                )
+        return anchors, groups
+
+    def fill_groups(self, groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Render each group's observations (after the table cited its sources)."""
+        for g in groups:
+            g["items"] = [self.observation(o) for o in g.pop("_obs")]
+        return groups
+
+    # -- records -----------------------------------------------------------------------
+
+    def observation(self, o: Observation) -> dict[str, Any]:
+        year = o.adopted_year or o.published_year
+        head = [self.country_name(o.country), o.body.value, o.kind.value.replace("_", " ")]
+        if o.instrument:
+            head.append(self.instrument_name(o.instrument))
+        if year:
+            head.append(str(year))
+        details = [d for d in (o.session, o.symbol) if d]
+        return {
+            "heading": " · ".join(head),
+            "url": o.url,
+            "href": safe_href(o.url),
+            "details": details,
+            "excerpts": [{"paragraph": e.paragraph, "text": e.text} for e in o.excerpts],
+            "refs": self.cite(o.sources),
+        }
+
+    def observation_groups_by_country(
+        self, observations: Sequence[Observation]
+    ) -> list[dict[str, Any]]:
+        groups: list[dict[str, Any]] = []
+        by_country: dict[str, list[Observation]] = {}
+        for o in observations:
+            by_country.setdefault(o.country, []).append(o)
+        for code, obs in by_country.items():
+            self.obs_groups += 1
+            groups.append(
+                {
+                    "anchor": f"obs-{self.obs_groups}",
+                    "heading": self.country_name(code),
+                    "items": [self.observation(o) for o in obs],
+                }
+            )
+        return groups
+
+    def events_table(self, events: Sequence[Event]) -> dict[str, Any]:
+        labels = self.labels
+        keys = ("series", "edition", "dates", "place", "title", "theme", "document")
+        rows = []
+        for index, e in enumerate(events):
+            dates = str(e.start) + (f" \u2013 {e.end}" if e.end and e.end != e.start else "")
+            place = ", ".join(p for p in (e.city, self.country_name(e.country)) if p)
+            cells: list[dict[str, Any]] = [
+                {"text": e.series.value},
+                {"text": str(e.edition or ""), "key": f"{e.edition or 0:06d}"},
+                {"text": dates, "key": _pd_key(str(e.start))},
+                {"text": place},
+                {"text": e.title, "note": e.notes or "", "refs": self.cite(e.sources)},
+                {"text": e.theme or ""},
+                {"text": "", "links": self.documents(e.outcome_documents)},
+            ]
+            rows.append(_row(index, cells))
+        return {
+            "id": self.table_id(),
+            "caption": labels("heading.events"),
+            "columns": [self.column(labels(f"column.{k}")) for k in keys],
+            "rows": rows,
+        }
+
+    def mous_table(self, mous: Sequence[Mou]) -> dict[str, Any]:
+        labels = self.labels
+        keys = ("parties", "title", "signed", "place", "supersedes", "document")
+        rows = []
+        for index, m in enumerate(mous):
+            signed = str(m.signed) if m.signed else labels("cell.unknown")
+            cells: list[dict[str, Any]] = [
+                {"text": ", ".join(self.country_name(p) for p in m.parties)},
+                {"text": m.title, "note": m.note or "", "refs": self.cite(m.sources)},
+                {"text": signed, "key": _pd_key(str(m.signed) if m.signed else "")},
+                {"text": m.place or ""},
+                {"text": ", ".join(m.supersedes)},
+                {"text": "", "links": self.documents(m.documents)},
+            ]
+            rows.append(_row(index, cells))
+        return {
+            "id": self.table_id(),
+            "caption": labels("heading.mous"),
+            "columns": [self.column(labels(f"column.{k}")) for k in keys],
+            "rows": rows,
+        }
+
+    def profile_table(
+        self, view: ProfileView, anchors: dict[tuple[str, str], str]
+    ) -> dict[str, Any]:
+        labels, c = self.labels, view.country
+        rows = []
+        for index, inst in enumerate(self.pset.instruments):
+            part = self.pset.participation(c.code, inst.id)
+            status = part.status(view.as_of) if part else self.pset.status(c.code, inst.id)
+            text = cell_text(status, labels)
+            anchor = anchors.get((c.code, inst.id))
+            count = len(self.pset.observations_for(c.code, inst.id)) if anchor else 0
+            cells: list[dict[str, Any]] = [
+                {"text": inst.short_name, "sub": inst.title, "href": safe_href(inst.url)},
+                {
+                    "text": text,
+                    "cls": status_class(status),
+                    "key": status_key(status),
+                    "refs": self.cite(part.sources) if part else [],
+                    "obs": {
+                        "anchor": anchor,
+                        "count": count,
+                        "label": f"{labels('heading.observations')}: {count}",
+                    }
+                    if anchor
+                    else None,
+                },
+                {"text": "", "lines": history(part, view.as_of, labels)},
+            ]
+            rows.append(_row(index, cells))
+        return {
+            "id": self.table_id(),
+            "caption": labels("heading.profile", country=labels.country_name(c)),
+            "columns": [
+                self.column(labels("heading.instrument")),
+                self.column(labels("heading.status")),
+                self.column(labels("heading.history")),
+            ],
+            "rows": rows,
+        }
+
+    def reservations(self, view: ProfileView) -> list[dict[str, Any]]:
+        out = []
+        for inst in self.pset.instruments:
+            part = self.pset.participation(view.country.code, inst.id)
+            if part is None:
+                continue
+            for r in part.reservations:
+                if view.as_of is not None and r.date is not None and r.date > view.as_of:
+                    continue
+                out.append(
+                    {
+                        "instrument": inst.short_name,
+                        "kind": r.kind.value,
+                        "date": r.date.isoformat() if r.date else "",
+                        "text": r.text,
+                        "refs": self.cite(r.sources),
+                    }
+                )
+        return out
+
+    def sources(self) -> list[dict[str, Any]]:
+        return [self.source(n, s) for n, s in self.notes.sources()]
+
+    def source(self, number: int, s: Source) -> dict[str, Any]:
+        extra = self.labels("source.seen", date=s.seen.isoformat())
+        if s.as_of:
+            extra += "; " + self.labels("source.as_of", date=s.as_of.isoformat())
+        return {
+            "number": number,
+            "title": s.title,
+            "publisher": s.publisher,
+            "url": s.url,
+            "href": safe_href(s.url),
+            "extra": extra,
+            "note": s.note or "",
+        }
+
+
+def _row(index: int, cells: list[dict[str, Any]]) -> dict[str, Any]:
+    search = []
+    for cell in cells:
+        search.append(cell.get("text", ""))
+        search.append(cell.get("sub", ""))
+        search.append(cell.get("note", ""))
+        search.extend(cell.get("lines", []))
+        search.extend(link["title"] for link in cell.get("links", []))
+    return {"index": index, "cells": cells, "search": " ".join(s for s in search if s)}
+
+
+def _pd_key(text: str) -> str:
+    """A partial date (``2003``, ``2003-06``) as a key sorting like the full date."""
+    return text.ljust(10, "0") if text else "9999"
+
+
+class HtmlExporter:
+    """A self-contained HTML page: the ratification table (sortable, filterable, printable,
+    sources as footnotes, links to supervisory observations) or any other view."""
+
+    name: ClassVar[str] = "html"
+    description: ClassVar[str] = (
+        "self-contained HTML page (sortable, filterable table; sources as footnotes)"
+    )
+    binary: ClassVar[bool] = False
+    views: ClassVar[frozenset[str]] = frozenset(
+        {"table", "dataset", "events", "mous", "observations", "profile"}
+    )
+
+    def render(self, view: View) -> str:
+        """Render a view as one HTML page."""
+        page = _Page(view)
+        labels = page.labels
+        if isinstance(view, TableView):
+            title, sections = labels("table.title"), _matrix_sections(page, view.matrix, None)
+        elif isinstance(view, DatasetView):
+            pset = view.pset
+            m = pset.matrix([c.code for c in pset.countries], [i.id for i in pset.instruments])
+            title, sections = labels("table.title"), _matrix_sections(page, m, view)
+        elif isinstance(view, EventsView):
+            title = labels("heading.events")
+            sections = [_table_section("", page.events_table(view.events))]
+        elif isinstance(view, MousView):
+            title = labels("heading.mous")
+            sections = [_table_section("", page.mous_table(view.mous))]
+        elif isinstance(view, ObservationsView):
+            title = labels("heading.observations")
+            groups = page.observation_groups_by_country(view.observations)
+            sections = [{"kind": "observations", "heading": "", "groups": groups}]
+        else:
+            title = labels("heading.profile", country=labels.country_name(view.country))
+            sections = _profile_sections(page, view)
+        css, js = stylesheet(), script()
+        context = {
+            "lang": HTML_LANG.get(view.lang, view.lang),
+            "title": title,
+            "csp": content_security_policy(css, js),
+            "css": Markup(css),  # noqa: S704 - a constant of this package, never data
+            "js": Markup(js),  # noqa: S704 - a constant of this package, never data
+            "generator": f"gmspolicy {__version__}",
+            "sections": sections,
+            "filter_label": labels("filter.label"),
+            "filter_placeholder": labels("filter.placeholder"),
+            "sort_hint": labels("sort.hint"),
+            "legend_heading": labels("heading.legend"),
+            "sources_heading": labels("heading.sources"),
+            "sources": page.sources(),
+            "footer": generator_line(labels),
+        }
+        return _environment().get_template("page.html.j2").render(context)
+
+
+def _table_section(heading: str, table: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": "table", "heading": heading, "table": table}
+
+
+def _observations_section(page: _Page, groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not groups:
+        return []
+    return [
+        {"kind": "observations", "heading": page.labels("heading.observations"), "groups": groups}
+    ]
+
+
+def _matrix_sections(page: _Page, m: Matrix, dataset: DatasetView | None) -> list[dict[str, Any]]:
+    """The matrix, its legend, (for the whole dataset: MOUs and events,) observations."""
+    labels = page.labels
+    anchors, groups = page.matrix_observations(m)
+    sections: list[dict[str, Any]] = [
+        {"kind": "matrix", "table": page.matrix(m, anchors)},
+        {"kind": "legend", "items": page.legend()},
+    ]
+    if dataset is not None:
+        pset = dataset.pset
+        if pset.mous:
+            sections.append(_table_section(labels("heading.mous"), page.mous_table(pset.mous)))
+        if pset.events:
+            sections.append(
+                _table_section(labels("heading.events"), page.events_table(pset.events))
+            )
+    page.fill_groups(groups)
+    if dataset is not None:
+        linked = {o.id for pair in anchors for o in dataset.pset.observations_for(*pair)}
+        rest = [o for o in dataset.pset.observations if o.id not in linked]
+        groups += page.observation_groups_by_country(rest)
+    return sections + _observations_section(page, groups)
+
+
+def _profile_sections(page: _Page, view: ProfileView) -> list[dict[str, Any]]:
+    """The instrument table, legend, reservations, MOUs and observations of one country."""
+    pset, code = view.pset, view.country.code
+    anchors: dict[tuple[str, str], str] = {}
+    groups: list[dict[str, Any]] = []
+    for inst in pset.instruments:
+        obs = pset.observations_for(code, inst.id)
+        if obs:
+            page.obs_groups += 1
+            anchor = f"obs-{page.obs_groups}"
+            anchors[(code, inst.id)] = anchor
+            groups.append({"anchor": anchor, "heading": inst.short_name, "items": [], "_obs": obs})
+    sections: list[dict[str, Any]] = [
+        _table_section("", page.profile_table(view, anchors)),
+        {"kind": "legend", "items": page.legend()},
+    ]
+    reservations = page.reservations(view)
+    if reservations:
+        sections.append(
+            {
+                "kind": "reservations",
+                "heading": page.labels("heading.reservations"),
+                "items": reservations,
+            }
+        )
+    mous = pset.mous_for(code)
+    if mous:
+        sections.append(_table_section(page.labels("heading.mous"), page.mous_table(mous)))
+    page.fill_groups(groups)
+    linked = {o.id for pair in anchors for o in pset.observations_for(*pair)}
+    rest = [o for o in pset.observations_for(code) if o.id not in linked]
+    groups += page.observation_groups_by_country(rest)
+    return sections + _observations_section(page, groups)
+
+
+__all__ = [
+    "HTML_LANG",
+    "STATUS_RANK",
+    "HtmlExporter",
+    "content_security_policy",
+    "csp_hash",
+    "safe_href",
+    "script",
+    "status_class",
+    "status_key",
+    "stylesheet",
+]

@@ -1,0 +1,458 @@
+"""SQLite exporter: the whole dataset as one SQLite database (``gmspolicy export --format
+sqlite -o gmspolicy.db``), ready for ``sqlite3``, Datasette or any SQL tool.
+
+Tables (every one with a primary key; every reference a ``FOREIGN KEY``, and
+``PRAGMA foreign_key_check`` is empty):
+
+- ``metadata(key, value)``: ``schema_version`` (the JSON feed's version, whose records
+  these tables mirror), ``generator`` (``gmspolicy``), ``generator_version``;
+- ``sources``; ``countries``; ``instruments`` (``parent`` references ``instruments``);
+- ``participations`` (one country x one instrument, with its current status derived from
+  the actions: ``status``, ``via``, ``status_date``, ``signed``, ``in_force``);
+- ``actions`` (signature, ratification... of a participation), ``dated_facts``
+  (``entry_into_force`` and ``no_action`` of a participation), ``reservations``
+  (reservations and declarations);
+- ``mous``, ``mou_parties``, ``mou_supersedes``, ``mou_amends``, ``mou_documents``;
+- ``events``, ``event_documents``; ``observations``, ``excerpts``;
+- citation link tables, one per kind of record: ``country_sources``,
+  ``instrument_sources``, ``action_sources``, ``dated_fact_sources``,
+  ``reservation_sources``, ``mou_sources``, ``event_sources``, ``observation_sources``
+  (each ``(record, source_id, position)``, position keeping the dataset's order).
+
+Dates are ISO text (``YYYY-MM-DD``; MOU and event dates may be ``YYYY`` or ``YYYY-MM``),
+booleans 0/1, lists of plain words (names, tags) JSON arrays. Closed sets are checked by
+``CHECK`` constraints generated from the enums in :mod:`gmspolicy.models`.
+The database is built in memory and serialised, so ``render`` writes no file; the same
+data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
+
+from gmspolicy._version import __version__
+from gmspolicy.errors import ExportError, UsageError
+from gmspolicy.exporters.json_export import SCHEMA_VERSION
+from gmspolicy.models import (
+    ActionKind,
+    Body,
+    EventSeries,
+    InstrumentKind,
+    MouKind,
+    ObservationBody,
+    ObservationKind,
+    ReservationKind,
+    StatusKind,
+)
+from gmspolicy.policyset import PolicySet
+from gmspolicy.views import DatasetView, View
+
+
+def _check(column: str, cls: type[enum.Enum], nullable: bool = False) -> str:
+    values = ", ".join("'" + str(m.value).replace("'", "''") + "'" for m in cls)
+    test = f"{column} IN ({values})"
+    return f"CHECK ({column} IS NULL OR {test})" if nullable else f"CHECK ({test})"
+
+
+def _link(table: str, column: str, parent: str, parent_key: str, key_type: str) -> str:
+    return f"""
+CREATE TABLE {table} (
+  {column} {key_type} NOT NULL REFERENCES {parent}({parent_key}),
+  source_id TEXT NOT NULL REFERENCES sources(id),
+  position INTEGER NOT NULL,
+  PRIMARY KEY ({column}, source_id)
+);"""
+
+
+#: The database schema (DDL), in creation order.
+DDL = f"""
+CREATE TABLE metadata (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE sources (
+  id TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  title TEXT NOT NULL,
+  publisher TEXT NOT NULL,
+  seen TEXT NOT NULL,
+  as_of TEXT,
+  note TEXT
+);
+CREATE TABLE countries (
+  code TEXT PRIMARY KEY,
+  alpha2 TEXT NOT NULL,
+  m49 TEXT NOT NULL,
+  name TEXT NOT NULL,
+  names TEXT NOT NULL,
+  "groups" TEXT NOT NULL,
+  subdivisions TEXT NOT NULL
+);
+CREATE TABLE instruments (
+  id TEXT PRIMARY KEY,
+  body TEXT NOT NULL {_check("body", Body)},
+  kind TEXT NOT NULL {_check("kind", InstrumentKind)},
+  title TEXT NOT NULL,
+  short_name TEXT NOT NULL,
+  adopted TEXT,
+  entry_into_force TEXT,
+  parent TEXT REFERENCES instruments(id),
+  requires_parent INTEGER NOT NULL,
+  binding INTEGER NOT NULL,
+  tags TEXT NOT NULL,
+  url TEXT,
+  reference TEXT
+);
+CREATE TABLE participations (
+  id INTEGER PRIMARY KEY,
+  country TEXT NOT NULL REFERENCES countries(code),
+  instrument TEXT NOT NULL REFERENCES instruments(id),
+  status TEXT NOT NULL {_check("status", StatusKind)},
+  via TEXT {_check("via", ActionKind, nullable=True)},
+  status_date TEXT,
+  signed TEXT,
+  in_force TEXT,
+  UNIQUE (country, instrument)
+);
+CREATE TABLE actions (
+  id INTEGER PRIMARY KEY,
+  participation_id INTEGER NOT NULL REFERENCES participations(id),
+  kind TEXT NOT NULL {_check("kind", ActionKind)},
+  date TEXT NOT NULL,
+  note TEXT
+);
+CREATE TABLE dated_facts (
+  id INTEGER PRIMARY KEY,
+  participation_id INTEGER NOT NULL REFERENCES participations(id),
+  kind TEXT NOT NULL CHECK (kind IN ('entry_into_force', 'no_action')),
+  date TEXT NOT NULL,
+  note TEXT,
+  UNIQUE (participation_id, kind)
+);
+CREATE TABLE reservations (
+  id INTEGER PRIMARY KEY,
+  participation_id INTEGER NOT NULL REFERENCES participations(id),
+  kind TEXT NOT NULL {_check("kind", ReservationKind)},
+  text TEXT NOT NULL,
+  date TEXT
+);
+CREATE TABLE mous (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL {_check("kind", MouKind)},
+  title TEXT NOT NULL,
+  signed TEXT,
+  place TEXT,
+  entry_into_force TEXT,
+  expiry TEXT,
+  tags TEXT NOT NULL,
+  note TEXT
+);
+CREATE TABLE mou_parties (
+  mou_id TEXT NOT NULL REFERENCES mous(id),
+  country TEXT NOT NULL REFERENCES countries(code),
+  position INTEGER NOT NULL,
+  PRIMARY KEY (mou_id, country)
+);
+CREATE TABLE mou_supersedes (
+  mou_id TEXT NOT NULL REFERENCES mous(id),
+  superseded_id TEXT NOT NULL REFERENCES mous(id),
+  PRIMARY KEY (mou_id, superseded_id)
+);
+CREATE TABLE mou_amends (
+  mou_id TEXT NOT NULL REFERENCES mous(id),
+  amended_id TEXT NOT NULL REFERENCES mous(id),
+  PRIMARY KEY (mou_id, amended_id)
+);
+CREATE TABLE mou_documents (
+  mou_id TEXT NOT NULL REFERENCES mous(id),
+  position INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  url TEXT NOT NULL,
+  PRIMARY KEY (mou_id, position)
+);
+CREATE TABLE events (
+  id TEXT PRIMARY KEY,
+  series TEXT NOT NULL {_check("series", EventSeries)},
+  edition INTEGER,
+  title TEXT NOT NULL,
+  start TEXT NOT NULL,
+  "end" TEXT,
+  city TEXT,
+  country TEXT REFERENCES countries(code),
+  theme TEXT,
+  notes TEXT,
+  tags TEXT NOT NULL
+);
+CREATE TABLE event_documents (
+  event_id TEXT NOT NULL REFERENCES events(id),
+  position INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  url TEXT NOT NULL,
+  PRIMARY KEY (event_id, position)
+);
+CREATE TABLE observations (
+  id TEXT PRIMARY KEY,
+  body TEXT NOT NULL {_check("body", ObservationBody)},
+  kind TEXT NOT NULL {_check("kind", ObservationKind)},
+  country TEXT NOT NULL REFERENCES countries(code),
+  url TEXT NOT NULL,
+  instrument TEXT REFERENCES instruments(id),
+  adopted_year INTEGER,
+  published_year INTEGER,
+  session TEXT,
+  symbol TEXT,
+  tags TEXT NOT NULL
+);
+CREATE TABLE excerpts (
+  observation_id TEXT NOT NULL REFERENCES observations(id),
+  position INTEGER NOT NULL,
+  paragraph TEXT NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (observation_id, position)
+);
+{_link("country_sources", "country_code", "countries", "code", "TEXT")}
+{_link("instrument_sources", "instrument_id", "instruments", "id", "TEXT")}
+{_link("action_sources", "action_id", "actions", "id", "INTEGER")}
+{_link("dated_fact_sources", "dated_fact_id", "dated_facts", "id", "INTEGER")}
+{_link("reservation_sources", "reservation_id", "reservations", "id", "INTEGER")}
+{_link("mou_sources", "mou_id", "mous", "id", "TEXT")}
+{_link("event_sources", "event_id", "events", "id", "TEXT")}
+{_link("observation_sources", "observation_id", "observations", "id", "TEXT")}
+"""
+
+#: Every table, in creation order.
+TABLES: tuple[str, ...] = tuple(
+    line.split()[2] for line in DDL.splitlines() if line.startswith("CREATE TABLE")
+)
+
+
+def _json(values: Iterable[Any]) -> str:
+    return json.dumps(
+        [v.value if isinstance(v, enum.Enum) else v for v in values], ensure_ascii=False
+    )
+
+
+def _iso(value: object) -> str | None:
+    if value is None:
+        return None
+    iso = getattr(value, "isoformat", None)
+    return str(iso()) if iso is not None else str(value)
+
+
+def _cite(db: sqlite3.Connection, table: str, column: str, key: object, ids: Sequence[str]) -> None:
+    # a source cited twice by one record is stored once (its first position)
+    first = {sid: n for n, sid in reversed(list(enumerate(ids)))}
+    db.executemany(
+        f"INSERT INTO {table} ({column}, source_id, position) VALUES (?, ?, ?)",  # noqa: S608
+        [(key, sid, n) for sid, n in sorted(first.items(), key=lambda kv: kv[1])],
+    )
+
+
+def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
+    """Create the tables in ``db`` and insert every record of ``pset`` (in one transaction;
+    ``db`` should be in autocommit mode, ``isolation_level=None``)."""
+    db.executescript(DDL)
+    db.execute("BEGIN")
+    db.executemany(
+        "INSERT INTO metadata VALUES (?, ?)",
+        [
+            ("schema_version", SCHEMA_VERSION),
+            ("generator", "gmspolicy"),
+            ("generator_version", __version__),
+        ],
+    )
+    db.executemany(
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (s.id, s.url, s.title, s.publisher, _iso(s.seen), _iso(s.as_of), s.note)
+            for s in pset.sources
+        ],
+    )
+    for c in pset.countries:
+        db.execute(
+            "INSERT INTO countries VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                c.code,
+                c.alpha2,
+                c.m49,
+                c.name,
+                _json(c.names),
+                _json(c.groups),
+                _json(c.subdivisions),
+            ),
+        )
+        _cite(db, "country_sources", "country_code", c.code, c.sources)
+    for i in pset.instruments:
+        db.execute(
+            "INSERT INTO instruments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                i.id,
+                i.body.value,
+                i.kind.value,
+                i.title,
+                i.short_name,
+                _iso(i.adopted),
+                _iso(i.entry_into_force),
+                i.parent,
+                int(i.requires_parent),
+                int(i.binding),
+                _json(i.tags),
+                i.url,
+                i.reference,
+            ),
+        )
+        _cite(db, "instrument_sources", "instrument_id", i.id, i.sources)
+    for pid, part in enumerate(pset.participations, start=1):
+        st = part.status()
+        db.execute(
+            "INSERT INTO participations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                pid,
+                part.country,
+                part.instrument,
+                st.kind.value,
+                st.via.value if st.via else None,
+                _iso(st.date),
+                _iso(st.signed),
+                _iso(st.in_force),
+            ),
+        )
+        for a in part.actions:
+            cur = db.execute(
+                "INSERT INTO actions (participation_id, kind, date, note) VALUES (?, ?, ?, ?)",
+                (pid, a.kind.value, _iso(a.date), a.note),
+            )
+            _cite(db, "action_sources", "action_id", cur.lastrowid, a.sources)
+        for word, fact in (
+            ("entry_into_force", part.entry_into_force),
+            ("no_action", part.no_action),
+        ):
+            if fact is None:
+                continue
+            cur = db.execute(
+                "INSERT INTO dated_facts (participation_id, kind, date, note) VALUES (?, ?, ?, ?)",
+                (pid, word, _iso(fact.date), fact.note),
+            )
+            _cite(db, "dated_fact_sources", "dated_fact_id", cur.lastrowid, fact.sources)
+        for r in part.reservations:
+            cur = db.execute(
+                "INSERT INTO reservations (participation_id, kind, text, date) VALUES (?, ?, ?, ?)",
+                (pid, r.kind.value, r.text, _iso(r.date)),
+            )
+            _cite(db, "reservation_sources", "reservation_id", cur.lastrowid, r.sources)
+    for m in pset.mous:
+        db.execute(
+            "INSERT INTO mous VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                m.id,
+                m.kind.value,
+                m.title,
+                _iso(m.signed),
+                m.place,
+                _iso(m.entry_into_force),
+                _iso(m.expiry),
+                _json(m.tags),
+                m.note,
+            ),
+        )
+    for m in pset.mous:  # after every MOU exists: supersedes and amends refer to others
+        first = {p: n for n, p in reversed(list(enumerate(m.parties)))}
+        db.executemany(
+            "INSERT INTO mou_parties VALUES (?, ?, ?)",
+            [(m.id, p, n) for p, n in sorted(first.items(), key=lambda kv: kv[1])],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO mou_supersedes VALUES (?, ?)",
+            [(m.id, ref) for ref in m.supersedes],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO mou_amends VALUES (?, ?)", [(m.id, ref) for ref in m.amends]
+        )
+        db.executemany(
+            "INSERT INTO mou_documents VALUES (?, ?, ?, ?)",
+            [(m.id, n, d.title, d.url) for n, d in enumerate(m.documents)],
+        )
+        _cite(db, "mou_sources", "mou_id", m.id, m.sources)
+    for e in pset.events:
+        db.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                e.id,
+                e.series.value,
+                e.edition,
+                e.title,
+                _iso(e.start),
+                _iso(e.end),
+                e.city,
+                e.country,
+                e.theme,
+                e.notes,
+                _json(e.tags),
+            ),
+        )
+        db.executemany(
+            "INSERT INTO event_documents VALUES (?, ?, ?, ?)",
+            [(e.id, n, d.title, d.url) for n, d in enumerate(e.outcome_documents)],
+        )
+        _cite(db, "event_sources", "event_id", e.id, e.sources)
+    for o in pset.observations:
+        db.execute(
+            "INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                o.id,
+                o.body.value,
+                o.kind.value,
+                o.country,
+                o.url,
+                o.instrument,
+                o.adopted_year,
+                o.published_year,
+                o.session,
+                o.symbol,
+                _json(o.tags),
+            ),
+        )
+        db.executemany(
+            "INSERT INTO excerpts VALUES (?, ?, ?, ?)",
+            [(o.id, n, x.paragraph, x.text) for n, x in enumerate(o.excerpts)],
+        )
+        _cite(db, "observation_sources", "observation_id", o.id, o.sources)
+
+
+def database_bytes(pset: PolicySet) -> bytes:
+    """The SQLite database of ``pset``, as the bytes of a database file."""
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        # references are checked once, at the end: records may refer to later ones
+        db.execute("PRAGMA foreign_keys = OFF")
+        fill(db, pset)
+        problems = db.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:  # a validated PolicySet cannot get here; never ship a broken file
+            db.execute("ROLLBACK")
+            raise ExportError(f"sqlite export: broken references {problems[:5]!r}")
+        db.execute("COMMIT")
+        db.execute("VACUUM")
+        return bytes(db.serialize())
+    finally:
+        db.close()
+
+
+class SqliteExporter:
+    """A SQLite database of the whole dataset, with foreign keys (Datasette-ready)."""
+
+    name: ClassVar[str] = "sqlite"
+    description: ClassVar[str] = (
+        "SQLite database of the whole dataset, with foreign keys (binary: use -o FILE)"
+    )
+    binary: ClassVar[bool] = True
+    views: ClassVar[frozenset[str]] = frozenset({"dataset"})
+
+    def render(self, view: View) -> bytes:
+        """Render a dataset view as the bytes of a SQLite database file."""
+        if not isinstance(view, DatasetView):
+            raise UsageError(f"format 'sqlite' cannot render {view.kind} (it renders: dataset)")
+        return database_bytes(view.pset)
