@@ -54,24 +54,33 @@ class FormatChoice(click.ParamType):  # type: ignore[type-arg]
     def __init__(self, view_kind: str) -> None:
         self.view_kind = view_kind
 
-    def _choices(self) -> list[str]:
+    def _registry(self) -> Registry:
         ctx = click.get_current_context(silent=True)
         state = ctx.find_object(_State) if ctx else None
-        reg = state.exporters() if state else _default_exporters()
+        return state.exporters() if state else _default_exporters()
+
+    def _choices(self) -> list[str]:
+        reg = self._registry()
         return [n for n in reg.names() if self.view_kind in reg.get(n).views]
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        """Show ``FORMAT`` in help (the choices depend on the plugins installed)."""
         return "FORMAT"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        """Accept the name of an exporter that renders this view kind."""
         choices = self._choices()
         if value not in choices:
+            reg = self._registry()
+            if any(f.name == value for f in reg.failures):
+                reg.get(value)  # a PluginError naming the plugin and why it failed to load
             self.fail(f"{value!r} is not one of: {', '.join(choices)}", param, ctx)
         return str(value)
 
     def shell_complete(
         self, ctx: click.Context, param: click.Parameter, incomplete: str
     ) -> list[click.shell_completion.CompletionItem]:
+        """Complete with the names of the exporters that render this view kind."""
         from click.shell_completion import CompletionItem
 
         return [CompletionItem(c) for c in self._choices() if c.startswith(incomplete)]
@@ -98,12 +107,15 @@ def _split(values: Sequence[str]) -> list[str]:
     return [v.strip() for chunk in values for v in chunk.split(",") if v.strip()]
 
 
-def _lang_option(f: F) -> F:
-    from gmspolicy.i18n import LANGUAGES
+#: The same as :data:`gmspolicy.i18n.LANGUAGES` (a test checks), kept here so that
+#: building the commands does not import i18n, models and attrs (``--version`` stays fast).
+_LANGUAGES: tuple[str, ...] = ("en", "my", "km", "lo", "th", "vi", "zh")
 
+
+def _lang_option(f: F) -> F:
     return click.option(
         "--lang",
-        type=click.Choice(LANGUAGES),
+        type=click.Choice(_LANGUAGES),
         default="en",
         show_default=True,
         help="Language of country names and labels.",
@@ -137,6 +149,16 @@ def _render(state: _State, fmt: str, view: View, output: Path | None) -> None:
 
     exporter = state.exporters().get(fmt)
     data = render(exporter, view)
+    if isinstance(data, str):
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            from gmspolicy.errors import PluginError
+
+            raise PluginError(
+                f"exporter {fmt!r} produced text that cannot be written as UTF-8 "
+                f"({exc.reason} at position {exc.start})"
+            ) from None
     if isinstance(data, bytes) and output is None and sys.stdout.isatty():
         raise click.UsageError(f"format {fmt!r} is binary: use -o FILE")
     emit(data, output)
@@ -170,6 +192,7 @@ def cli(ctx: click.Context, data: Path | None, plugins_dir: Path | None) -> None
 @click.option(
     "--group", type=click.Choice(["GMS", "ASEAN"]), help="A group of countries (default: GMS)."
 )
+@click.option("--all-countries", is_flag=True, help="Every country in the dataset, in code order.")
 @click.option("--instruments", "-i", multiple=True, help="Instrument ids, comma separated.")
 @click.option("--tag", help="Instruments with this tag (e.g. fundamental, migration).")
 @click.option(
@@ -182,6 +205,7 @@ def table(
     state: _State,
     countries: tuple[str, ...],
     group: str | None,
+    all_countries: bool,
     instruments: tuple[str, ...],
     tag: str | None,
     as_of: dt.date | None,
@@ -193,9 +217,12 @@ def table(
     from gmspolicy.models import Group
     from gmspolicy.views import TableView
 
+    if all_countries and (countries or group):
+        raise click.UsageError("--all-countries cannot be combined with --countries or --group")
     pset = state.pset()
+    codes = [c.code for c in pset.countries] if all_countries else _split(countries)
     matrix = pset.matrix(
-        _split(countries) or None,
+        codes or None,
         _split(instruments) or None,
         as_of,
         group=Group(group) if group else None,
@@ -395,6 +422,137 @@ def coverage(state: _State, update: Path | None) -> None:
     write_atomic(update, update_page(update.read_text(encoding="utf-8"), text))
 
 
+def _loader_options(f: F) -> F:
+    """Options shared by ``load`` and ``fetch``."""
+    f = click.option(
+        "--offline", is_flag=True, help="Use only the cache (--cache-dir); send no request."
+    )(f)
+    f = click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Keep fetched pages here; a second run is served from it.",
+    )(f)
+    f = click.option(
+        "--opt",
+        "opts",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="A loader option (repeatable); `gmspolicy plugins` lists the loaders.",
+    )(f)
+    f = click.argument("location")(f)
+    f = click.argument("loader_name", metavar="LOADER")(f)
+    return f
+
+
+def _run_loader(
+    state: _State,
+    loader_name: str,
+    location: str,
+    opts: tuple[str, ...],
+    reference: PolicySet,
+    cache_dir: Path | None,
+    offline: bool,
+) -> tuple[Any, dt.date]:
+    from gmspolicy.http import Fetcher
+    from gmspolicy.plugins import LoadContext, loaders, run_loader
+
+    options: dict[str, str] = {}
+    for opt in opts:
+        name, sep, value = opt.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"--opt {opt!r}: expected NAME=VALUE")
+        if name.strip() in options:
+            raise click.UsageError(f"--opt {name.strip()!r} given twice")
+        options[name.strip()] = value.strip()
+    if offline and cache_dir is None:
+        raise click.UsageError("--offline needs --cache-dir (where the cached pages are)")
+    loader = loaders(state.plugins_dir).get(loader_name)
+    today = dt.date.today()
+    with Fetcher(cache_dir=cache_dir, offline=offline) as fetcher:
+        context = LoadContext(reference=reference, fetcher=fetcher, today=today)
+        result = run_loader(loader, location, options, context)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return result, today
+
+
+@cli.command("load")
+@_loader_options
+@_output_options("dataset", "json")
+@click.pass_obj
+def load_command(
+    state: _State,
+    loader_name: str,
+    location: str,
+    opts: tuple[str, ...],
+    cache_dir: Path | None,
+    offline: bool,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Load a file or URL with a loader (untc, ohchr, normlex, csv...) and print the
+    records it read, in any export format. Nothing is merged: see `fetch`."""
+    from gmspolicy.fetching import loaded_policyset
+    from gmspolicy.views import DatasetView
+
+    reference = state.pset()
+    result, today = _run_loader(
+        state, loader_name, location, opts, reference, cache_dir, offline
+    )
+    pset = loaded_policyset(reference, result, today)
+    _render(state, fmt, DatasetView(pset), output)
+
+
+@cli.command("fetch")
+@_loader_options
+@click.option(
+    "--into",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The dataset directory to merge into (default: --data).",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option(
+    "--keep-existing",
+    is_flag=True,
+    help="On a conflict with a sourced fact, keep it, merge the rest and exit 0.",
+)
+@click.pass_obj
+def fetch_command(
+    state: _State,
+    loader_name: str,
+    location: str,
+    opts: tuple[str, ...],
+    cache_dir: Path | None,
+    offline: bool,
+    into: Path | None,
+    dry_run: bool,
+    keep_existing: bool,
+) -> None:
+    """Merge what a loader reads into a dataset directory and print the changes: new
+    facts go to participations/fetched-LOADER.csv, their sources to
+    sources/fetched-LOADER.yaml. Existing facts are never overwritten."""
+    from gmspolicy.dataset import load_dataset
+    from gmspolicy.fetching import plan_merge, write_merge
+
+    root = into if into is not None else state.data
+    if root is None:
+        raise click.UsageError("fetch needs the dataset directory to write to: --into DIR")
+    existing = load_dataset(root)
+    result, today = _run_loader(state, loader_name, location, opts, existing, cache_dir, offline)
+    plan = plan_merge(existing, result, root, loader_name, today, keep_existing=keep_existing)
+    for problem in plan.conflicts:
+        click.echo(f"kept existing: {problem}", err=True)
+    for ch in plan.changes:
+        click.echo(f"{ch.kind}: {ch.description}")
+    click.echo(
+        f"{len(plan.rows)} new facts, {plan.known} already in the dataset, "
+        f"{len(plan.conflicts)} conflicts"
+        + ("; dry run: nothing written" if dry_run else "")
+    )
+    if not dry_run:
+        write_merge(plan)
+
+
 def _country_code(pset: PolicySet, name: str | None) -> str | None:
     if name is None:
         return None
@@ -408,18 +566,12 @@ def _country_code(pset: PolicySet, name: str | None) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code (0 ok, 1 data problem, 2 usage error)."""
-    from gmspolicy.errors import GmsPolicyError
-
     try:
         cli.main(
             args=list(argv) if argv is not None else None,
             prog_name="gmspolicy",
             standalone_mode=False,
         )
-    except GmsPolicyError as exc:
-        for line in exc.lines():
-            click.echo(line if _has_place(line) else f"error: {line}", err=True)
-        return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
@@ -432,6 +584,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # imported here, not before the command runs: `--version` never needs it
+        from gmspolicy.errors import GmsPolicyError
+
+        if not isinstance(exc, GmsPolicyError):
+            raise
+        for line in exc.lines():
+            click.echo(line if _has_place(line) else f"error: {line}", err=True)
+        return exc.exit_code
     return 0
 
 

@@ -68,12 +68,17 @@ class LoadContext:
 
 @attrs.frozen
 class LoadResult:
-    """What a loader returns: records, each fact citing one of ``sources``."""
+    """What a loader returns: records, each fact citing one of ``sources``.
+
+    ``warnings`` are one-line notes for the user about what was left out (e.g.
+    participants skipped with ``--opt unknown=skip``); the CLI prints them to stderr.
+    """
 
     participations: tuple[Participation, ...] = ()
     sources: tuple[Source, ...] = ()
     instruments: tuple[Instrument, ...] = ()
     countries: tuple[Country, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 @runtime_checkable
@@ -116,6 +121,7 @@ class Registry:
     _origins: dict[str, str] = attrs.field(factory=dict)
     failures: list[PluginInfo] = attrs.field(factory=list)
     _discovered: bool = False
+    _error: PluginError | None = None
 
     @property
     def kind(self) -> str:
@@ -123,9 +129,18 @@ class Registry:
         return "exporter" if self.group == EXPORTER_GROUP else "loader"
 
     def _discover(self) -> None:
+        if self._error is not None:
+            raise self._error
         if self._discovered:
             return
         self._discovered = True
+        try:
+            self._discover_all()
+        except PluginError as exc:
+            self._error = exc
+            raise
+
+    def _discover_all(self) -> None:
         for ep in sorted(entry_points(group=self.group), key=lambda e: (e.name, e.value)):
             origin = _dist_name(ep)
             try:
@@ -253,6 +268,35 @@ def exporters(plugins_dir: Path | None = None) -> Registry:
 def loaders(plugins_dir: Path | None = None) -> Registry:
     """The loader registry."""
     return registry(LOADER_GROUP, plugins_dir)
+
+
+def run_loader(
+    loader: Loader, location: str, options: Mapping[str, str], context: LoadContext
+) -> LoadResult:
+    """Call ``loader.load`` and check what it returns; a loader that crashes or returns
+    the wrong thing gives a :class:`PluginError` naming it, never partial data."""
+    from gmspolicy.errors import GmsPolicyError
+
+    name = getattr(loader, "name", type(loader).__name__)
+    try:
+        result = loader.load(location, options, context)
+    except GmsPolicyError:
+        raise
+    except Exception as exc:
+        raise PluginError(f"loader {name!r} failed: {type(exc).__name__}: {exc}") from exc
+    if not isinstance(result, LoadResult):
+        raise PluginError(
+            f"loader {name!r} returned {type(result).__name__}, expected LoadResult"
+        )
+    defined = {s.id for s in result.sources}
+    for part in result.participations:
+        for sid in part.sources:
+            if sid not in defined:
+                raise PluginError(
+                    f"loader {name!r}: {part.country} x {part.instrument} cites source "
+                    f"{sid!r}, which it does not return"
+                )
+    return result
 
 
 def render(exporter: Exporter, view: View) -> str | bytes:

@@ -297,3 +297,191 @@ def check_loader(loader: Any, location: str, options: Mapping[str, str], context
     again = loader.load(location, options, context)
     assert again == result, f"loader {loader.name!r} is not deterministic"
     return result
+
+
+def small_reference(
+    countries: Any = ("KHM", "CHN", "LAO", "MMR", "THA", "VNM", "IDN", "PHL", "TUR", "MEX"),
+) -> Any:
+    """A reference :class:`~gmspolicy.policyset.PolicySet` for loader tests: the bundled
+    dataset's instruments and the given countries (with their name variants), no facts.
+    A fixed country list keeps "unknown participant" tests stable as the dataset grows."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from gmspolicy.dataset import bundled_data_dir, load_dataset
+    from gmspolicy.policyset import PolicySet
+
+    # Only the reference records are read (not the facts), so work in progress on the
+    # bundled facts does not break loader tests.
+    bundled = bundled_data_dir()
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in ("countries", "instruments", "sources"):
+            single = bundled / f"{kind}.yaml"
+            if single.is_file():
+                shutil.copy(single, Path(tmp) / single.name)
+            if (bundled / kind).is_dir():
+                shutil.copytree(bundled / kind, Path(tmp) / kind)
+        full = load_dataset(tmp)
+    wanted = set(countries)
+    return PolicySet.build(
+        countries=[c for c in full.countries if c.code in wanted],
+        instruments=full.instruments,
+        sources=full.sources,
+    )
+
+
+#: The faults :func:`check_loader_faults` serves, in order.
+FAULTS = (
+    "timeout",
+    "http-500",
+    "http-404",
+    "truncated",
+    "html-error-page",
+    "wrong-content-type",
+    "redirect-loop",
+    "oversized",
+    "connection-refused",
+)
+
+
+def fast_fetcher(sleeps: list[float] | None = None, **kwargs: Any) -> Any:
+    """A :class:`~gmspolicy.http.Fetcher` for tests: one retry, short timeouts, and a
+    ``sleep`` that records the waits in ``sleeps`` instead of sleeping."""
+    from gmspolicy.http import Fetcher
+
+    record = sleeps if sleeps is not None else []
+    settings: dict[str, Any] = {
+        "retries": 1,
+        "connect_timeout": 2.0,
+        "read_timeout": 0.25,
+        "backoff": 0.01,
+        "sleep": record.append,
+    }
+    settings.update(kwargs)
+    return Fetcher(**settings)
+
+
+def check_loader_faults(
+    loader: Any,
+    httpserver: Any,
+    *,
+    path: str,
+    body: bytes,
+    content_type: str,
+    options: Mapping[str, str],
+    reference: Any,
+    today: dt.date,
+) -> dict[str, str]:
+    """Run ``loader`` against a real HTTP server (a ``pytest-httpserver`` instance)
+    serving ``body`` at ``path``, once per fault in :data:`FAULTS`; return each fault's
+    :class:`~gmspolicy.errors.LoaderError` message, for the caller to assert exactly
+    (the server's address is written ``http://SERVER``).
+
+    Also checks the recoveries: ``500`` then success, and ``429`` with ``Retry-After: 7``
+    then success, must load the same records as a clean fetch and wait as told.
+    A loader that returns data for a fault fails the check (no partial data).
+    """
+    import socket
+    import time
+
+    from werkzeug import Response as WResponse
+
+    from gmspolicy.errors import LoaderError
+    from gmspolicy.plugins import LoadContext
+
+    def ctx(**kwargs: Any) -> LoadContext:
+        return LoadContext(reference=reference, fetcher=fast_fetcher(**kwargs), today=today)
+
+    def reset() -> None:
+        httpserver.clear()
+
+    url = httpserver.url_for(path)
+    reset()
+    httpserver.expect_request(path).respond_with_data(body, content_type=content_type)
+    clean = loader.load(url, options, ctx())
+
+    # recoveries
+    reset()
+    httpserver.expect_ordered_request(path).respond_with_data("busy", status=500)
+    httpserver.expect_ordered_request(path).respond_with_data(body, content_type=content_type)
+    sleeps: list[float] = []
+    assert loader.load(url, options, ctx(sleeps=sleeps)) == clean, "500 then 200"
+    assert sleeps == [0.01], f"backoff after a 500: {sleeps}"
+    reset()
+    httpserver.expect_ordered_request(path).respond_with_data(
+        "slow down", status=429, headers={"Retry-After": "7"}
+    )
+    httpserver.expect_ordered_request(path).respond_with_data(body, content_type=content_type)
+    sleeps = []
+    assert loader.load(url, options, ctx(sleeps=sleeps)) == clean, "429 then 200"
+    assert sleeps == [7.0], f"Retry-After not honoured: {sleeps}"
+
+    messages: dict[str, str] = {}
+
+    def expect_error(fault: str, location: str, context: LoadContext) -> None:
+        try:
+            result = loader.load(location, options, context)
+        except LoaderError as exc:
+            messages[fault] = str(exc)
+        else:
+            raise AssertionError(f"{fault}: loader returned {result!r} instead of an error")
+
+    def slow(_: Any) -> WResponse:
+        time.sleep(0.6)
+        return WResponse(body, content_type=content_type)
+
+    reset()
+    httpserver.expect_request(path).respond_with_handler(slow)
+    expect_error("timeout", url, ctx())
+    reset()
+    httpserver.expect_request(path).respond_with_data("oops", status=500)
+    expect_error("http-500", url, ctx())
+    reset()
+    httpserver.expect_request(path).respond_with_data("gone", status=404)
+    expect_error("http-404", url, ctx())
+    reset()
+    httpserver.expect_request(path).respond_with_handler(
+        lambda _: WResponse(
+            iter([body[: len(body) // 2]]),
+            headers={"Content-Length": str(len(body))},
+            content_type=content_type,
+        )
+    )
+    expect_error("truncated", url, ctx())
+    reset()
+    httpserver.expect_request(path).respond_with_data(
+        "<!DOCTYPE html><html><head><title>Service Unavailable</title></head>"
+        "<body><h1>Sorry</h1><p>The site is down for maintenance.</p></body></html>",
+        content_type="text/html; charset=utf-8",
+    )
+    expect_error("html-error-page", url, ctx())
+    reset()
+    httpserver.expect_request(path).respond_with_data(
+        b"%PDF-1.4 not what we asked for", content_type="application/pdf"
+    )
+    expect_error("wrong-content-type", url, ctx())
+    reset()
+    httpserver.expect_request("/loop-a").respond_with_data(
+        "", status=302, headers={"Location": httpserver.url_for("/loop-b")}
+    )
+    httpserver.expect_request("/loop-b").respond_with_data(
+        "", status=302, headers={"Location": httpserver.url_for("/loop-a")}
+    )
+    expect_error("redirect-loop", httpserver.url_for("/loop-a"), ctx())
+    reset()
+    httpserver.expect_request(path).respond_with_data(body, content_type=content_type)
+    expect_error("oversized", url, ctx(max_bytes=len(body) - 1))
+    reset()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    expect_error("connection-refused", f"http://127.0.0.1:{port}{path}", ctx())
+    reset()
+    base = httpserver.url_for("/").rstrip("/")
+    return {
+        fault: msg.replace(base, "http://SERVER").replace(
+            f"http://127.0.0.1:{port}", "http://SERVER"
+        )
+        for fault, msg in messages.items()
+    }

@@ -1,0 +1,155 @@
+"""`gmspolicy load` and `gmspolicy fetch` with the first-party loaders."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gmspolicy import plugins
+
+Run = Callable[..., tuple[int, str, str]]
+
+SHEET = """\
+Country,Instrument,Date,Action
+Thailand,CONV,2005-05-05,ratification
+Thailand,PROT,2019-03-01,accession
+Lao PDR,CONV,2018-01-01,accession
+"""
+OPTS = ("--opt", "source_url=https://example.org/sheet", "--opt", "source_title=Sheet")
+
+
+@pytest.fixture(autouse=True)
+def fresh_registries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plugins, "_registries", {})
+
+
+def test_load_prints_records_in_any_format(
+    cli: Run, make_dataset: Callable[..., Path], tmp_path: Path
+) -> None:
+    data = str(make_dataset())
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("Country,Instrument,Date,Action\nThailand,CONV,2005-05-05,ratified\n")
+    code, out, err = cli("--data", data, "load", "csv", str(sheet), *OPTS)
+    assert (code, err) == (0, "")
+    doc = json.loads(out)
+    assert doc["kind"] == "dataset"
+    assert [(p["country"], p["instrument"]) for p in doc["participations"]] == [("THA", "CONV")]
+    assert [c["code"] for c in doc["countries"]] == ["THA"]
+    out_md = tmp_path / "out.md"
+    code, _, _ = cli("--data", data, "load", "csv", str(sheet), *OPTS, "--format", "markdown",
+                     "-o", str(out_md))
+    assert code == 0
+    assert "ratified 2005-05-05" in out_md.read_text()
+
+
+def test_load_bad_opt_and_unknown_loader(cli: Run, make_dataset: Callable[..., Path]) -> None:
+    data = str(make_dataset())
+    assert cli("--data", data, "load", "csv", "x.csv", "--opt", "novalue") == (
+        2, "", "error: --opt 'novalue': expected NAME=VALUE\n"
+    )
+    code, _, err = cli("--data", data, "load", "nosuch", "x.csv")
+    assert code == 2
+    assert err.startswith("error: unknown loader 'nosuch' (one of: csv, normlex, ohchr, untc")
+
+
+def test_fetch_merges_new_facts_and_reports_diff(
+    cli: Run, make_dataset: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_dataset()
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(
+        "Country,Instrument,Date,Action\nThailand,CONV,2005-05-05,ratification\n"
+        "Thailand,PROT,2019-03-01,accession\n"
+    )
+    before = {p: p.read_text() for p in root.rglob("*") if p.is_file()}
+    code, out, err = cli("fetch", "csv", str(sheet), *OPTS, "--into", str(root), "--dry-run")
+    assert (code, err) == (0, "")
+    assert out.endswith("1 new facts, 1 already in the dataset, 0 conflicts; dry run: nothing written\n")
+    assert {p: p.read_text() for p in root.rglob("*") if p.is_file()} == before
+    code, out, err = cli("fetch", "csv", str(sheet), *OPTS, "--into", str(root))
+    assert (code, err) == (0, "")
+    assert "acceded: THA x PROT: acceded on 2019-03-01\n" in out
+    fetched = root / "participations" / "fetched-csv.csv"
+    assert fetched.read_text() == (
+        "country,instrument,action,date,source,note\n"
+        "THA,PROT,accession,2019-03-01,csv-example-org-sheet-"
+        f"{_today()},\n"
+    )
+    assert "url: https://example.org/sheet" in (root / "sources" / "fetched-csv.yaml").read_text()
+    assert cli("validate", str(root))[0] == 0
+    # a second run finds everything known and writes nothing new
+    code, out, _ = cli("fetch", "csv", str(sheet), *OPTS, "--into", str(root))
+    assert out == "0 new facts, 2 already in the dataset, 0 conflicts\n"
+
+
+def test_fetch_conflicts_write_nothing_unless_keep_existing(
+    cli: Run, make_dataset: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_dataset()
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(SHEET)
+    code, out, err = cli("fetch", "csv", str(sheet), *OPTS, "--into", str(root))
+    src = f"csv-example-org-sheet-{_today()}"
+    assert (code, out) == (1, "")
+    assert err == (
+        f"data/participations.csv:4: LAO x CONV: the dataset has no_action as of "
+        f"2020-01-01 (source s2), csv says accession on 2018-01-01 (source {src}); kept the "
+        "existing fact\n"
+    )
+    assert not (root / "participations").exists()
+    code, out, err = cli(
+        "fetch", "csv", str(sheet), *OPTS, "--into", str(root), "--keep-existing"
+    )
+    assert code == 0
+    assert err.startswith("kept existing: data/participations.csv:4: LAO x CONV")
+    assert "1 new facts, 1 already in the dataset, 1 conflicts\n" in out
+
+
+def test_fetch_refuses_a_merge_that_does_not_validate(
+    cli: Run, make_dataset: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_dataset()
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("Country,Instrument,Date,Action\nThailand,CONV,2006-01-01,signature\n")
+    code, out, err = cli("fetch", "csv", str(sheet), *OPTS, "--into", str(root))
+    assert (code, out) == (1, "")
+    assert err == (
+        "data/participations.csv:2: THA x CONV: the dataset has signature on 2001-01-01 "
+        f"(source s1), csv says 2006-01-01 (source csv-example-org-sheet-{_today()}); "
+        "kept the existing fact\n"
+    )
+    sheet.write_text("Country,Instrument,Date,Action\nThailand,PROT,2021-01-01,accession\n"
+                     "Thailand,PROT,2022-01-01,ratification\n")
+    code, out, err = cli("fetch", "csv", str(sheet), *OPTS, "--into", str(root))
+    assert (code, out) == (1, "")
+    assert err == (
+        "data/participations/fetched-csv.csv:3: ratification of PROT by THA on 2022-01-01: "
+        "already bound (no denunciation or withdrawal in between)\n"
+    )
+    assert not (root / "participations").exists()
+
+
+def test_fetch_refuses_local_file_sources(
+    cli: Run, make_dataset: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_dataset()
+    sheet = tmp_path / "status.csv"
+    sheet.write_text(
+        "Participant,Signature,Ratification\nLao People's Democratic Republic,,1 Feb 2021 a\n"
+    )
+    code, _, err = cli("fetch", "untc", str(sheet), "--opt", "instrument=CONV", "--into", str(root))
+    assert code == 2
+    assert err == (
+        f"error: fetch needs a published source: source 'untc-conv-{_today()}' cites the "
+        f"local file {sheet.resolve().as_uri()}; give --opt source_url=URL (where the file "
+        "was published)\n"
+    )
+
+
+def _today() -> str:
+    import datetime as dt
+
+    return dt.date.today().isoformat()
