@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import cattrs
+from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.gen import make_dict_structure_fn
 
 from gmspolicy.dates import PartialDate, parse_date
@@ -62,6 +63,24 @@ def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
         raise ValueError(f"{value!r} is not one of: {allowed}") from None
 
 
+def _is_list_type(t: Any) -> bool:
+    args: tuple[Any, ...] = tuple(getattr(t, "__args__", ()))
+    return getattr(t, "__origin__", None) is tuple and args[1:] == (Ellipsis,)
+
+
+def _list_structure_factory(t: Any, conv: cattrs.Converter) -> Any:
+    """``tuple[X, ...]`` from a list only: text or a mapping is an error, not a list of
+    its characters or keys (``groups: GMS`` is not ``[G, M, S]``)."""
+    inner = homogenous_tuple_structure_factory(t, conv)
+
+    def structure(value: Any, _: type) -> Any:
+        if isinstance(value, str | bytes | dict):
+            raise ValueError(f"expected a list, got {_describe(value)}")
+        return inner(value, t)
+
+    return structure
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing"
@@ -83,6 +102,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
     )
+    conv.register_structure_hook_factory(_is_list_type, _list_structure_factory)
     conv.register_structure_hook_factory(
         lambda t: hasattr(t, "__attrs_attrs__") and t is not PartialDate,
         lambda t: make_dict_structure_fn(t, conv, _cattrs_forbid_extra_keys=True),

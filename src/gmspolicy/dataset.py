@@ -12,11 +12,12 @@ import csv
 import datetime as dt
 import io
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from gmspolicy.convert import converter, error_messages
+from gmspolicy.convert import converter, error_messages, without_gc
 from gmspolicy.dates import parse_date
 from gmspolicy.errors import DataError, Problem, UsageError
 from gmspolicy.models import (
@@ -46,6 +47,9 @@ PARTICIPATION_COLUMNS = ("country", "instrument", "action", "date", "source", "n
 
 _NON_ACTIONS = {"no_action", "entry_into_force", "reservation", "declaration"}
 _ACTION_WORDS = {k.value for k in ActionKind} | _NON_ACTIONS
+_ACTION_KINDS = {k.value: k for k in ActionKind}
+_DATED_FACTS = frozenset({"no_action", "entry_into_force"})
+_TEXT_FACTS = frozenset({"reservation", "declaration"})
 
 #: kind -> (file stem, record class, id field)
 YAML_KINDS: dict[str, tuple[type[Any], str]] = {
@@ -90,6 +94,42 @@ def display_path(path: Path, root: Path | None = None) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+def read_file_bounded(path: Path, max_bytes: int) -> bytes | str:
+    """The bytes of the regular file ``path``, or a one-line reason it cannot be read.
+
+    Never blocks or reads without bound: a FIFO, socket or device (``/dev/zero``) is
+    refused before reading, and at most ``max_bytes + 1`` bytes are ever read, so a file
+    that grows while it is read is refused too.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if path.is_symlink() and not path.exists():
+            return "broken symbolic link (its target does not exist)"
+        return f"cannot read file: {exc.strerror or exc}"
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            return "not a regular file (a pipe, socket or device?)"
+        too_large = (
+            f"file is too large ({st.st_size / 1048576:.1f} MB; the limit is "
+            f"{max_bytes / 1048576:.0f} MB)"
+        )
+        if st.st_size > max_bytes:
+            return too_large
+        try:
+            # read(n) allocates n bytes up front: ask for the size stat gave (plus one, to
+            # notice a file that grew), and for the rest up to the limit only if it did
+            data = fh.read(st.st_size + 1)
+            if len(data) > st.st_size:
+                data += fh.read(max_bytes + 1 - len(data))
+        except OSError as exc:
+            return f"cannot read file: {exc.strerror or exc}"
+    if len(data) > max_bytes:
+        return too_large
+    return data
+
+
 class _Reader:
     """Collects records, places and problems from one dataset directory."""
 
@@ -101,6 +141,7 @@ class _Reader:
         self.records: dict[str, list[Any]] = {k: [] for k in YAML_KINDS}
         self.participations: list[Participation] = []
         self.failed_kinds: set[str] = set()
+        self._dates: dict[str, dt.date] = {}
 
     def files(self, stem: str, suffix: str) -> Iterator[Path]:
         single = self.root / f"{stem}{suffix}"
@@ -119,21 +160,11 @@ class _Reader:
         if path.is_dir():
             self.problems.append(Problem(name, "expected a file, found a directory"))
             return None
-        try:
-            size = path.stat().st_size
-            if size > self.max_bytes:
-                self.problems.append(
-                    Problem(
-                        name,
-                        f"file is too large ({size / 1048576:.1f} MB; the limit is "
-                        f"{self.max_bytes / 1048576:.0f} MB)",
-                    )
-                )
-                return None
-            data = path.read_bytes()
-        except OSError as exc:
-            self.problems.append(Problem(name, f"cannot read file: {exc.strerror or exc}"))
+        result = read_file_bounded(path, self.max_bytes)
+        if isinstance(result, str):
+            self.problems.append(Problem(name, result))
             return None
+        data = result
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         try:
@@ -255,84 +286,159 @@ class _Reader:
                 )
             )
             return
-        col = {c: header.index(c) for c in PARTICIPATION_COLUMNS}
+        ci, ii, ai, di, si, ni = (header.index(c) for c in PARTICIPATION_COLUMNS)
+        width = len(header)
+        read_row = self.read_row
         while True:
+            start = reader.line_num + 1
             try:
                 row = next(reader)
             except StopIteration:
                 break
             except csv.Error as exc:
+                if "unexpected end of data" in str(exc):
+                    # a quote opened on line `start` swallowed every line to the end
+                    self.problems.append(
+                        Problem(
+                            f"{name}:{start}",
+                            "invalid CSV: a quoted cell is never closed (missing '\"')",
+                        )
+                    )
+                    break
                 self.problems.append(Problem(f"{name}:{reader.line_num}", f"invalid CSV: {exc}"))
                 break
-            line = reader.line_num
-            if not row or all(not cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
+            if len(row) != width:
+                if not row or all(not cell.strip() for cell in row):
+                    continue
                 self.problems.append(
                     Problem(
-                        f"{name}:{line}",
-                        f"expected {len(header)} columns, found {len(row)}",
+                        f"{name}:{reader.line_num}",
+                        f"expected {width} columns, found {len(row)}",
                     )
                 )
                 continue
-            self.read_row({c: row[i].strip() for c, i in col.items()}, f"{name}:{line}", rows)
+            country = row[ci].strip()
+            instrument = row[ii].strip()
+            word = row[ai].strip()
+            date_text = row[di].strip()
+            source = row[si].strip()
+            note = row[ni].strip()
+            if not (country or instrument or word or date_text or source or note):
+                continue
+            read_row(
+                country,
+                instrument,
+                word,
+                date_text,
+                source,
+                note,
+                name,
+                reader.line_num,
+                rows,
+            )
 
     def read_row(
-        self, row: dict[str, str], where: str, rows: dict[tuple[str, str], dict[str, Any]]
+        self,
+        country: str,
+        instrument: str,
+        word: str,
+        date_text: str,
+        source: str,
+        note_text: str,
+        name: str,
+        line: int,
+        rows: dict[tuple[str, str], dict[str, Any]],
     ) -> None:
-        problems = []
-        country, instrument, word = row["country"], row["instrument"], row["action"]
-        if not country:
-            problems.append("country is empty")
-        if not instrument:
-            problems.append("instrument is empty")
-        if word not in _ACTION_WORDS:
-            problems.append(f"unknown action {word!r} (one of: {', '.join(sorted(_ACTION_WORDS))})")
-        date: dt.date | None = None
-        if row["date"]:
-            try:
-                date = parse_date(row["date"])
-            except ValueError as exc:
-                problems.append(str(exc))
-        elif word not in ("reservation", "declaration"):
-            problems.append("date is empty")
-        sources = tuple(s.strip() for s in row["source"].split(";") if s.strip())
-        if not sources:
-            problems.append("source is empty: every fact needs a source")
-        note = row["note"] or None
-        if word in ("reservation", "declaration") and not note:
-            problems.append(f"a {word} needs its text (or a summary) in the note column")
-        if problems:
-            self.problems.extend(Problem(where, p) for p in problems)
+        """Record one CSV row (its cells already stripped), or the problems it has."""
+        parsed = self._dates.get(date_text) if date_text else None
+        if ";" in source:
+            sources = tuple(s.strip() for s in source.split(";") if s.strip())
+        else:
+            sources = (source,) if source else ()
+        if (
+            parsed is None
+            or not country
+            or not instrument
+            or not sources
+            or word not in _ACTION_WORDS
+            or (not note_text and word in _TEXT_FACTS)
+        ):
+            problems = []
+            if not country:
+                problems.append("country is empty")
+            if not instrument:
+                problems.append("instrument is empty")
+            if word not in _ACTION_WORDS:
+                problems.append(
+                    f"unknown action {word!r} (one of: {', '.join(sorted(_ACTION_WORDS))})"
+                )
+            if date_text:
+                try:
+                    parsed = parse_date(date_text)
+                except ValueError as exc:
+                    problems.append(str(exc))
+                else:
+                    self._dates[date_text] = parsed
+            elif word not in _TEXT_FACTS:
+                problems.append("date is empty")
+            if not sources:
+                problems.append("source is empty: every fact needs a source")
+            if word in _TEXT_FACTS and not note_text:
+                problems.append(f"a {word} needs its text (or a summary) in the note column")
+            if problems:
+                where = f"{name}:{line}"
+                self.problems.extend(Problem(where, p) for p in problems)
+                return
+        date = parsed
+        note = note_text or None
+        where = f"{name}:{line}"
+        pair = (country, instrument)
+        entry = rows.get(pair)
+        if entry is None:
+            entry = rows[pair] = {
+                "actions": [],
+                "reservations": [],
+                "entry_into_force": None,
+                "no_action": None,
+            }
+        places = self.places
+        places.setdefault(("participation", country, instrument), where)
+        # a valid date's ISO form is the text it was parsed from
+        key: PlaceKey = ("action", country, instrument, word, date_text if date else "")
+        kind = _ACTION_KINDS.get(word)
+        if kind is not None:
+            assert date is not None
+            first = places.setdefault(key, where)
+            if first is not where:
+                self.problems.append(
+                    Problem(
+                        where,
+                        f"duplicate {word} of {instrument} by {country} on {date_text} "
+                        f"(first at {first})",
+                    )
+                )
+                return
+            entry["actions"].append(Action(kind, date, sources, note))
             return
-        entry = rows.setdefault(
-            (country, instrument),
-            {"actions": [], "reservations": [], "entry_into_force": None, "no_action": None},
-        )
-        self.places.setdefault(("participation", country, instrument), where)
-        key: PlaceKey = ("action", country, instrument, word, date.isoformat() if date else "")
-        if key in self.places and word in _NON_ACTIONS - {"reservation", "declaration"}:
+        if key in places and word in _DATED_FACTS:
             self.problems.append(Problem(where, f"duplicate {word} for {country} x {instrument}"))
             return
-        self.places.setdefault(key, where)
-        if word in ("no_action", "entry_into_force"):
+        places.setdefault(key, where)
+        if word in _DATED_FACTS:
             assert date is not None
             if entry[word] is not None:
                 self.problems.append(
                     Problem(
                         where,
                         f"second {word} for {country} x {instrument} "
-                        f"(first at {self.places.get(('participation', country, instrument))})",
+                        f"(first at {places.get(('participation', country, instrument))})",
                     )
                 )
                 return
             entry[word] = DatedFact(date, sources, note)
-        elif word in ("reservation", "declaration"):
+        else:
             assert note is not None
             entry["reservations"].append(Reservation(ReservationKind(word), note, date, sources))
-        else:
-            assert date is not None
-            entry["actions"].append(Action(ActionKind(word), date, sources, note))
 
 
 def load_dataset(
@@ -351,6 +457,13 @@ def load_dataset(
         raise UsageError(f"{display_path(root)}: no such directory")
     if not root.is_dir():
         raise UsageError(f"{display_path(root)}: not a directory")
+    # Reading makes hundreds of thousands of small objects and no reference cycles: the
+    # cyclic garbage collector would rescan them all again and again (half the time).
+    with without_gc():
+        return _load(root, today, max_file_bytes)
+
+
+def _load(root: Path, today: dt.date | None, max_file_bytes: int) -> PolicySet:
     reader = _Reader(root, max_file_bytes)
     for kind in YAML_KINDS:
         reader.read_yaml_kind(kind)

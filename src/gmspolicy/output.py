@@ -1,29 +1,93 @@
-"""Writing output: to stdout, or atomically to a file (temp file + rename)."""
+"""Writing output: to stdout, or atomically to a file (temp file + rename).
+
+The temporary file sits next to the target and is named
+``.TARGET.gmspolicy-PID-RANDOM.tmp``. If the writing process is killed between writing
+it and renaming it (``SIGKILL``, power loss), the target is untouched and the temp file
+is left behind; the next write to the same target removes every such file whose process
+is gone (:func:`remove_stale_temp_files`).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import stat
 import sys
 import tempfile
 from pathlib import Path
 
 from gmspolicy.errors import ExportError
 
+_TEMP_TAG = ".gmspolicy-"
+
+
+def _temp_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(re.escape(f".{name}{_TEMP_TAG}") + r"(\d+)-[A-Za-z0-9_]+\.tmp")
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. EPERM: it exists, owned by someone else
+        return True
+    return True
+
+
+def remove_stale_temp_files(path: Path) -> list[Path]:
+    """Remove the temp files a killed writer of ``path`` left next to it (those whose
+    process no longer exists); return what was removed. Temp files of a writer that is
+    still running, and every other file, are left alone."""
+    folder = path.parent if str(path.parent) else Path(".")
+    pattern = _temp_pattern(path.name)
+    removed: list[Path] = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        m = pattern.fullmatch(name)
+        if m is None or _process_alive(int(m.group(1))):
+            continue
+        stale = folder / name
+        with contextlib.suppress(OSError):
+            if stale.is_file() and not stale.is_symlink():
+                stale.unlink()
+                removed.append(stale)
+    return removed
+
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a
     part: write a temporary file in the same directory, flush it to disk, rename it over.
     A failure (or a kill) midway leaves the old file untouched; the temp file is removed
-    on failure."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    on failure, and by the next write to ``path`` after a kill."""
+    try:
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+    except UnicodeEncodeError as exc:
+        raise ExportError(
+            f"{path}: cannot write: the output is not valid Unicode text "
+            f"({exc.reason} at position {exc.start})"
+        ) from None
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise ExportError(f"{path}: is a directory")
     if not folder.is_dir():
         raise ExportError(f"{path}: directory {folder} does not exist")
+    with contextlib.suppress(OSError):
+        if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+            raise ExportError(
+                f"{path}: not a regular file (leave out -o to write to standard output)"
+            )
+    remove_stale_temp_files(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name}{_TEMP_TAG}{os.getpid()}-", suffix=".tmp", dir=folder
+        )
     except OSError as exc:
         raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:

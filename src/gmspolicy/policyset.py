@@ -286,18 +286,25 @@ class PolicySet:
         tag: str | None = None,
     ) -> Matrix:
         """The status of each country on each instrument as of a date."""
+        from gmspolicy.convert import without_gc
+
         cs = self.select_countries(countries, group)
         ins = self.select_instruments(instruments, tag)
         cells: dict[tuple[str, str], Cell] = {}
-        for c in cs:
-            for i in ins:
-                part = self._participation_index.get((c.code, i.id))
-                status = (
-                    part.status(as_of, signature_step=i.body is not Body.ILO)
-                    if part is not None
-                    else UNKNOWN
-                )
-                cells[(c.code, i.id)] = Cell(status, part)
+        index = self._participation_index
+        unknown = Cell(UNKNOWN, None)  # immutable: one for every empty cell
+        steps = [(i.id, i.body is not Body.ILO) for i in ins]
+        with without_gc():  # many small objects, no cycles
+            for c in cs:
+                code = c.code
+                for ident, signature_step in steps:
+                    key = (code, ident)
+                    part = index.get(key)
+                    cells[key] = (
+                        unknown
+                        if part is None
+                        else Cell(part.status(as_of, signature_step=signature_step), part)
+                    )
         return Matrix(cs, ins, as_of, cells)
 
     def participations_for(

@@ -4,10 +4,16 @@ Only plain data is accepted: mappings, lists, strings, numbers, booleans and nul
 anchors and aliases (and so "billion laughs" bombs), duplicate keys and tabs used for
 indentation are errors that name the line. Dates stay strings, so the one converter
 decides what a date is.
+
+Where PyYAML was built with libyaml, text is parsed by the C parser and the nodes are
+turned into values by a small walker with the same rules; anything the fast path does not
+accept as plain data (a tag, an anchor, a duplicate key, a syntax error...) is parsed
+again by the pure-Python loader, so every error message and line number is the same.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -87,15 +93,106 @@ def plain(value: Any) -> Any:
     return value
 
 
+_CParser: Any
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # PyYAML built without libyaml
+    _CParser = None
+# A line (as str.splitlines() sees lines) whose indentation holds a tab.
+_TAB_INDENT = re.compile(r"(?:\A|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]) *\t")
+# An anchor (&a) or alias (*a) where a node may start; also matches some harmless text
+# (which then just takes the slow path).
+_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[\]{},:?-])[&*][^\s\[\]{},]")
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:null": yaml.SafeLoader.construct_yaml_null,
+    "tag:yaml.org,2002:bool": yaml.SafeLoader.construct_yaml_bool,
+    "tag:yaml.org,2002:int": yaml.SafeLoader.construct_yaml_int,
+    "tag:yaml.org,2002:float": yaml.SafeLoader.construct_yaml_float,
+}
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+
+class _Fallback(Exception):
+    """The fast path met something only the pure-Python loader reports exactly."""
+
+
+if _CParser is not None:
+
+    class _CLoader(_CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
+        """libyaml's parser and composer with :class:`_Loader`'s resolvers (no timestamps)."""
+
+        yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+
+def _fast_load(text: str) -> Any:
+    """Parse with libyaml; raise :class:`_Fallback` for anything but plain data."""
+    if ("&" in text or "*" in text) and _ANCHOR_OR_ALIAS.search(text):
+        raise _Fallback
+    loader = _CLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        raise _Fallback from None
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    seen: set[int] = set()
+    scalar_loader: Any = _Loader("")
+
+    def build(node: Any) -> Any:
+        ident = id(node)
+        if ident in seen:  # an alias: the same node twice
+            raise _Fallback
+        seen.add(ident)
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _MAP:
+            value: dict[str, Any] = {}
+            key_lines: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag != _STR:
+                    raise _Fallback
+                key = key_node.value
+                if key in value:
+                    raise _Fallback
+                value[key] = build(value_node)
+                key_lines[key] = key_node.start_mark.line + 1
+            return Located(value, node.start_mark.line + 1, key_lines)
+        if tag == _SEQ:
+            return [build(item) for item in node.value]
+        construct = _SCALAR_TAGS.get(tag)
+        if construct is None:
+            raise _Fallback
+        return construct(scalar_loader, node)
+
+    return build(node)
+
+
 def load_yaml(text: str, name: str) -> Any:
     """Parse YAML ``text``; mappings come back as :class:`Located`.
 
     Raises :class:`DataError` naming ``name:LINE`` for any syntax or safety problem.
     """
-    for lineno, line in enumerate(text.splitlines(), 1):
-        stripped = line.lstrip(" ")
-        if stripped.startswith("\t"):
-            raise DataError([Problem(f"{name}:{lineno}", "tab used for indentation; use spaces")])
+    if "\t" in text and _TAB_INDENT.search(text):
+        for lineno, line in enumerate(text.splitlines(), 1):
+            if line.lstrip(" ").startswith("\t"):
+                raise DataError(
+                    [Problem(f"{name}:{lineno}", "tab used for indentation; use spaces")]
+                )
+    if _CParser is not None:
+        try:
+            return _fast_load(text)
+        except (_Fallback, RecursionError):
+            pass
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
     except yaml.MarkedYAMLError as exc:
@@ -105,3 +202,5 @@ def load_yaml(text: str, name: str) -> Any:
         raise DataError([Problem(place, f"invalid YAML: {message}")]) from None
     except yaml.YAMLError as exc:
         raise DataError([Problem(name, f"invalid YAML: {exc}")]) from None
+    except RecursionError:
+        raise DataError([Problem(name, "invalid YAML: nested too deeply")]) from None
