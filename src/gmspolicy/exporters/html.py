@@ -48,7 +48,7 @@ from gmspolicy.models import (
     Status,
     StatusKind,
 )
-from gmspolicy.policyset import Matrix, PolicySet
+from gmspolicy.policyset import Matrix, PolicySet, cell_sources
 from gmspolicy.views import (
     DatasetView,
     EventsView,
@@ -395,7 +395,7 @@ class _Page:
         rows = []
         for index, inst in enumerate(self.pset.instruments):
             part = self.pset.participation(c.code, inst.id)
-            status = part.status(view.as_of) if part else self.pset.status(c.code, inst.id)
+            status = self.pset.status(c.code, inst.id, view.as_of)
             text = cell_text(status, labels)
             anchor = anchors.get((c.code, inst.id))
             count = len(self.pset.observations_for(c.code, inst.id)) if anchor else 0
@@ -405,7 +405,7 @@ class _Page:
                     "text": text,
                     "cls": status_class(status),
                     "key": status_key(status),
-                    "refs": self.cite(part.sources) if part else [],
+                    "refs": self.cite(list(cell_sources(part, view.as_of))) if part else [],
                     "obs": {
                         "anchor": anchor,
                         "count": count,

@@ -123,11 +123,11 @@ def document(view: View) -> dict[str, Any]:
                     "actions": converter.unstructure(part.actions_until(view.as_of))
                     if part
                     else [],
-                    "sources": list(part.sources) if part else [],
+                    "sources": list(cell_sources(part, view.as_of)) if part else [],
                 }
             )
             if part:
-                cited.update(part.sources)
+                cited.update(cell_sources(part, view.as_of))
         mous = pset.mous_for(c.code)
         obs = pset.observations_for(c.code)
         for mou in mous:
