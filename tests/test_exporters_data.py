@@ -16,7 +16,6 @@ from pathlib import Path
 import icalendar
 import pytest
 from hypothesis import HealthCheck, given, settings
-from publish_strategies import policysets
 
 import gmspolicy
 from gmspolicy.dataset import load_dataset
@@ -26,7 +25,7 @@ from gmspolicy.exporters.sqlite import TABLES, SqliteExporter
 from gmspolicy.i18n import Labels
 from gmspolicy.plugins import exporters
 from gmspolicy.policyset import PolicySet
-from gmspolicy.testing import check_exporter, hostile_texts
+from gmspolicy.testing import check_exporter, hostile_texts, policysets
 from gmspolicy.views import DatasetView, EventsView, MousView, TableView
 
 EVENTS = """\

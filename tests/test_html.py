@@ -362,7 +362,7 @@ def test_nothing_loaded_from_anywhere(table: Node) -> None:
 def test_caption_headings_and_sort_buttons(table: Node) -> None:
     t = table.find("table")
     assert t.find("caption").text() == (
-        "Status of Country A, Country B on 2 instruments, as of the latest recorded facts"
+        "Status of Country A, Country B as of the latest recorded facts (instruments: 2)"
     )
     heads = t.find("thead").find_all("th")
     assert [h.text() for h in heads] == ["Instrument", "Country A", "Country B"]

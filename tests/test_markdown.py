@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from publish_strategies import policysets
 
 import gmspolicy
 from gmspolicy.dataset import load_dataset
@@ -19,7 +18,7 @@ from gmspolicy.exporters._common import SourceNumbers, cell_text
 from gmspolicy.exporters.markdown import MarkdownExporter, escape_cell
 from gmspolicy.i18n import Labels
 from gmspolicy.policyset import PolicySet
-from gmspolicy.testing import hostile_texts
+from gmspolicy.testing import hostile_texts, policysets
 from gmspolicy.views import TableView
 
 MD = MarkdownIt("commonmark").enable("table")

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
-from publish_strategies import policysets
 
 import gmspolicy
 from gmspolicy import schema as schema_mod
@@ -25,7 +24,7 @@ from gmspolicy.models import (
     StatusKind,
 )
 from gmspolicy.policyset import PolicySet
-from gmspolicy.testing import hostile_texts
+from gmspolicy.testing import hostile_texts, policysets
 from gmspolicy.views import (
     DatasetView,
     EventsView,

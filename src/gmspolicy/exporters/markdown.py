@@ -165,6 +165,8 @@ class MarkdownExporter:
         self, view: ObservationsView, labels: Labels, notes: SourceNumbers
     ) -> list[str]:
         lines: list[str] = [f"# {escape_text(labels('heading.observations'))}", ""]
+        if not view.observations:
+            lines.append(escape_text(labels("list.empty")))
         for o in view.observations:
             country = _country_name(view.pset, o.country, labels)
             inst = view.pset.instrument(o.instrument).short_name if o.instrument else ""
