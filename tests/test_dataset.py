@@ -108,3 +108,26 @@ def test_not_a_directory(tmp_path: Path) -> None:
         load_dataset(tmp_path / "missing")
     with pytest.raises(UsageError, match="no dataset files found"):
         load_dataset(tmp_path)
+
+
+def test_actions_known_to_the_year_or_month(make_dataset: Callable[..., Path]) -> None:
+    root = make_dataset(participations_csv="""\
+        country,instrument,action,date,source,note
+        THA,CONV,signature,2001-03,s1,
+        THA,CONV,ratification,2005,s1,Ratification: 2005 (year only)
+        """)
+    pset = load_dataset(root)
+    status = pset.status("THA", "CONV")
+    assert (status.kind, status.when) == (StatusKind.PARTY, "2005")
+    assert [a.when for a in pset.participation("THA", "CONV").actions] == ["2001-03", "2005"]
+    assert pset.place("action", "THA", "CONV", "ratification", "2005-01-01") == "data/participations.csv:3"
+
+
+def test_only_actions_may_be_partial(make_dataset: Callable[..., Path]) -> None:
+    root = make_dataset(participations_csv="""\
+        country,instrument,action,date,source,note
+        LAO,CONV,no_action,2020,s1,
+        """)
+    assert problems(root) == [
+        "data/participations.csv:2: invalid date '2020': this fact needs a full date YYYY-MM-DD"
+    ]

@@ -112,3 +112,20 @@ def test_signature_or_accession_first_means_no_action_before() -> None:
     assert part((ActionKind.ACCESSION, D(1999, 9, 5))).status(D(1990, 1, 1)) == Status(
         StatusKind.NO_ACTION, date=D(1990, 1, 1)
     )
+
+
+def test_year_precision_is_kept_and_uncertain_inside_the_year() -> None:
+    from gmspolicy.models import DatePrecision
+
+    p = Participation(
+        "KHM", "ILO-C029",
+        actions=[Action(ActionKind.RATIFICATION, D(1969, 1, 1), ("s",), None, DatePrecision.YEAR)],
+    )
+    status = p.status()
+    assert (status.kind, status.when, status.precision) == (
+        StatusKind.PARTY, "1969", DatePrecision.YEAR
+    )
+    assert p.status(D(1970, 1, 1)).kind is StatusKind.PARTY
+    # Inside 1969 the ratification may or may not have happened yet.
+    assert p.status(D(1969, 6, 30)).kind is StatusKind.UNKNOWN
+    assert p.status(D(1968, 6, 30), signature_step=False).kind is StatusKind.NO_ACTION

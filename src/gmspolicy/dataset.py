@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from gmspolicy.convert import converter, error_messages, without_gc
-from gmspolicy.dates import parse_date
+from gmspolicy.dates import PartialDate, parse_date
 from gmspolicy.errors import DataError, Problem, UsageError
 from gmspolicy.models import (
     Action,
     ActionKind,
     Country,
     DatedFact,
+    DatePrecision,
     Event,
     Instrument,
     Mou,
@@ -141,7 +142,7 @@ class _Reader:
         self.records: dict[str, list[Any]] = {k: [] for k in YAML_KINDS}
         self.participations: list[Participation] = []
         self.failed_kinds: set[str] = set()
-        self._dates: dict[str, dt.date] = {}
+        self._dates: dict[str, tuple[dt.date, DatePrecision]] = {}
 
     def files(self, stem: str, suffix: str) -> Iterator[Path]:
         single = self.root / f"{stem}{suffix}"
@@ -350,7 +351,10 @@ class _Reader:
         rows: dict[tuple[str, str], dict[str, Any]],
     ) -> None:
         """Record one CSV row (its cells already stripped), or the problems it has."""
-        parsed = self._dates.get(date_text) if date_text else None
+        cached = self._dates.get(date_text) if date_text else None
+        parsed, precision = cached if cached is not None else (None, DatePrecision.DAY)
+        if precision is not DatePrecision.DAY and word not in _ACTION_KINDS:
+            parsed = None  # only actions may be known to the month or year
         if ";" in source:
             sources = tuple(s.strip() for s in source.split(";") if s.strip())
         else:
@@ -374,11 +378,11 @@ class _Reader:
                 )
             if date_text:
                 try:
-                    parsed = parse_date(date_text)
+                    parsed, precision = parse_fact_date(date_text, word in _ACTION_KINDS)
                 except ValueError as exc:
                     problems.append(str(exc))
                 else:
-                    self._dates[date_text] = parsed
+                    self._dates[date_text] = (parsed, precision)
             elif word not in _TEXT_FACTS:
                 problems.append("date is empty")
             if not sources:
@@ -404,7 +408,8 @@ class _Reader:
         places = self.places
         places.setdefault(("participation", country, instrument), where)
         # a valid date's ISO form is the text it was parsed from
-        key: PlaceKey = ("action", country, instrument, word, date_text if date else "")
+        iso = date_text if precision is DatePrecision.DAY else date.isoformat() if date else ""
+        key: PlaceKey = ("action", country, instrument, word, iso if date else "")
         kind = _ACTION_KINDS.get(word)
         if kind is not None:
             assert date is not None
@@ -418,7 +423,7 @@ class _Reader:
                     )
                 )
                 return
-            entry["actions"].append(Action(kind, date, sources, note))
+            entry["actions"].append(Action(kind, date, sources, note, precision))
             return
         if key in places and word in _DATED_FACTS:
             self.problems.append(Problem(where, f"duplicate {word} for {country} x {instrument}"))
@@ -439,6 +444,18 @@ class _Reader:
         else:
             assert note is not None
             entry["reservations"].append(Reservation(ReservationKind(word), note, date, sources))
+
+
+def parse_fact_date(text: str, partial_ok: bool) -> tuple[dt.date, DatePrecision]:
+    """Parse a CSV date: a full ``YYYY-MM-DD``, or for actions also ``YYYY-MM`` or ``YYYY``
+    (kept at that precision, never padded). Raises ``ValueError`` with a readable message."""
+    if len(text) == 10 or not partial_ok:
+        if not partial_ok and len(text) in (4, 7) and text[:4].isdigit():
+            raise ValueError(f"invalid date {text!r}: this fact needs a full date YYYY-MM-DD")
+        return parse_date(text), DatePrecision.DAY
+    partial = PartialDate.parse(text)
+    precision = DatePrecision.MONTH if partial.month is not None else DatePrecision.YEAR
+    return partial.earliest(), precision
 
 
 def load_dataset(

@@ -78,14 +78,14 @@ def _participations(old: PolicySet, new: PolicySet) -> list[Change]:
                         label,
                         "corrected",
                         f"{label}: {act.kind.value} corrected from "
-                        f"{before.date.isoformat()} to {act.date.isoformat()}",
+                        f"{before.when} to {act.when}",
                     )
                 )
             else:
                 word = _NEW_ACTION_WORD[act.kind]
                 out.append(
                     Change(
-                        "participation", label, word, f"{label}: {word} on {act.date.isoformat()}"
+                        "participation", label, word, f"{label}: {word} on {act.when}"
                     )
                 )
         came_kinds = {x.kind for x in came}
@@ -96,7 +96,7 @@ def _participations(old: PolicySet, new: PolicySet) -> list[Change]:
                         "participation",
                         label,
                         "removed",
-                        f"{label}: {act.kind.value} of {act.date.isoformat()} removed",
+                        f"{label}: {act.kind.value} of {act.when} removed",
                     )
                 )
         if not came and not gone:

@@ -80,6 +80,18 @@ CONSENT_ACTIONS = frozenset(
 )
 
 
+class DatePrecision(enum.Enum):
+    """How much of an action's date a source gives: the day, only the month, only the year.
+
+    A fact known only to the year ("Ratification: 1999" on an ILO comment page) is kept at
+    that precision, never padded to a day.
+    """
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
 class StatusKind(enum.Enum):
     """A country's standing on an instrument at a moment, derived from its actions."""
 
@@ -216,12 +228,27 @@ class Instrument:
 
 @attrs.frozen
 class Action:
-    """One action of a state on an instrument: a signature, ratification, denunciation..."""
+    """One action of a state on an instrument: a signature, ratification, denunciation...
+
+    ``date`` is the day of the action, or, when ``precision`` is ``month`` or ``year``,
+    the first day of the month or year the source gives (see :attr:`end` and :attr:`when`).
+    """
 
     kind: ActionKind
     date: dt.date
     sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     note: str | None = None
+    precision: DatePrecision = DatePrecision.DAY
+
+    @property
+    def end(self) -> dt.date:
+        """The last day the action can have been taken on (``date`` for a full date)."""
+        return period_end(self.date, self.precision)
+
+    @property
+    def when(self) -> str:
+        """The date as precisely as it is known: ``1999-08-23``, ``1999-08`` or ``1999``."""
+        return format_date(self.date, self.precision)
 
 
 @attrs.frozen
@@ -246,6 +273,26 @@ class DatedFact:
 _ACTION_ORDER = {kind: i for i, kind in enumerate(ActionKind)}
 
 
+def period_end(date: dt.date, precision: DatePrecision) -> dt.date:
+    """The last day of the day, month or year that starts at ``date``."""
+    if precision is DatePrecision.DAY:
+        return date
+    if precision is DatePrecision.YEAR:
+        return dt.date(date.year, 12, 31)
+    nxt = dt.date(date.year + (date.month == 12), date.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def format_date(date: dt.date, precision: DatePrecision) -> str:
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` by precision."""
+    text = date.isoformat()
+    if precision is DatePrecision.YEAR:
+        return text[:4]
+    if precision is DatePrecision.MONTH:
+        return text[:7]
+    return text
+
+
 #: Actions that no other action can precede.
 _FIRST_POSSIBLE = frozenset({ActionKind.SIGNATURE, ActionKind.ACCESSION, ActionKind.SUCCESSION})
 
@@ -263,7 +310,8 @@ class Status:
     - ``date``: the date of the action that gives the status (for ``no_action``: the date
       as of which a source confirmed it);
     - ``signed``: the signature date, kept after a withdrawal or denunciation;
-    - ``in_force``: for a party, the date the instrument entered into force for it, if known.
+    - ``in_force``: for a party, the date the instrument entered into force for it, if known;
+    - ``precision``: how much of ``date`` is known (day, month or year).
     """
 
     kind: StatusKind
@@ -271,6 +319,12 @@ class Status:
     date: dt.date | None = None
     signed: dt.date | None = None
     in_force: dt.date | None = None
+    precision: DatePrecision = DatePrecision.DAY
+
+    @property
+    def when(self) -> str | None:
+        """``date`` as precisely as it is known (``1999-08-23``, ``1999``), or ``None``."""
+        return format_date(self.date, self.precision) if self.date else None
 
     @property
     def is_known(self) -> bool:
@@ -315,10 +369,18 @@ class Participation:
         return tuple(sorted(ids))
 
     def actions_until(self, as_of: dt.date | None) -> tuple[Action, ...]:
-        """The actions taken on or before ``as_of`` (all of them when ``None``)."""
+        """The actions certainly taken on or before ``as_of`` (all of them when ``None``);
+        an action known only to the month or year counts once that period has ended."""
         if as_of is None:
             return self.actions
-        return tuple(a for a in self.actions if a.date <= as_of)
+        return tuple(a for a in self.actions if a.end <= as_of)
+
+    def uncertain_at(self, as_of: dt.date | None) -> bool:
+        """True when an action known only to the month or year may or may not have been
+        taken by ``as_of`` (``as_of`` falls inside its period)."""
+        if as_of is None:
+            return False
+        return any(a.date <= as_of < a.end for a in self.actions)
 
     def status(self, as_of: dt.date | None = None, *, signature_step: bool = True) -> Status:
         """The status as of a date (``None``: as of the latest recorded fact).
@@ -331,6 +393,8 @@ class Participation:
         signature leaves the time before it ``unknown``: the signature may be missing.
         With nothing recorded, the status is ``unknown``, never ``no_action``.
         """
+        if self.uncertain_at(as_of):
+            return UNKNOWN
         actions = self.actions_until(as_of)
         if not actions:
             if self.no_action is not None:
@@ -346,24 +410,30 @@ class Participation:
         kind = StatusKind.UNKNOWN
         via: ActionKind | None = None
         date: dt.date | None = None
+        precision = DatePrecision.DAY
         signed: dt.date | None = None
         for action in actions:
             if action.kind is ActionKind.SIGNATURE:
                 signed = action.date
                 if kind is not StatusKind.PARTY:
-                    kind, date = StatusKind.SIGNATORY, action.date
+                    kind, date, precision = StatusKind.SIGNATORY, action.date, action.precision
             elif action.kind.is_consent:
-                kind, via, date = StatusKind.PARTY, action.kind, action.date
+                kind, via = StatusKind.PARTY, action.kind
+                date, precision = action.date, action.precision
             elif action.kind is ActionKind.DENUNCIATION:
-                kind, via, date = StatusKind.DENOUNCED, None, action.date
+                kind, via = StatusKind.DENOUNCED, None
+                date, precision = action.date, action.precision
             elif action.kind is ActionKind.WITHDRAWAL:
-                kind, via, date = StatusKind.WITHDRAWN, None, action.date
+                kind, via = StatusKind.WITHDRAWN, None
+                date, precision = action.date, action.precision
         in_force: dt.date | None = None
         if kind is StatusKind.PARTY and self.entry_into_force is not None:
             eif = self.entry_into_force.date
             if as_of is None or eif <= as_of:
                 in_force = eif
-        return Status(kind, via=via, date=date, signed=signed, in_force=in_force)
+        return Status(
+            kind, via=via, date=date, signed=signed, in_force=in_force, precision=precision
+        )
 
 
 @attrs.frozen

@@ -100,15 +100,24 @@ class _Validator:
             if sid not in self.sources:
                 self.add(key, f"unknown source {sid!r}")
 
-    def dated(self, key: tuple[str, ...], date: dt.date, sources: Iterable[str], what: str) -> None:
+    def dated(
+        self,
+        key: tuple[str, ...],
+        date: dt.date,
+        sources: Iterable[str],
+        what: str,
+        shown: str | None = None,
+    ) -> None:
+        """Check a date (the first day it can mean) against today and its sources."""
+        text = shown or date.isoformat()
         if date > self.today:
-            self.add(key, f"{what} date {date.isoformat()} is in the future")
+            self.add(key, f"{what} date {text} is in the future")
         for sid in sources:
             src = self.sources.get(sid)
             if src is not None and date > src.seen:
                 self.add(
                     key,
-                    f"{what} date {date.isoformat()} is after source {sid!r} was seen "
+                    f"{what} date {text} is after source {sid!r} was seen "
                     f"({src.seen.isoformat()})",
                 )
 
@@ -174,11 +183,12 @@ class _Validator:
                 if previous is not None and previous.date == date and previous.kind is action.kind:
                     self.add(
                         ("action", c, i, action.kind.value, date.isoformat()),
-                        f"duplicate {action.kind.value} of {i} by {c} on {date.isoformat()}",
+                        f"duplicate {action.kind.value} of {i} by {c} on {action.when}",
                     )
                 previous = action
                 srcs = action.sources
-                ok = bool(srcs) and date <= today and (adopted is None or date >= adopted)
+                end = action.end
+                ok = bool(srcs) and date <= today and (adopted is None or end >= adopted)
                 if ok:
                     for sid in srcs:
                         when = seen.get(sid)
@@ -189,11 +199,11 @@ class _Validator:
                     continue
                 akey = ("action", c, i, action.kind.value, date.isoformat())
                 self.cite(akey, srcs, f"{action.kind.value} of {i} by {c}")
-                self.dated(akey, date, srcs, action.kind.value)
-                if adopted is not None and date < adopted:
+                self.dated(akey, date, srcs, action.kind.value, action.when)
+                if adopted is not None and end < adopted:
                     self.add(
                         akey,
-                        f"{action.kind.value} on {date.isoformat()} is before {i} "
+                        f"{action.kind.value} on {action.when} is before {i} "
                         f"was adopted ({adopted.isoformat()})",
                     )
             self.order(part)
@@ -210,13 +220,13 @@ class _Validator:
                 rkey = ("action", c, i, res.kind.value, res.date.isoformat() if res.date else "")
                 self.cite(rkey, res.sources, f"{res.kind.value} of {c} on {i}")
             if part.no_action is not None:
-                early = [a for a in part.actions if a.date <= part.no_action.date]
+                early = [a for a in part.actions if a.end <= part.no_action.date]
                 if early:
                     a = early[0]
                     self.add(
                         ("action", c, i, "no_action", part.no_action.date.isoformat()),
                         f"no_action as of {part.no_action.date.isoformat()} contradicts the "
-                        f"{a.kind.value} on {a.date.isoformat()}",
+                        f"{a.kind.value} on {a.when}",
                     )
             if inst is not None and inst.requires_parent:
                 self.parent(part, inst)
@@ -231,19 +241,19 @@ class _Validator:
                 if bound:
                     self.add(
                         ("action", c, i, kind.value, a.date.isoformat()),
-                        f"signature of {i} by {c} on {a.date} comes after its consent to be bound",
+                        f"signature of {i} by {c} on {a.when} comes after its consent to be bound",
                     )
                 elif signed:
                     self.add(
                         ("action", c, i, kind.value, a.date.isoformat()),
-                        f"second signature of {i} by {c} on {a.date}",
+                        f"second signature of {i} by {c} on {a.when}",
                     )
                 signed = True
             elif kind in CONSENT_ACTIONS:
                 if bound:
                     self.add(
                         ("action", c, i, kind.value, a.date.isoformat()),
-                        f"{kind.value} of {i} by {c} on {a.date}: already bound "
+                        f"{kind.value} of {i} by {c} on {a.when}: already bound "
                         "(no denunciation or withdrawal in between)",
                     )
                 bound = True
@@ -251,7 +261,7 @@ class _Validator:
                 if not bound and not (kind is ActionKind.WITHDRAWAL and signed):
                     self.add(
                         ("action", c, i, kind.value, a.date.isoformat()),
-                        f"{kind.value} of {i} by {c} on {a.date} with no earlier "
+                        f"{kind.value} of {i} by {c} on {a.when} with no earlier "
                         "ratification, accession or succession",
                     )
                 bound = False
@@ -265,14 +275,14 @@ class _Validator:
                 continue
             # An unrecorded parent is unknown, not a contradiction; a parent recorded as
             # not party at that date is.
-            ok = parent is None or self.p.status(part.country, inst.parent, a.date).kind in (
+            ok = parent is None or self.p.status(part.country, inst.parent, a.end).kind in (
                 StatusKind.PARTY,
                 StatusKind.UNKNOWN,
             )
             if not ok:
                 self.add(
                     ("action", part.country, part.instrument, a.kind.value, a.date.isoformat()),
-                    f"{part.country} became party to {inst.id} on {a.date.isoformat()} "
+                    f"{part.country} became party to {inst.id} on {a.when} "
                     f"without being party to {inst.parent}",
                 )
 

@@ -34,7 +34,7 @@ def cell_text(status: Status, labels: Labels) -> str:
         assert status.date is not None
         return labels("cell.no_action_as_of", date=status.date.isoformat())
     word = labels.cell_word(status)
-    return f"{word} {status.date.isoformat()}" if status.date else word
+    return f"{word} {status.when}" if status.when else word
 
 
 def history(part: Participation | None, as_of: dt.date | None, labels: Labels) -> list[str]:
@@ -42,7 +42,7 @@ def history(part: Participation | None, as_of: dt.date | None, labels: Labels) -
     if part is None:
         return []
     return [
-        f"{a.date.isoformat()} {labels.action_word(a.kind)}" + (f" ({a.note})" if a.note else "")
+        f"{a.when} {labels.action_word(a.kind)}" + (f" ({a.note})" if a.note else "")
         for a in part.actions_until(as_of)
     ]
 

@@ -26,7 +26,7 @@ from gmspolicy.views import (
 )
 
 #: The version of the JSON feed's schema (semantic versioning).
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 
 def status_record(status: Status) -> dict[str, Any]:
@@ -35,6 +35,7 @@ def status_record(status: Status) -> dict[str, Any]:
         "status": status.kind.value,
         "via": status.via.value if status.via else None,
         "date": status.date.isoformat() if status.date else None,
+        "precision": status.precision.value if status.date else None,
         "signed": status.signed.isoformat() if status.signed else None,
         "in_force": status.in_force.isoformat() if status.in_force else None,
     }

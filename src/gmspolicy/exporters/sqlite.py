@@ -40,6 +40,7 @@ from gmspolicy.exporters.json_export import SCHEMA_VERSION
 from gmspolicy.models import (
     ActionKind,
     Body,
+    DatePrecision,
     EventSeries,
     InstrumentKind,
     MouKind,
@@ -123,6 +124,7 @@ CREATE TABLE actions (
   participation_id INTEGER NOT NULL REFERENCES participations(id),
   kind TEXT NOT NULL {_check("kind", ActionKind)},
   date TEXT NOT NULL,
+  precision TEXT NOT NULL {_check("precision", DatePrecision)},
   note TEXT
 );
 CREATE TABLE dated_facts (
@@ -316,15 +318,16 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
                 part.instrument,
                 st.kind.value,
                 st.via.value if st.via else None,
-                _iso(st.date),
+                st.when,
                 _iso(st.signed),
                 _iso(st.in_force),
             ),
         )
         for a in part.actions:
             cur = db.execute(
-                "INSERT INTO actions (participation_id, kind, date, note) VALUES (?, ?, ?, ?)",
-                (pid, a.kind.value, _iso(a.date), a.note),
+                "INSERT INTO actions (participation_id, kind, date, precision, note) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (pid, a.kind.value, a.when, a.precision.value, a.note),
             )
             _cite(db, "action_sources", "action_id", cur.lastrowid, a.sources)
         for word, fact in (

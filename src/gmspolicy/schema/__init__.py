@@ -11,7 +11,7 @@ Regenerate it after an intended change with ``python -m gmspolicy.schema --write
 
 >>> from gmspolicy.schema import SCHEMA_VERSION, schema_path
 >>> SCHEMA_VERSION
-'1.1.0'
+'1.2.0'
 >>> schema_path().name
 'gmspolicy.schema.json'
 """
@@ -38,6 +38,7 @@ from gmspolicy.models import (
     Action,
     ActionKind,
     Country,
+    DatePrecision,
     Event,
     Instrument,
     Mou,
@@ -76,6 +77,11 @@ VERSION_HISTORY: tuple[tuple[str, str], ...] = (
         "1.1.0",
         "supervisory observations: documents of kind observations; an observations list in "
         "dataset and profile documents (minor bump: an addition, nothing removed or retyped)",
+    ),
+    (
+        "1.2.0",
+        "date precision: actions and statuses carry 'precision' (day, month or year); "
+        "'date' is then the first day of that month or year (minor bump: an addition)",
     ),
 )
 
@@ -198,10 +204,12 @@ def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "status": _ref("StatusKind"),
         "via": _nullable(_ref("ActionKind")),
         "date": _nullable(_ref("Date")),
+        "precision": _nullable(_ref("DatePrecision")),
         "signed": _nullable(_ref("Date")),
         "in_force": _nullable(_ref("Date")),
     }
     _enum_def(StatusKind, defs)
+    _enum_def(DatePrecision, defs)
     _enum_def(ActionKind, defs)
     defs["StatusRecord"] = _object(
         status,
