@@ -60,21 +60,27 @@ class FormatChoice(click.ParamType):  # type: ignore[type-arg]
         return state.exporters() if state else _default_exporters()
 
     def _choices(self) -> list[str]:
-        reg = self._registry()
-        return [n for n in reg.names() if self.view_kind in reg.get(n).views]
+        """The exporters that render this view kind (imports every exporter)."""
+        loaded = self._registry().load_all()
+        return [n for n, exporter in loaded.items() if self.view_kind in exporter.views]
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         """Show ``FORMAT`` in help (the choices depend on the plugins installed)."""
         return "FORMAT"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        """Accept the name of an exporter that renders this view kind."""
-        choices = self._choices()
-        if value not in choices:
-            reg = self._registry()
-            if any(f.name == value for f in reg.failures):
-                reg.get(value)  # a PluginError naming the plugin and why it failed to load
-            self.fail(f"{value!r} is not one of: {', '.join(choices)}", param, ctx)
+        """Accept the name of an exporter that renders this view kind.
+
+        Only the exporter asked for is imported (a PluginError names it if it fails to
+        load); the others are imported only to list the choices after a wrong name."""
+        from gmspolicy.errors import UsageError
+
+        try:
+            exporter = self._registry().get(value)
+        except UsageError:
+            self.fail(f"{value!r} is not one of: {', '.join(self._choices())}", param, ctx)
+        if self.view_kind not in exporter.views:
+            self.fail(f"{value!r} is not one of: {', '.join(self._choices())}", param, ctx)
         return str(value)
 
     def shell_complete(

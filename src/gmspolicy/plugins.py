@@ -113,10 +113,16 @@ class PluginInfo:
 
 @attrs.define
 class Registry:
-    """Plugins of one kind (exporters or loaders), discovered once, loaded on demand."""
+    """Plugins of one kind (exporters or loaders).
+
+    Discovery reads only the entry-point metadata (and imports the loose files of a
+    plugins directory); a plugin's module is imported the first time it is asked for, so
+    rendering Markdown never imports the HTML exporter's dependencies.
+    """
 
     group: str
     plugins_dir: Path | None = None
+    _candidates: dict[str, tuple[Any, str]] = attrs.field(factory=dict)
     _plugins: dict[str, Any] = attrs.field(factory=dict)
     _origins: dict[str, str] = attrs.field(factory=dict)
     failures: list[PluginInfo] = attrs.field(factory=list)
@@ -142,15 +148,7 @@ class Registry:
 
     def _discover_all(self) -> None:
         for ep in sorted(entry_points(group=self.group), key=lambda e: (e.name, e.value)):
-            origin = _dist_name(ep)
-            try:
-                obj = ep.load()
-            except Exception as exc:  # a broken plugin must not stop the others
-                self.failures.append(
-                    PluginInfo(self.kind, ep.name, origin, f"{type(exc).__name__}: {exc}")
-                )
-                continue
-            self._add(ep.name, obj, origin)
+            self._candidate(ep.name, ep, _dist_name(ep))
         if self.plugins_dir is not None:
             self._discover_dir(self.plugins_dir)
 
@@ -173,51 +171,70 @@ class Registry:
                 )
                 continue
             for obj in found:
-                self._add(getattr(obj, "name", path.stem), obj, origin)
+                self._candidate(getattr(obj, "name", path.stem), obj, origin)
 
-    def _add(self, name: str, obj: Any, origin: str) -> None:
-        if name in self._plugins:
+    def _candidate(self, name: str, obj: Any, origin: str) -> None:
+        if name in self._candidates:
             raise PluginError(
-                f"two {self.kind}s are named {name!r}: one from {self._origins[name]}, "
+                f"two {self.kind}s are named {name!r}: one from {self._candidates[name][1]}, "
                 f"one from {origin}"
             )
+        self._candidates[name] = (obj, origin)
+
+    def _load(self, name: str) -> Any:
+        """Import and check the plugin ``name``; ``None`` (and a failure) if it fails."""
+        if name in self._plugins:
+            return self._plugins[name]
+        obj, origin = self._candidates[name]
+        if any(f.name == name and f.origin == origin for f in self.failures):
+            return None
         try:
+            if isinstance(obj, EntryPoint):
+                obj = obj.load()
             instance = obj() if isinstance(obj, type) else obj
             _check_contract(self.kind, name, instance)
-        except Exception as exc:
+        except Exception as exc:  # a broken plugin must not stop the others
             self.failures.append(
                 PluginInfo(self.kind, name, origin, f"{type(exc).__name__}: {exc}")
             )
-            return
+            return None
         self._plugins[name] = instance
         self._origins[name] = origin
+        return instance
 
     def names(self) -> list[str]:
-        """The names of the plugins that loaded, sorted."""
+        """The names of every plugin found, sorted (none is imported)."""
         self._discover()
-        return sorted(self._plugins)
+        return sorted(self._candidates)
 
     def get(self, name: str) -> Any:
-        """The plugin called ``name``; :class:`UsageError` naming the choices if unknown."""
+        """The plugin called ``name`` (imported now if need be); :class:`UsageError`
+        naming the choices if unknown, :class:`PluginError` if it failed to load."""
         self._discover()
-        try:
-            return self._plugins[name]
-        except KeyError:
-            failed = [f for f in self.failures if f.name == name]
-            if failed:
-                raise PluginError(
-                    f"{self.kind} {name!r} from {failed[0].origin} failed to load: "
-                    f"{failed[0].error}"
-                ) from None
-            raise UsageError(
-                f"unknown {self.kind} {name!r} (one of: {', '.join(self.names())})"
-            ) from None
+        plugin = self._load(name) if name in self._candidates else None
+        if plugin is None:
+            if not any(f.name == name for f in self.failures):
+                raise UsageError(
+                    f"unknown {self.kind} {name!r} (one of: {', '.join(self.names())})"
+                )
+            failed = next(f for f in self.failures if f.name == name)
+            raise PluginError(
+                f"{self.kind} {name!r} from {failed.origin} failed to load: {failed.error}"
+            )
+        return plugin
+
+    def load_all(self) -> dict[str, Any]:
+        """Import every plugin; the ones that loaded, by name."""
+        self._discover()
+        for name in sorted(self._candidates):
+            self._load(name)
+        return dict(sorted(self._plugins.items()))
 
     def infos(self) -> list[PluginInfo]:
-        """Every plugin found, loaded or not."""
-        self._discover()
-        ok = [PluginInfo(self.kind, n, self._origins[n]) for n in sorted(self._plugins)]
-        return ok + sorted(self.failures, key=lambda f: f.name)
+        """Every plugin found, loaded or not (imports them all)."""
+        loaded = self.load_all()
+        ok = [PluginInfo(self.kind, n, self._origins[n]) for n in loaded]
+        return ok + sorted(self.failures, key=lambda f: (f.name, f.origin))
 
 
 def _check_contract(kind: str, name: str, obj: Any) -> None:

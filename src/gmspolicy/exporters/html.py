@@ -30,6 +30,7 @@ import jinja2
 from markupsafe import Markup
 
 from gmspolicy._version import __version__
+from gmspolicy.convert import without_gc
 from gmspolicy.exporters._common import (
     LEGEND_KEYS,
     SourceNumbers,
@@ -497,6 +498,10 @@ class HtmlExporter:
 
     def render(self, view: View) -> str:
         """Render a view as one HTML page."""
+        with without_gc():
+            return self._render(view)
+
+    def _render(self, view: View) -> str:
         page = _Page(view)
         labels = page.labels
         if isinstance(view, TableView):
