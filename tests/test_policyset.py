@@ -229,3 +229,22 @@ def test_diff_lists_new_actions_and_corrections() -> None:
         "THA x CONV: ratified on 2005-01-01",
     ]
     assert old.diff(old) == ()
+
+
+def test_signature_within_the_year_of_a_year_only_ratification_is_in_order() -> None:
+    from gmspolicy.models import DatePrecision
+
+    parts = [Participation("THA", "CONV", [
+        act(ActionKind.SIGNATURE, D(1990, 1, 26)),
+        Action(ActionKind.RATIFICATION, D(1990, 1, 1), ("s",), None, DatePrecision.YEAR),
+    ])]
+    pset = build(participations=parts)
+    status = pset.status("THA", "CONV")
+    assert (status.kind, status.when, status.signed) == (StatusKind.PARTY, "1990", D(1990, 1, 26))
+    late = [Participation("THA", "CONV", [
+        act(ActionKind.SIGNATURE, D(1991, 1, 26)),
+        Action(ActionKind.RATIFICATION, D(1990, 1, 1), ("s",), None, DatePrecision.YEAR),
+    ])]
+    assert messages(participations=late) == [
+        "signature of CONV by THA on 1991-01-26 comes after its consent to be bound"
+    ]

@@ -234,11 +234,14 @@ class _Validator:
     def order(self, part: Participation) -> None:
         c, i = part.country, part.instrument
         bound = False
+        bound_end: dt.date | None = None  # last day the consent can have been given on
         signed = False
         for a in part.actions:
             kind = a.kind
             if kind is ActionKind.SIGNATURE:
-                if bound:
+                # A consent known only to the year may have come after a signature dated
+                # within that year: only a signature certainly later is out of order.
+                if bound and bound_end is not None and a.date > bound_end:
                     self.add(
                         ("action", c, i, kind.value, a.date.isoformat()),
                         f"signature of {i} by {c} on {a.when} comes after its consent to be bound",
@@ -257,6 +260,7 @@ class _Validator:
                         "(no denunciation or withdrawal in between)",
                     )
                 bound = True
+                bound_end = a.end
             elif kind is ActionKind.DENUNCIATION or kind is ActionKind.WITHDRAWAL:
                 if not bound and not (kind is ActionKind.WITHDRAWAL and signed):
                     self.add(
