@@ -488,7 +488,7 @@ def test_other_views() -> None:
     assert [h.text() for h in obs.find_all("h3")] == ["Country A", "Country B"]
     assert [h.text() for h in obs.find_all("h4")] == [
         "Country A · CMW · concluding observations · Inst Short · 20191",
-        "Country B · UPR · upr recommendation · 20211",
+        "Country B · UPR · UPR recommendation · 20211",
     ]
     profile = pages["profile"]
     assert profile.find("h1").text() == "Country profile: Country A"

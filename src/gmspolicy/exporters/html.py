@@ -310,7 +310,7 @@ class _Page:
 
     def observation(self, o: Observation) -> dict[str, Any]:
         year = o.adopted_year or o.published_year
-        head = [self.country_name(o.country), o.body.value, o.kind.value.replace("_", " ")]
+        head = [self.country_name(o.country), o.body.value, self.labels(f"obskind.{o.kind.value}")]
         if o.instrument:
             head.append(self.instrument_name(o.instrument))
         if year:

@@ -172,7 +172,8 @@ class MarkdownExporter:
             inst = view.pset.instrument(o.instrument).short_name if o.instrument else ""
             year = o.adopted_year or o.published_year or ""
             refs = "".join(f"[^{n}]" for n in notes.cite(list(o.sources)))
-            title = f"{country}: {o.body.value} {o.kind.value.replace('_', ' ')} {inst} {year}"
+            kind = labels(f"obskind.{o.kind.value}")
+            title = f"{country}: {o.body.value} {kind} {inst} {year}"
             lines.append(f"## {escape_text(title)}")
             lines.append("")
             lines.append(f"<{o.url}>{refs}" if _safe_url(o.url) else escape_text(o.url) + refs)
