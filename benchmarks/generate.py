@@ -256,19 +256,28 @@ class World:
                 if inst["requires_parent"]:
                     bound = consent_of.get((code, inst["parent"]))
                     if bound is None:
-                        # not party to the parent: at most a signature
-                        self.add_actions(inst, code, ["signature"], floor, sources)
+                        # not party to the parent: at most a signature (ILO: nothing)
+                        if inst["body"] != "ILO":
+                            self.add_actions(inst, code, ["signature"], floor, sources)
                         continue
                     floor = max(floor, bound)
                 shape = rng.choices(_SHAPES, weights=_SHAPE_WEIGHTS)[0]
                 if (LATEST - floor).days <= len(shape):  # no room after the parent
                     shape = ["signature"]
+                if inst["body"] == "ILO":  # ILO conventions are ratified, never signed
+                    shape = [k if k in ("denunciation",) else "ratification"
+                             for k in shape if k != "signature"]
+                    if not shape:
+                        continue
                 dates = self.add_actions(inst, code, shape, floor, sources)
                 consent = [d for kind, d in zip(shape, dates, strict=True) if kind in _CONSENT]
                 if consent and shape[-1] not in ("denunciation", "withdrawal"):
                     consent_of[(code, inst["id"])] = consent[-1]
                     if rng.random() < 0.3:
-                        eif = min(consent[-1] + dt.timedelta(days=rng.randint(30, 365)), LATEST)
+                        eif = consent[-1] + dt.timedelta(days=rng.randint(30, 365))
+                        if inst.get("entry_into_force"):  # not before the treaty's own
+                            eif = max(eif, dt.date.fromisoformat(inst["entry_into_force"]))
+                        eif = min(eif, LATEST)
                         self.rows[inst["body"]].append(
                             [
                                 code,

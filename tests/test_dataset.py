@@ -131,3 +131,19 @@ def test_only_actions_may_be_partial(make_dataset: Callable[..., Path]) -> None:
     assert problems(root) == [
         "data/participations.csv:2: invalid date '2020': this fact needs a full date YYYY-MM-DD"
     ]
+
+
+def test_a_row_with_a_multi_line_note_is_named_by_its_first_line(
+    make_dataset: Callable[..., Path],
+) -> None:
+    root = make_dataset(participations_csv=(
+        "country,instrument,action,date,source,note\n"
+        'THA,CONV,ratification,2005-05-05,s1,"a note\nover\nthree lines"\n'
+        "THA,NOPE,ratification,2005-05-05,s1,\n"
+    ))
+    assert problems(root) == ["data/participations.csv:5: unknown instrument 'NOPE'"]
+    root = make_dataset(participations_csv=(
+        "country,instrument,action,date,source,note\n"
+        'THA,NOPE,ratification,2005-05-05,s1,"a note\nover two lines"\n'
+    ))
+    assert problems(root) == ["data/participations.csv:2: unknown instrument 'NOPE'"]

@@ -248,3 +248,35 @@ def test_signature_within_the_year_of_a_year_only_ratification_is_in_order() -> 
     assert messages(participations=late) == [
         "signature of CONV by THA on 1991-01-26 comes after its consent to be bound"
     ]
+
+
+def test_review_checks_on_facts() -> None:
+    ilo = Instrument("ILO-C029", Body.ILO, InstrumentKind.CONVENTION, "C29", "C29",
+                     adopted=D(1930, 6, 28), entry_into_force=D(1932, 5, 1), sources=("s",))
+    old = Source("old", "https://example.org/old", "T", "P", D(2024, 1, 1), as_of=D(2013, 1, 1))
+    parts = [
+        Participation("THA", "ILO-C029", [act(ActionKind.SIGNATURE, D(1960, 1, 1)),
+                                          act(ActionKind.RATIFICATION, D(1969, 2, 26))]),
+        Participation("LAO", "ILO-C029", [act(ActionKind.RATIFICATION, D(1964, 1, 23))],
+                      entry_into_force=DatedFact(D(1931, 1, 1), ("s",))),
+        Participation("LAO", "CONV", no_action=DatedFact(D(2020, 1, 1), ("old",)),
+                      entry_into_force=DatedFact(D(2019, 1, 1), ("s",))),
+    ]
+    assert set(messages(participations=parts, instruments=[CONV, PROT, ilo],
+                        sources=[SRC, old])) == {
+        "signature of ILO-C029 by THA: ILO conventions are not signed, they are ratified",
+        "entry_into_force for LAO on 1931-01-01 is before ILO-C029 itself entered into force "
+        "(1932-05-01)",
+        "entry_into_force on 1931-01-01 is before the ratification on 1964-01-23",
+        "entry_into_force on 2019-01-01 contradicts no_action as of 2020-01-01",
+        "no_action as of 2020-01-01 is later than its sources are current to (2013-01-01)",
+    }
+
+
+def test_as_of_profiles_leave_out_later_documents() -> None:
+    mou = Mou("M1", ("THA", "LAO"), MouKind.EMPLOYMENT, "MOU", signed=PartialDate(2002, 10),
+              sources=("s",))
+    pset = build(mous=[mou])
+    assert pset.mous_for("THA") == (mou,)
+    assert pset.mous_for("THA", until=D(2002, 10, 15)) == ()
+    assert pset.mous_for("THA", until=D(2002, 10, 31)) == (mou,)

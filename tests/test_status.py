@@ -129,3 +129,16 @@ def test_year_precision_is_kept_and_uncertain_inside_the_year() -> None:
     # Inside 1969 the ratification may or may not have happened yet.
     assert p.status(D(1969, 6, 30)).kind is StatusKind.UNKNOWN
     assert p.status(D(1968, 6, 30), signature_step=False).kind is StatusKind.NO_ACTION
+
+
+def test_entry_into_force_alone_means_party() -> None:
+    p = Participation(
+        "VNM", "CAT",
+        actions=[Action(ActionKind.SIGNATURE, D(2013, 11, 7), ("s",))],
+        entry_into_force=DatedFact(D(2015, 3, 7), ("s",)),
+    )
+    assert p.status() == Status(StatusKind.PARTY, signed=D(2013, 11, 7), in_force=D(2015, 3, 7))
+    assert p.status(D(2014, 1, 1)).kind is StatusKind.SIGNATORY
+    alone = Participation("TLS", "CRPD", entry_into_force=DatedFact(D(2023, 1, 17), ("s",)))
+    assert alone.status() == Status(StatusKind.PARTY, in_force=D(2023, 1, 17))
+    assert alone.status(D(2020, 1, 1)).kind is StatusKind.UNKNOWN

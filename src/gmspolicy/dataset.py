@@ -313,7 +313,7 @@ class _Reader:
                     continue
                 self.problems.append(
                     Problem(
-                        f"{name}:{reader.line_num}",
+                        f"{name}:{start}",
                         f"expected {width} columns, found {len(row)}",
                     )
                 )
@@ -334,7 +334,7 @@ class _Reader:
                 source,
                 note,
                 name,
-                reader.line_num,
+                start,  # the line the row starts on (a quoted note may span lines)
                 rows,
             )
 

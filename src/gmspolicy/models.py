@@ -311,7 +311,8 @@ class Status:
       as of which a source confirmed it);
     - ``signed``: the signature date, kept after a withdrawal or denunciation;
     - ``in_force``: for a party, the date the instrument entered into force for it, if known;
-    - ``precision``: how much of ``date`` is known (day, month or year).
+    - ``precision``: how much of ``date`` is known (day, month or year);
+    - ``signed_precision``: the same for ``signed``.
     """
 
     kind: StatusKind
@@ -320,6 +321,12 @@ class Status:
     signed: dt.date | None = None
     in_force: dt.date | None = None
     precision: DatePrecision = DatePrecision.DAY
+    signed_precision: DatePrecision = DatePrecision.DAY
+
+    @property
+    def signed_when(self) -> str | None:
+        """``signed`` as precisely as it is known, or ``None``."""
+        return format_date(self.signed, self.signed_precision) if self.signed else None
 
     @property
     def when(self) -> str | None:
@@ -396,7 +403,14 @@ class Participation:
         if self.uncertain_at(as_of):
             return UNKNOWN
         actions = self.actions_until(as_of)
+        eif = self.entry_into_force.date if self.entry_into_force is not None else None
+        if eif is not None and (as_of is not None and eif > as_of):
+            eif = None
         if not actions:
+            if eif is not None:
+                # In force for the country: it is party, though how it consented (and
+                # when) is not recorded.
+                return Status(StatusKind.PARTY, in_force=eif)
             if self.no_action is not None:
                 confirmed = self.no_action.date
                 if as_of is not None and as_of < confirmed:
@@ -412,9 +426,10 @@ class Participation:
         date: dt.date | None = None
         precision = DatePrecision.DAY
         signed: dt.date | None = None
+        signed_precision = DatePrecision.DAY
         for action in actions:
             if action.kind is ActionKind.SIGNATURE:
-                signed = action.date
+                signed, signed_precision = action.date, action.precision
                 if kind is not StatusKind.PARTY:
                     kind, date, precision = StatusKind.SIGNATORY, action.date, action.precision
             elif action.kind.is_consent:
@@ -427,12 +442,21 @@ class Participation:
                 kind, via = StatusKind.WITHDRAWN, None
                 date, precision = action.date, action.precision
         in_force: dt.date | None = None
-        if kind is StatusKind.PARTY and self.entry_into_force is not None:
-            eif = self.entry_into_force.date
-            if as_of is None or eif <= as_of:
+        if eif is not None:
+            if kind is StatusKind.PARTY:
+                in_force = eif
+            elif kind is StatusKind.SIGNATORY:
+                # Signed, and in force for it since: party, consent not recorded.
+                kind, via, date, precision = StatusKind.PARTY, None, None, DatePrecision.DAY
                 in_force = eif
         return Status(
-            kind, via=via, date=date, signed=signed, in_force=in_force, precision=precision
+            kind,
+            via=via,
+            date=date,
+            signed=signed,
+            in_force=in_force,
+            precision=precision,
+            signed_precision=signed_precision,
         )
 
 

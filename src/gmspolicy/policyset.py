@@ -330,13 +330,19 @@ class PolicySet:
         return tuple(out)
 
     def mous_for(
-        self, country: str | None = None, year: int | None = None, tag: str | None = None
+        self,
+        country: str | None = None,
+        year: int | None = None,
+        tag: str | None = None,
+        until: dt.date | None = None,
     ) -> tuple[Mou, ...]:
-        """MOUs with a party, signed in a year, with a tag; ordered by signing date."""
+        """MOUs with a party, signed in a year, with a tag, certainly signed by ``until``;
+        ordered by signing date."""
         out = [
             m
             for m in self.mous
             if (country is None or country in m.parties)
+            and (until is None or (m.signed is not None and m.signed.latest() <= until))
             and (year is None or (m.signed is not None and m.signed.year == year))
             and (tag is None or tag in m.tags or m.kind.value == tag)
         ]
@@ -366,8 +372,10 @@ class PolicySet:
         body: str | None = None,
         tag: str | None = None,
         since: int | None = None,
+        until: dt.date | None = None,
     ) -> tuple[Observation, ...]:
-        """Supervisory observations filtered by country, instrument, body, tag and year."""
+        """Supervisory observations filtered by country, instrument, body, tag, year (from
+        ``since``), and adopted no later than the year of ``until`` (an as-of date)."""
         out = [
             o
             for o in self.observations
@@ -376,6 +384,10 @@ class PolicySet:
             and (body is None or o.body.value == body)
             and (tag is None or tag in o.tags)
             and (since is None or (o.adopted_year or o.published_year or 0) >= since)
+            and (
+                until is None
+                or (o.adopted_year or o.published_year or until.year + 1) <= until.year
+            )
         ]
         return tuple(
             sorted(out, key=lambda o: (o.country, -(o.adopted_year or 0), o.body.value, o.id))

@@ -556,10 +556,13 @@ def policysets(draw: Any, text: st.SearchStrategy[str] = texts) -> PolicySet:
         )
         for iid in inst_ids
     ]
+    signable = {i.id: i.body is not Body.ILO for i in instruments}  # ILO: never signed
     participations = []
     for code in codes:
         for iid in inst_ids:
             shape = draw(st.sampled_from(["none", "no_action", "signed", "party", "denounced"]))
+            if shape == "signed" and not signable[iid]:
+                shape = "party"
             if shape == "none":
                 continue
             dates = sorted(draw(st.lists(_day, min_size=3, max_size=3, unique=True)))
@@ -568,7 +571,7 @@ def policysets(draw: Any, text: st.SearchStrategy[str] = texts) -> PolicySet:
             no_action = eif = None
             if shape == "no_action":
                 no_action = DatedFact(dates[0], draw(cite), draw(maybe))
-            if shape in ("signed", "party", "denounced") and draw(st.booleans()):
+            if shape in ("signed", "party", "denounced") and signable[iid] and draw(st.booleans()):
                 actions.append(Action(ActionKind.SIGNATURE, dates[0], draw(cite), draw(maybe)))
             if shape in ("party", "denounced"):
                 kind = draw(st.sampled_from(_CONSENT))

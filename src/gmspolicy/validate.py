@@ -15,6 +15,7 @@ from gmspolicy.models import (
     CONSENT_ACTIONS,
     Action,
     ActionKind,
+    Body,
     Instrument,
     InstrumentKind,
     Participation,
@@ -228,8 +229,52 @@ class _Validator:
                         f"no_action as of {part.no_action.date.isoformat()} contradicts the "
                         f"{a.kind.value} on {a.when}",
                     )
+            self.facts(part, inst)
             if inst is not None and inst.requires_parent:
                 self.parent(part, inst)
+
+    def facts(self, part: Participation, inst: Instrument | None) -> None:
+        """Entry into force, no-action dates and signatures against the rest of the record."""
+        c, i = part.country, part.instrument
+        eif = part.entry_into_force
+        if eif is not None:
+            ekey = ("action", c, i, "entry_into_force", eif.date.isoformat())
+            if part.no_action is not None and eif.date <= part.no_action.date:
+                self.add(
+                    ekey,
+                    f"entry_into_force on {eif.date.isoformat()} contradicts no_action as of "
+                    f"{part.no_action.date.isoformat()}",
+                )
+            if inst is not None and inst.entry_into_force and eif.date < inst.entry_into_force:
+                self.add(
+                    ekey,
+                    f"entry_into_force for {c} on {eif.date.isoformat()} is before {i} itself "
+                    f"entered into force ({inst.entry_into_force.isoformat()})",
+                )
+            consents = [a for a in part.actions if a.kind.is_consent]
+            if consents and eif.date < consents[0].date:
+                self.add(
+                    ekey,
+                    f"entry_into_force on {eif.date.isoformat()} is before the "
+                    f"{consents[0].kind.value} on {consents[0].when}",
+                )
+        if part.no_action is not None:
+            srcs = [self.sources[s] for s in part.no_action.sources if s in self.sources]
+            bounds = [s.as_of or s.seen for s in srcs]
+            if bounds and part.no_action.date > max(bounds):
+                self.add(
+                    ("action", c, i, "no_action", part.no_action.date.isoformat()),
+                    f"no_action as of {part.no_action.date.isoformat()} is later than its "
+                    f"sources are current to ({max(bounds).isoformat()})",
+                )
+        if inst is not None and inst.body is Body.ILO:
+            for a in part.actions:
+                if a.kind is ActionKind.SIGNATURE:
+                    self.add(
+                        ("action", c, i, a.kind.value, a.date.isoformat()),
+                        f"signature of {i} by {c}: ILO conventions are not signed, they are "
+                        "ratified",
+                    )
 
     def order(self, part: Participation) -> None:
         c, i = part.country, part.instrument

@@ -33,6 +33,8 @@ def cell_text(status: Status, labels: Labels) -> str:
     if status.kind is StatusKind.NO_ACTION:
         assert status.date is not None
         return labels("cell.no_action_as_of", date=status.date.isoformat())
+    if status.kind is StatusKind.PARTY and status.via is None and status.in_force is not None:
+        return labels("cell.party_in_force", date=status.in_force.isoformat())
     word = labels.cell_word(status)
     return f"{word} {status.when}" if status.when else word
 

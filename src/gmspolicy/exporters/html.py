@@ -227,7 +227,11 @@ class _Page:
                 cell = m.cell(c.code, inst.id)
                 text = cell_text(cell.status, labels)
                 anchor = observations.get((c.code, inst.id))
-                count = len(self.pset.observations_for(c.code, inst.id)) if anchor else 0
+                count = (
+                    len(self.pset.observations_for(c.code, inst.id, until=m.as_of))
+                    if anchor
+                    else 0
+                )
                 cells.append(
                     {
                         "text": text,
@@ -284,7 +288,7 @@ class _Page:
         groups: list[dict[str, Any]] = []
         for inst in m.instruments:
             for c in m.countries:
-                obs = self.pset.observations_for(c.code, inst.id)
+                obs = self.pset.observations_for(c.code, inst.id, until=m.as_of)
                 if not obs:
                     continue
                 self.obs_groups += 1
@@ -399,7 +403,11 @@ class _Page:
             status = self.pset.status(c.code, inst.id, view.as_of)
             text = cell_text(status, labels)
             anchor = anchors.get((c.code, inst.id))
-            count = len(self.pset.observations_for(c.code, inst.id)) if anchor else 0
+            count = (
+                len(self.pset.observations_for(c.code, inst.id, until=view.as_of))
+                if anchor
+                else 0
+            )
             cells: list[dict[str, Any]] = [
                 {"text": inst.short_name, "sub": inst.title, "href": safe_href(inst.url)},
                 {
@@ -585,7 +593,7 @@ def _profile_sections(page: _Page, view: ProfileView) -> list[dict[str, Any]]:
     anchors: dict[tuple[str, str], str] = {}
     groups: list[dict[str, Any]] = []
     for inst in pset.instruments:
-        obs = pset.observations_for(code, inst.id)
+        obs = pset.observations_for(code, inst.id, until=view.as_of)
         if obs:
             page.obs_groups += 1
             anchor = f"obs-{page.obs_groups}"
@@ -604,12 +612,14 @@ def _profile_sections(page: _Page, view: ProfileView) -> list[dict[str, Any]]:
                 "items": reservations,
             }
         )
-    mous = pset.mous_for(code)
+    mous = pset.mous_for(code, until=view.as_of)
     if mous:
         sections.append(_table_section(page.labels("heading.mous"), page.mous_table(mous)))
     page.fill_groups(groups)
-    linked = {o.id for pair in anchors for o in pset.observations_for(*pair)}
-    rest = [o for o in pset.observations_for(code) if o.id not in linked]
+    linked = {
+        o.id for pair in anchors for o in pset.observations_for(*pair, until=view.as_of)
+    }
+    rest = [o for o in pset.observations_for(code, until=view.as_of) if o.id not in linked]
     groups += page.observation_groups_by_country(rest)
     return sections + _observations_section(page, groups)
 

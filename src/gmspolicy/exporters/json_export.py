@@ -37,6 +37,7 @@ def status_record(status: Status) -> dict[str, Any]:
         "date": status.date.isoformat() if status.date else None,
         "precision": status.precision.value if status.date else None,
         "signed": status.signed.isoformat() if status.signed else None,
+        "signed_precision": status.signed_precision.value if status.signed else None,
         "in_force": status.in_force.isoformat() if status.in_force else None,
     }
 
@@ -129,8 +130,8 @@ def document(view: View) -> dict[str, Any]:
             )
             if part:
                 cited.update(cell_sources(part, view.as_of))
-        mous = pset.mous_for(c.code)
-        obs = pset.observations_for(c.code)
+        mous = pset.mous_for(c.code, until=view.as_of)
+        obs = pset.observations_for(c.code, until=view.as_of)
         for mou in mous:
             cited.update(mou.sources)
         for ob in obs:

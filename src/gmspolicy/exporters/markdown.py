@@ -204,11 +204,11 @@ class MarkdownExporter:
                 ]
             )
         lines += _table(header, rows)
-        mous = pset.mous_for(c.code)
+        mous = pset.mous_for(c.code, until=view.as_of)
         if mous:
             lines += ["", f"## {escape_text(labels('heading.mous'))}", ""]
             lines += self._mous(MousView(pset, mous, view.lang), labels, notes)
-        obs = pset.observations_for(c.code)
+        obs = pset.observations_for(c.code, until=view.as_of)
         if obs:
             lines += [""]
             lines += self._observations(ObservationsView(pset, obs, view.lang), labels, notes)

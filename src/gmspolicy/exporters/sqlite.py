@@ -319,7 +319,7 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
                 st.kind.value,
                 st.via.value if st.via else None,
                 st.when,
-                _iso(st.signed),
+                st.signed_when,
                 _iso(st.in_force),
             ),
         )

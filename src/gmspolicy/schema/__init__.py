@@ -80,8 +80,9 @@ VERSION_HISTORY: tuple[tuple[str, str], ...] = (
     ),
     (
         "1.2.0",
-        "date precision: actions and statuses carry 'precision' (day, month or year); "
-        "'date' is then the first day of that month or year (minor bump: an addition)",
+        "date precision: actions and statuses carry 'precision' (day, month or year), "
+        "statuses also 'signed_precision'; a date is then the first day of that month or "
+        "year (minor bump: an addition)",
     ),
 )
 
@@ -206,6 +207,7 @@ def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "date": _nullable(_ref("Date")),
         "precision": _nullable(_ref("DatePrecision")),
         "signed": _nullable(_ref("Date")),
+        "signed_precision": _nullable(_ref("DatePrecision")),
         "in_force": _nullable(_ref("Date")),
     }
     _enum_def(StatusKind, defs)
