@@ -332,7 +332,7 @@ NEW_SOURCE = """\
 """
 
 CHANGES = [
-    "no-action date updated: LAO x CONV: no-action date updated",
+    "corrected: LAO x CONV: no-action record changed from 2020-01-01 to 2022-01-01",
     "corrected: THA x CONV: ratification corrected from 2005-05-05 to 2005-06-05",
     "acceded: THA x PROT: acceded on 2010-03-03",
     "corrected: mou THA-LAO-2002 corrected",

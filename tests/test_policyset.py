@@ -280,3 +280,22 @@ def test_as_of_profiles_leave_out_later_documents() -> None:
     assert pset.mous_for("THA") == (mou,)
     assert pset.mous_for("THA", until=D(2002, 10, 15)) == ()
     assert pset.mous_for("THA", until=D(2002, 10, 31)) == (mou,)
+
+
+def test_diff_reports_fact_changes_alongside_action_changes() -> None:
+    s2 = Source("s2", "https://example.org/2", "T2", "P", D(2024, 1, 1))
+    old = build(sources=[SRC, s2], participations=[
+        Participation("THA", "CONV", [act(ActionKind.SIGNATURE, D(2001, 1, 1)),
+                                      act(ActionKind.RATIFICATION, D(2005, 1, 1))],
+                      entry_into_force=DatedFact(D(2005, 2, 1), ("s",))),
+    ])
+    new = build(sources=[SRC, s2], participations=[
+        Participation("THA", "CONV", [act(ActionKind.SIGNATURE, D(2001, 1, 2)),
+                                      Action(ActionKind.RATIFICATION, D(2005, 1, 1), ("s2",))],
+                      entry_into_force=DatedFact(D(2005, 2, 2), ("s",))),
+    ])
+    assert [c.description for c in old.diff(new)] == [
+        "THA x CONV: signature corrected from 2001-01-01 to 2001-01-02",
+        "THA x CONV: sources or note of the ratification on 2005-01-01 updated",
+        "THA x CONV: entry into force changed from 2005-02-01 to 2005-02-02",
+    ]

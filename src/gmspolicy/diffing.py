@@ -68,24 +68,27 @@ def _participations(old: PolicySet, new: PolicySet) -> list[Change]:
         new_actions = set(pb.actions) if pb else set()
         gone = sorted(old_actions - new_actions, key=_action_key)
         came = sorted(new_actions - old_actions, key=_action_key)
-        gone_kinds = {x.kind for x in gone}
         for act in came:
-            if act.kind in gone_kinds:
-                before = next(x for x in gone if x.kind is act.kind)
+            before = next((x for x in gone if x.kind is act.kind), None)
+            if before is None:
+                word = _NEW_ACTION_WORD[act.kind]
+                out.append(Change("participation", label, word, f"{label}: {word} on {act.when}"))
+            elif (before.date, before.precision) == (act.date, act.precision):
                 out.append(
                     Change(
                         "participation",
                         label,
                         "corrected",
-                        f"{label}: {act.kind.value} corrected from "
-                        f"{before.when} to {act.when}",
+                        f"{label}: sources or note of the {act.kind.value} on {act.when} updated",
                     )
                 )
             else:
-                word = _NEW_ACTION_WORD[act.kind]
                 out.append(
                     Change(
-                        "participation", label, word, f"{label}: {word} on {act.when}"
+                        "participation",
+                        label,
+                        "corrected",
+                        f"{label}: {act.kind.value} corrected from {before.when} to {act.when}",
                     )
                 )
         came_kinds = {x.kind for x in came}
@@ -99,26 +102,42 @@ def _participations(old: PolicySet, new: PolicySet) -> list[Change]:
                         f"{label}: {act.kind.value} of {act.when} removed",
                     )
                 )
-        if not came and not gone:
-            out.append(
-                Change(
-                    "participation",
-                    label,
-                    _other_change(pa, pb),
-                    f"{label}: {_other_change(pa, pb)}",
-                )
-            )
+        out += _fact_changes(label, pa, pb)
     return out
 
 
-def _other_change(pa: Participation | None, pb: Participation | None) -> str:
-    if pa is None:
-        return "added"
-    if pb is None:
-        return "removed"
-    if pa.no_action != pb.no_action:
-        return "no-action date updated" if pb.no_action else "no-action record removed"
-    return "corrected"
+def _fact_changes(label: str, pa: Participation | None, pb: Participation | None) -> list[Change]:
+    """Changes to a participation's dated facts and reservations (whatever its actions did)."""
+    out: list[Change] = []
+    for name, old, new in (
+        ("no-action record", pa.no_action if pa else None, pb.no_action if pb else None),
+        ("entry into force", pa.entry_into_force if pa else None,
+         pb.entry_into_force if pb else None),
+    ):
+        if old == new:
+            continue
+        if old is None and new is not None:
+            text = f"{name} as of {new.date.isoformat()} added"
+        elif new is None and old is not None:
+            text = f"{name} as of {old.date.isoformat()} removed"
+        elif old is not None and new is not None and old.date != new.date:
+            text = f"{name} changed from {old.date.isoformat()} to {new.date.isoformat()}"
+        else:
+            text = f"sources or note of the {name} updated"
+        out.append(Change("participation", label, "corrected", f"{label}: {text}"))
+    old_res = set(pa.reservations) if pa else set()
+    new_res = set(pb.reservations) if pb else set()
+    if old_res != new_res:
+        out.append(
+            Change(
+                "participation",
+                label,
+                "corrected",
+                f"{label}: reservations and declarations changed "
+                f"({len(new_res - old_res)} added, {len(old_res - new_res)} removed)",
+            )
+        )
+    return out
 
 
 def _action_key(a: Action) -> tuple[str, str]:
