@@ -107,10 +107,10 @@ def plan_merge(
         old = existing.participation(part.country, part.instrument)
         label = f"{part.country} x {part.instrument}"
         for action in part.actions:
-            kind, date = action.kind.value, action.date.isoformat()
+            kind, date = action.kind.value, action.when
             if old is not None:
                 same = [a for a in old.actions if a.kind is action.kind]
-                if any(a.date == action.date for a in same):
+                if any((a.date, a.precision) == (action.date, action.precision) for a in same):
                     known += 1
                     continue
                 if same:
@@ -118,14 +118,14 @@ def plan_merge(
                     conflicts.append(
                         Problem(
                             existing.place("action", *part.key, kind, a.date.isoformat()),
-                            f"{label}: the dataset has {kind} on {a.date.isoformat()} "
+                            f"{label}: the dataset has {kind} on {a.when} "
                             f"(source {', '.join(a.sources)}), {loader} says {date} "
                             f"(source {', '.join(action.sources)}); kept the existing fact",
                         )
                     )
                     continue
                 na = old.no_action
-                if na is not None and action.date <= na.date:
+                if na is not None and action.end <= na.date:
                     conflicts.append(
                         Problem(
                             existing.place("action", *part.key, "no_action", na.date.isoformat()),
