@@ -153,3 +153,22 @@ def _today() -> str:
     import datetime as dt
 
     return dt.date.today().isoformat()
+
+
+def test_cited_participations_stamp_the_source_and_refuse_future_facts() -> None:
+    import datetime as dt
+
+    import pytest
+
+    from gmspolicy.errors import LoaderError
+    from gmspolicy.loadkit import cited_participations
+    from gmspolicy.models import Action, ActionKind
+
+    facts = [("THA", "ICRMW", Action(ActionKind.SIGNATURE, dt.date(2004, 9, 27)))]
+    (part,) = cited_participations("page.xml", facts, "src-1", dt.date(2026, 1, 1))
+    assert part.actions[0].sources == ("src-1",)
+    with pytest.raises(LoaderError) as info:
+        cited_participations("page.xml", facts, "src-1", dt.date(2004, 1, 1))
+    assert str(info.value) == (
+        "page.xml: ICRMW signature on 2004-09-27 is after today (2004-01-01)"
+    )

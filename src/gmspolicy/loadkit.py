@@ -386,6 +386,32 @@ def group_participations(
     )
 
 
+def cited_participations(
+    location: str,
+    facts: Iterable[tuple[str, str, Action]],
+    source_id: str,
+    today: dt.date,
+) -> tuple[Participation, ...]:
+    """Participations from a loader's facts, every action citing ``source_id``.
+
+    A fact dated after ``today`` (the date the source is being read) cannot come from it:
+    :class:`~gmspolicy.errors.LoaderError`, and nothing is returned.
+    """
+    from gmspolicy.models import Action
+
+    stamped = []
+    for country, instrument, a in facts:
+        if a.date > today:
+            raise LoaderError(
+                f"{location}: {instrument} {a.kind.value} on {a.when} is after today "
+                f"({today.isoformat()})"
+            )
+        stamped.append(
+            (country, instrument, Action(a.kind, a.date, (source_id,), a.note, a.precision))
+        )
+    return group_participations(stamped)
+
+
 def find_instrument(context: LoadContext, value: str) -> str | None:
     """The reference instrument id for an id (``ICRMW``), a reference (``IV-13``,
     ``C029``) or a title, case and punctuation ignored; ``None`` if none matches."""

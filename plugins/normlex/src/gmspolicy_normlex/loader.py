@@ -10,11 +10,11 @@ from gmspolicy.errors import LoaderError, UsageError
 from gmspolicy.loadkit import (
     HtmlDoc,
     check_options,
+    cited_participations,
     clean,
     decode,
     describe_html,
     fold,
-    group_participations,
     looks_like_html,
     make_source,
     parse_html,
@@ -104,17 +104,10 @@ class NormlexLoader:
             publisher=PUBLISHER,
             context=context,
         )
-        stamped = []
-        for inst, action in facts:
-            if action.date > context.today:
-                raise LoaderError(
-                    f"{location}: {inst} {action.kind.value} on {action.date.isoformat()} is "
-                    f"after today ({context.today.isoformat()})"
-                )
-            stamped.append((country, inst, Action(action.kind, action.date, (source.id,),
-                                                  action.note)))
         return LoadResult(
-            participations=group_participations(stamped),
+            participations=cited_participations(
+                location, ((country, inst, a) for inst, a in facts), source.id, context.today
+            ),
             sources=(source,),
             warnings=tuple(
                 f"{location}: skipped {code} (not in the reference)" for code in skipped

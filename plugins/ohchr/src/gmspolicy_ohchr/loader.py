@@ -10,10 +10,10 @@ from gmspolicy.errors import LoaderError
 from gmspolicy.loadkit import (
     check_options,
     choice_option,
+    cited_participations,
     decode,
     describe_html,
     fold,
-    group_participations,
     looks_like_html,
     make_source,
     parse_html,
@@ -121,12 +121,6 @@ class OhchrLoader:
             raise LoaderError("; ".join(problems))
         if unmapped and unknown == "error":
             raise LoaderError(unknown_names_error(location, unmapped, "country"))
-        for _, _, action in facts:
-            if action.date > context.today:
-                raise LoaderError(
-                    f"{location}: {action.kind.value} on {action.date.isoformat()} is after "
-                    f"today ({context.today.isoformat()})"
-                )
         countries = sorted({c for c, _, _ in facts})
         tail = countries[0].lower() if len(countries) == 1 else slug(location.rsplit("/", 1)[-1])
         source = make_source(
@@ -141,9 +135,7 @@ class OhchrLoader:
             f"{location}: skipped treaty {t!r} (not tracked by the reference)" for t in skipped
         ] + [f"{location}: skipped country {c!r} (not in the reference)" for c in unmapped]
         return LoadResult(
-            participations=group_participations(
-                (c, i, Action(a.kind, a.date, (source.id,), a.note)) for c, i, a in facts
-            ),
+            participations=cited_participations(location, facts, source.id, context.today),
             sources=(source,),
             warnings=tuple(warnings),
         )

@@ -18,12 +18,12 @@ from gmspolicy.loadkit import (
     Fetched,
     check_options,
     choice_option,
+    cited_participations,
     clean,
     decode,
     describe_html,
     find_instrument,
     fold,
-    group_participations,
     looks_like_html,
     make_source,
     parse_html,
@@ -107,19 +107,10 @@ class UntcLoader:
             context=context,
             as_of=_as_at(text),
         )
-        stamped = [
-            (c, i, Action(a.kind, a.date, (source.id,), a.note)) for c, i, a in facts
-        ]
-        for _, _, action in stamped:
-            if action.date > context.today:
-                raise LoaderError(
-                    f"{location}: {action.kind.value} on {action.date.isoformat()} is after "
-                    f"today ({context.today.isoformat()})"
-                )
         warnings = tuple(f"{location}: skipped participant {n!r} (not in the reference)"
                          for n in skipped)
         return LoadResult(
-            participations=group_participations(stamped),
+            participations=cited_participations(location, facts, source.id, context.today),
             sources=(source,),
             warnings=warnings,
         )
