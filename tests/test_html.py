@@ -432,7 +432,7 @@ def test_legend_names_every_status_and_unknown_is_not_no_action(table: Node) -> 
     items = table.find("section", class_="legend").find_all("li")
     assert [li.find("span").text() for li in items] == [
         "ratified", "acceded", "succession", "signed", "denounced", "withdrawn", "no action",
-        "unknown",
+        "not yet adopted", "not applicable", "unknown",
     ]  # fmt: skip
     unknown = items[-1]
     assert unknown.find("span").classes() == ["swatch", "st", "st-unknown"]

@@ -100,6 +100,11 @@ class StatusKind(enum.Enum):
     DENOUNCED = "denounced"
     WITHDRAWN = "withdrawn"
     NO_ACTION = "no_action"
+    #: The date asked about is before the instrument was adopted.
+    NOT_ADOPTED = "not_adopted"
+    #: The instrument is open only to a group the country is not in (see
+    #: :attr:`Instrument.open_to`), e.g. an ASEAN convention and a non-member.
+    NOT_APPLICABLE = "not_applicable"
     UNKNOWN = "unknown"
 
 
@@ -207,7 +212,8 @@ class Instrument:
     """A UN treaty, ILO convention or protocol, or ASEAN instrument.
 
     A protocol names its ``parent``; ``requires_parent`` says whether only parties to the
-    parent may become party to the protocol.
+    parent may become party to the protocol. ``open_to`` names the group whose members
+    alone may join (ASEAN instruments: :attr:`Group.ASEAN`); ``None`` means any state.
     """
 
     id: str
@@ -224,6 +230,11 @@ class Instrument:
     url: str | None = None
     reference: str | None = None
     sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    open_to: Group | None = None
+
+    def open_for(self, country: Country) -> bool:
+        """True when ``country`` may join (it is in :attr:`open_to`, or that is ``None``)."""
+        return self.open_to is None or country.in_group(self.open_to)
 
 
 @attrs.frozen

@@ -71,6 +71,20 @@ class Matrix:
         return known, len(self.cells)
 
 
+def fixed_status(country: Country, instrument: Instrument, as_of: dt.date | None) -> Status | None:
+    """The status that follows from the instrument alone, whatever the country did.
+
+    :attr:`StatusKind.NOT_APPLICABLE` when the instrument is not open to the country
+    (:attr:`Instrument.open_to`); :attr:`StatusKind.NOT_ADOPTED` when ``as_of`` is before
+    the instrument was adopted; otherwise ``None`` (the country's actions decide).
+    """
+    if not instrument.open_for(country):
+        return Status(StatusKind.NOT_APPLICABLE)
+    if as_of is not None and instrument.adopted is not None and as_of < instrument.adopted:
+        return Status(StatusKind.NOT_ADOPTED)
+    return None
+
+
 def _cell_sources(part: Participation, as_of: dt.date | None) -> tuple[str, ...]:
     """Sources behind what a cell shows as of a date."""
     ids: list[str] = []
@@ -239,14 +253,17 @@ class PolicySet:
         """The status of ``country`` on ``instrument`` as of a date (default: latest).
 
         Unknown codes raise :class:`UsageError`; a known pair with nothing recorded is
-        :attr:`StatusKind.UNKNOWN`.
+        :attr:`StatusKind.UNKNOWN`. An instrument not open to the country is
+        :attr:`StatusKind.NOT_APPLICABLE`; a date before its adoption gives
+        :attr:`StatusKind.NOT_ADOPTED` (see :func:`fixed_status`).
         """
-        self.country(country)
-        inst = self.instrument(instrument)
+        fixed = fixed_status(self.country(country), self.instrument(instrument), as_of)
+        if fixed is not None:
+            return fixed
         part = self._participation_index.get((country, instrument))
         if part is None:
             return UNKNOWN
-        return part.status(as_of, signature_step=inst.body is not Body.ILO)
+        return part.status(as_of, signature_step=self.instrument(instrument).body is not Body.ILO)
 
     def select_countries(
         self, codes: Sequence[str] | None = None, group: Group | None = None
@@ -293,12 +310,27 @@ class PolicySet:
         cells: dict[tuple[str, str], Cell] = {}
         index = self._participation_index
         unknown = Cell(UNKNOWN, None)  # immutable: one for every empty cell
-        steps = [(i.id, i.body is not Body.ILO) for i in ins]
+        # Only instruments with a group limit, or adopted after as_of, can have a fixed
+        # status (see fixed_status); the test is made once per instrument.
+        steps = [
+            (
+                i,
+                i.id,
+                i.body is not Body.ILO,
+                i.open_to is not None or fixed_status(cs[0], i, as_of) is not None if cs else False,
+            )
+            for i in ins
+        ]
         with without_gc():  # many small objects, no cycles
             for c in cs:
                 code = c.code
-                for ident, signature_step in steps:
+                for inst, ident, signature_step, may_be_fixed in steps:
                     key = (code, ident)
+                    if may_be_fixed:
+                        fixed = fixed_status(c, inst, as_of)
+                        if fixed is not None:
+                            cells[key] = Cell(fixed, None)
+                            continue
                     part = index.get(key)
                     cells[key] = (
                         unknown

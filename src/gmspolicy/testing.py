@@ -128,6 +128,7 @@ def instruments() -> st.SearchStrategy[Instrument]:
         url=st.none() | urls,
         reference=st.none() | texts,
         sources=st.lists(idents, max_size=2).map(tuple),
+        open_to=st.none() | st.sampled_from(list(Group)),
     )
 
 
@@ -537,7 +538,7 @@ def policysets(draw: Any, text: st.SearchStrategy[str] = texts) -> PolicySet:
                 code[:2],
                 f"{n:03d}",
                 name,
-                groups=(Group.GMS,),
+                groups=draw(st.sampled_from([(Group.GMS,), (Group.GMS, Group.ASEAN)])),
                 sources=draw(cite),
             )
         )
@@ -553,14 +554,18 @@ def policysets(draw: Any, text: st.SearchStrategy[str] = texts) -> PolicySet:
             url=draw(st.none() | st.just(f"https://example.org/{iid}")),
             reference=draw(maybe),
             sources=draw(cite),
+            open_to=draw(st.none() | st.just(Group.ASEAN)),
         )
         for iid in inst_ids
     ]
     signable = {i.id: i.body is not Body.ILO for i in instruments}  # ILO: never signed
+    open_for = {(c.code, i.id): i.open_for(c) for c in countries for i in instruments}
     participations = []
     for code in codes:
         for iid in inst_ids:
             shape = draw(st.sampled_from(["none", "no_action", "signed", "party", "denounced"]))
+            if not open_for[(code, iid)]:
+                shape = "none"  # not applicable: no record may exist
             if shape == "signed" and not signable[iid]:
                 shape = "party"
             if shape == "none":

@@ -49,6 +49,7 @@ class _Validator:
         self.problems: list[Problem] = []
         self.sources = {s.id: s for s in pset.sources}
         self.countries = {c.code for c in pset.countries}
+        self.country_records = {c.code: c for c in pset.countries}
         self.instruments = {i.id: i for i in pset.instruments}
 
     def add(self, key: tuple[str, ...], message: str) -> None:
@@ -176,6 +177,13 @@ class _Validator:
             inst = instruments.get(i)
             if inst is None:
                 self.add(pkey, f"unknown instrument {i!r}")
+            elif c in countries and not inst.open_for(self.country_records[c]):
+                assert inst.open_to is not None
+                self.add(
+                    pkey,
+                    f"{i} is open only to {inst.open_to.value} members and {c} is not one: "
+                    "its status is 'not applicable', remove this row",
+                )
             adopted = inst.adopted if inst is not None else None
             previous: Action | None = None
             for action in part.actions:

@@ -18,6 +18,8 @@ LEGEND_KEYS: tuple[str, ...] = (
     "denounced",
     "withdrawn",
     "no_action",
+    "not_adopted",
+    "not_applicable",
     "unknown",
 )
 

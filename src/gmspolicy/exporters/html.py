@@ -67,7 +67,9 @@ STATUS_RANK: dict[StatusKind, int] = {
     StatusKind.DENOUNCED: 3,
     StatusKind.WITHDRAWN: 4,
     StatusKind.NO_ACTION: 5,
-    StatusKind.UNKNOWN: 6,
+    StatusKind.NOT_ADOPTED: 6,
+    StatusKind.NOT_APPLICABLE: 7,
+    StatusKind.UNKNOWN: 8,
 }
 
 #: The ``lang`` attribute for each catalog language (Chinese catalogs are Simplified).
@@ -82,6 +84,8 @@ LEGEND_CLASSES: dict[str, str] = {
     "denounced": "st st-denounced",
     "withdrawn": "st st-withdrawn",
     "no_action": "st st-no-action",
+    "not_adopted": "st st-not-adopted",
+    "not_applicable": "st st-not-applicable",
     "unknown": "st st-unknown",
 }
 

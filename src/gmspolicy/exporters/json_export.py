@@ -26,7 +26,7 @@ from gmspolicy.views import (
 )
 
 #: The version of the JSON feed's schema (semantic versioning).
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 
 def status_record(status: Status) -> dict[str, Any]:

@@ -11,7 +11,7 @@ Regenerate it after an intended change with ``python -m gmspolicy.schema --write
 
 >>> from gmspolicy.schema import SCHEMA_VERSION, schema_path
 >>> SCHEMA_VERSION
-'1.2.0'
+'1.3.0'
 >>> schema_path().name
 'gmspolicy.schema.json'
 """
@@ -83,6 +83,12 @@ VERSION_HISTORY: tuple[tuple[str, str], ...] = (
         "date precision: actions and statuses carry 'precision' (day, month or year), "
         "statuses also 'signed_precision'; a date is then the first day of that month or "
         "year (minor bump: an addition)",
+    ),
+    (
+        "1.3.0",
+        "two new status kinds: 'not_adopted' (the date asked about is before the instrument "
+        "was adopted) and 'not_applicable' (the instrument is open only to a group the "
+        "country is not in); instruments carry 'open_to' (minor bump: an addition)",
     ),
 )
 
