@@ -58,6 +58,14 @@ def test_every_record_cites_a_known_source(pset: PolicySet) -> None:
         assert part.sources, part.key
 
 
+def test_every_bundled_source_is_cited(pset: PolicySet) -> None:
+    """A source no record cites is dead weight in every footnote list and in the feed."""
+    records = [*pset.countries, *pset.instruments, *pset.mous, *pset.events, *pset.observations]
+    cited = {s for rec in records for s in rec.sources}
+    cited |= {s for part in pset.participations for s in part.sources}
+    assert [s.id for s in pset.sources if s.id not in cited] == []
+
+
 def test_no_action_is_dated_after_its_source_was_seen(pset: PolicySet) -> None:
     for part in pset.participations:
         facts = [(a.date, a.sources) for a in part.actions]
