@@ -299,3 +299,45 @@ def test_diff_reports_fact_changes_alongside_action_changes() -> None:
         "THA x CONV: sources or note of the ratification on 2005-01-01 updated",
         "THA x CONV: entry into force changed from 2005-02-01 to 2005-02-02",
     ]
+
+
+def test_observations_coverage_names_the_latest_record_and_its_excerpts() -> None:
+    from gmspolicy.coverage import observations_report
+    from gmspolicy.models import Excerpt, Observation, ObservationBody, ObservationKind
+
+    cedaw = Instrument("CEDAW", Body.UN, InstrumentKind.CONVENTION, "C", "C", sources=("s",))
+    crc = Instrument("CRC", Body.UN, InstrumentKind.CONVENTION, "R", "R", sources=("s",))
+    icrmw = Instrument("ICRMW", Body.UN, InstrumentKind.CONVENTION, "M", "M", sources=("s",))
+
+    def co(ident: str, year: int, excerpts: int) -> Observation:
+        return Observation(
+            ident,
+            ObservationBody.CEDAW,
+            ObservationKind.CONCLUDING_OBSERVATIONS,
+            "THA",
+            "https://example.org/" + ident,
+            instrument="CEDAW",
+            adopted_year=year,
+            excerpts=tuple(Excerpt(str(n), "text") for n in range(excerpts)),
+            sources=("s",),
+        )
+
+    pset = build(
+        instruments=[cedaw, crc, icrmw],
+        participations=[
+            Participation("THA", "CEDAW", [act(ActionKind.ACCESSION, D(1985, 8, 9))]),
+            Participation("LAO", "CEDAW", [act(ActionKind.RATIFICATION, D(1981, 8, 14))]),
+            Participation("THA", "ICRMW", no_action=DatedFact(D(2020, 1, 1), ("s",))),
+        ],
+        observations=[co("old", 2017, 0), co("new", 2023, 3)],
+    )
+    lines = observations_report(pset, [pset.country("THA"), pset.country("LAO")])
+    table = lines[lines.index("| Instrument | THA | LAO |") :]
+    assert table[2:5] == [
+        "| CEDAW | 2023 CO (3) | *none held* |",
+        "| CRC | *none held* (status unknown) | *none held* (status unknown) |",
+        "| ICRMW | not party | *none held* (status unknown) |",
+    ]
+    assert lines[-1] == (
+        "Records held on these instruments: **2**, of which **1** quote migrant-relevant excerpts."
+    )

@@ -21,6 +21,29 @@ END = "<!-- coverage:end -->"
 #: Instruments required for the other ASEAN members: ILO fundamental and UN core treaties.
 CORE_TAGS = ("fundamental", "core-human-rights")
 
+#: The instruments whose supervisory comments the dataset tracks for the GMS states: the
+#: ILO conventions whose CEACR comments matter most to migrants, and the UN treaties whose
+#: committees' concluding observations do.
+OBSERVED_INSTRUMENTS = (
+    "ILO-C029",
+    "ILO-C105",
+    "ILO-C111",
+    "ILO-C182",
+    "ILO-C188",
+    "ILO-C019",
+    "CEDAW",
+    "CRC",
+    "ICESCR",
+    "ICRMW",
+)
+
+_KIND_SHORT = {
+    "observation": "obs.",
+    "direct_request": "DR",
+    "concluding_observations": "CO",
+    "upr_recommendation": "UPR",
+}
+
 
 @attrs.frozen
 class Coverage:
@@ -119,7 +142,51 @@ def report(pset: PolicySet) -> str:
         missing = by_country.get(c.code, [])
         if missing:
             lines.append(f"- **{c.name}** ({len(missing)}): {', '.join(missing)}")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", *observations_report(pset, gms)]) + "\n"
+
+
+def observations_report(pset: PolicySet, countries: Sequence[Country]) -> list[str]:
+    """The supervisory observations held for ``countries`` on
+    :data:`OBSERVED_INSTRUMENTS`: the latest record's year and kind, and how many quoted
+    excerpts it has."""
+    insts = [pset.instrument(i) for i in OBSERVED_INSTRUMENTS if pset.has_instrument(i)]
+    lines = [
+        "### Supervisory observations held for the GMS states",
+        "",
+        "The latest record held for each state and instrument: the year adopted, the kind "
+        "(obs. = CEACR observation, DR = direct request, CO = concluding observations) and, "
+        "in brackets, how many migrant-relevant excerpts it quotes. *none held* means no "
+        "record yet, not that the body has said nothing; *not party* means the state is not "
+        "party on the latest facts, so there is nothing to supervise.",
+        "",
+        "| Instrument | " + " | ".join(c.code for c in countries) + " |",
+        "| --- | " + " | ".join("---" for _ in countries) + " |",
+    ]
+    held = with_excerpts = 0
+    for inst in insts:
+        cells = []
+        for c in countries:
+            obs = pset.observations_for(c.code, inst.id)
+            held += len(obs)
+            with_excerpts += sum(1 for o in obs if o.excerpts)
+            if obs:
+                latest = max(obs, key=lambda o: (o.adopted_year or 0, o.id))
+                year = latest.adopted_year or "year?"
+                kind = _KIND_SHORT.get(latest.kind.value, latest.kind.value)
+                cells.append(f"{year} {kind} ({len(latest.excerpts)})")
+            elif pset.status(c.code, inst.id).kind is StatusKind.PARTY:
+                cells.append("*none held*")
+            elif pset.status(c.code, inst.id).kind is StatusKind.UNKNOWN:
+                cells.append("*none held* (status unknown)")
+            else:
+                cells.append("not party")
+        lines.append(f"| {inst.id} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        f"Records held on these instruments: **{held}**, of which **{with_excerpts}** quote "
+        "migrant-relevant excerpts.",
+    ]
+    return lines
 
 
 def update_page(text: str, section: str) -> str:
