@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from gmspolicy.cli import main
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _snapshot_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The command line caches validated datasets; the tests keep theirs in a temporary
+    directory (inherited by the commands they start) instead of the user's cache."""
+    folder = tmp_path_factory.mktemp("snapshots")
+    old = os.environ.get("GMSPOLICY_CACHE_DIR")
+    os.environ["GMSPOLICY_CACHE_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        del os.environ["GMSPOLICY_CACHE_DIR"]
+    else:
+        os.environ["GMSPOLICY_CACHE_DIR"] = old
 
 SOURCES = """\
 - id: s1

@@ -28,16 +28,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 class _State:
     """Options of the command group, shared with the subcommands."""
 
-    def __init__(self, data: Path | None, plugins_dir: Path | None) -> None:
+    def __init__(self, data: Path | None, plugins_dir: Path | None, cache: bool = True) -> None:
         self.data = data
         self.plugins_dir = plugins_dir
+        self.cache = cache
         self._pset: PolicySet | None = None
 
     def pset(self) -> PolicySet:
         if self._pset is None:
-            from gmspolicy.dataset import load_dataset
+            if self.cache:
+                from gmspolicy.snapshot import cached_load
 
-            self._pset = load_dataset(self.data)
+                self._pset = cached_load(self.data)
+            else:
+                from gmspolicy.dataset import load_dataset
+
+                self._pset = load_dataset(self.data)
         return self._pset
 
     def exporters(self) -> Registry:
@@ -185,12 +191,21 @@ def _render(state: _State, fmt: str, view: View, output: Path | None) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Also load plugins from the .py files in this directory.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Read and validate the dataset files even if a snapshot of them is cached "
+    "(also GMSPOLICY_CACHE=0).",
+)
 @click.pass_context
-def cli(ctx: click.Context, data: Path | None, plugins_dir: Path | None) -> None:
+def cli(ctx: click.Context, data: Path | None, plugins_dir: Path | None, no_cache: bool) -> None:
     """gmspolicy: ratifications, MOUs and forums for migrant-rights work in the Greater
     Mekong Subregion. Every fact printed cites a source; what is not confirmed shows as
-    unknown, never as "not party"."""
-    ctx.obj = _State(data, plugins_dir)
+    unknown, never as "not party".
+
+    A dataset that passed validation is cached as a snapshot (in ~/.cache/gmspolicy, or
+    GMSPOLICY_CACHE_DIR) and reused while its files stay byte for byte the same."""
+    ctx.obj = _State(data, plugins_dir, cache=not no_cache)
 
 
 @cli.command()

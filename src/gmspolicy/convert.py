@@ -7,17 +7,15 @@ unknown keys are errors.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import enum
-import gc
-from collections.abc import Iterator
 from typing import Any
 
 import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.gen import make_dict_structure_fn
 
+from gmspolicy._gc import without_gc
 from gmspolicy.dates import PartialDate, parse_date
 
 
@@ -141,19 +139,4 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:
         return text
     return f"invalid value ({type(exc).__name__})"
 
-
-@contextlib.contextmanager
-def without_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector (restored on exit, whatever happens).
-
-    Loading and exporting a large dataset make hundreds of thousands of small objects and
-    no reference cycles; the collector would rescan them all again and again (at world
-    scale, half the time of a load).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+__all__ = ["converter", "error_messages", "without_gc"]

@@ -12,11 +12,14 @@ import csv
 import datetime as dt
 import io
 import os
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from gmspolicy._files import MAX_FILE_BYTES as MAX_FILE_BYTES
+from gmspolicy._files import bundled_data_dir as bundled_data_dir
+from gmspolicy._files import display_path as display_path
+from gmspolicy._files import read_file_bounded as read_file_bounded
 from gmspolicy.convert import converter, error_messages, without_gc
 from gmspolicy.dates import PartialDate, parse_date
 from gmspolicy.errors import DataError, Problem, UsageError
@@ -41,8 +44,6 @@ from gmspolicy.yamlio import Located, load_yaml, plain
 
 T = TypeVar("T")
 
-#: Largest dataset file read, in bytes.
-MAX_FILE_BYTES = 32 * 1024 * 1024
 
 PARTICIPATION_COLUMNS = ("country", "instrument", "action", "date", "source", "note")
 
@@ -69,66 +70,6 @@ _PLACE_NAME = {
     "events": "event",
     "observations": "observation",
 }
-
-
-def bundled_data_dir() -> Path:
-    """The dataset shipped with the package (inside the wheel, or ``datasets/`` in a checkout)."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "_data"
-    if packaged.is_dir():
-        return packaged
-    return here.parent.parent / "datasets"
-
-
-def display_path(path: Path, root: Path | None = None) -> str:
-    """A short path for messages: relative to the working directory when inside it;
-    files of the bundled dataset are shown as ``datasets/...``."""
-    bundled = bundled_data_dir()
-    try:
-        return "datasets/" + path.resolve().relative_to(bundled.resolve()).as_posix()
-    except ValueError:
-        pass
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
-
-
-def read_file_bounded(path: Path, max_bytes: int) -> bytes | str:
-    """The bytes of the regular file ``path``, or a one-line reason it cannot be read.
-
-    Never blocks or reads without bound: a FIFO, socket or device (``/dev/zero``) is
-    refused before reading, and at most ``max_bytes + 1`` bytes are ever read, so a file
-    that grows while it is read is refused too.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        if path.is_symlink() and not path.exists():
-            return "broken symbolic link (its target does not exist)"
-        return f"cannot read file: {exc.strerror or exc}"
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            return "not a regular file (a pipe, socket or device?)"
-        too_large = (
-            f"file is too large ({st.st_size / 1048576:.1f} MB; the limit is "
-            f"{max_bytes / 1048576:.0f} MB)"
-        )
-        if st.st_size > max_bytes:
-            return too_large
-        try:
-            # read(n) allocates n bytes up front: ask for the size stat gave (plus one, to
-            # notice a file that grew), and for the rest up to the limit only if it did
-            data = fh.read(st.st_size + 1)
-            if len(data) > st.st_size:
-                data += fh.read(max_bytes + 1 - len(data))
-        except OSError as exc:
-            return f"cannot read file: {exc.strerror or exc}"
-    if len(data) > max_bytes:
-        return too_large
-    return data
 
 
 class _Reader:
@@ -463,12 +404,20 @@ def load_dataset(
     *,
     today: dt.date | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
+    cache: bool = False,
 ) -> PolicySet:
     """Read and validate a dataset directory (default: the bundled one).
 
     Raises :class:`~gmspolicy.errors.DataError` with every problem, each naming its file
     and line, and :class:`~gmspolicy.errors.UsageError` if ``path`` is not a directory.
+    With ``cache=True``, a snapshot of an earlier load of the very same files is used
+    when there is one, and a successful load is stored as one (see
+    :mod:`gmspolicy.snapshot`; the command line does this).
     """
+    if cache:
+        from gmspolicy.snapshot import cached_load
+
+        return cached_load(path, today=today, max_file_bytes=max_file_bytes)
     root = Path(path) if path is not None else bundled_data_dir()
     if not root.exists():
         raise UsageError(f"{display_path(root)}: no such directory")

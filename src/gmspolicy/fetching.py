@@ -19,7 +19,8 @@ from pathlib import Path
 import attrs
 import yaml
 
-from gmspolicy.dataset import PARTICIPATION_COLUMNS, display_path
+from gmspolicy._files import display_path
+from gmspolicy.dataset import PARTICIPATION_COLUMNS
 from gmspolicy.errors import DataError, Problem, UsageError
 from gmspolicy.models import Action, Country, Instrument, Participation, Source
 from gmspolicy.plugins import LoadResult

@@ -303,7 +303,7 @@ class PolicySet:
         tag: str | None = None,
     ) -> Matrix:
         """The status of each country on each instrument as of a date."""
-        from gmspolicy.convert import without_gc
+        from gmspolicy._gc import without_gc
 
         cs = self.select_countries(countries, group)
         ins = self.select_instruments(instruments, tag)

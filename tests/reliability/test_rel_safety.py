@@ -95,10 +95,27 @@ def test_the_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
     ]
 
 
+#: The one module allowed to use pickle: the snapshot cache of validated datasets, which
+#: only reads files owned by the user and writable by no one else (as Python trusts its
+#: own __pycache__); tests/test_snapshot.py proves a planted or damaged file is ignored.
+PICKLE_ALLOWED = [
+    "src/gmspolicy/snapshot.py: imports pickle",
+    "src/gmspolicy/snapshot.py: pickle.dump()",
+    "src/gmspolicy/snapshot.py: pickle.load()",
+]
+
+
+def _without_line(finding: str) -> str:
+    file, _, rest = finding.split(":", 2)
+    return f"{file}:{rest}"
+
+
 def test_no_unsafe_yaml_eval_exec_or_pickle_in_src_and_plugins() -> None:
     assert len(SOURCES) > 20  # the scan really looked at the code
     found = [f for path in SOURCES for f in findings(path)]
-    assert found == []
+    assert [f for f in found if _without_line(f) not in PICKLE_ALLOWED] == []
+    # the exemption is exact: another pickle call in the snapshot module must be reviewed
+    assert sorted(_without_line(f) for f in found) == PICKLE_ALLOWED
 
 
 def test_the_http_cache_is_not_pickled() -> None:

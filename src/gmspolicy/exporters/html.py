@@ -29,8 +29,8 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
+from gmspolicy._gc import without_gc
 from gmspolicy._version import __version__
-from gmspolicy.convert import without_gc
 from gmspolicy.exporters._common import (
     LEGEND_KEYS,
     SourceNumbers,

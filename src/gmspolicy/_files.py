@@ -1,0 +1,100 @@
+"""Where a dataset's files are and how they are read, without importing the readers.
+
+Shared by :mod:`gmspolicy.dataset` (which parses the files) and :mod:`gmspolicy.snapshot`
+(which fingerprints them), so that both see the same files the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+#: Largest dataset file read, in bytes.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
+#: The kinds of YAML records, each read from ``KIND.yaml`` and ``KIND/*.yaml``.
+YAML_KIND_NAMES = ("sources", "countries", "instruments", "mous", "events", "observations")
+
+
+def dataset_files(root: Path) -> Iterator[Path]:
+    """Every file a dataset directory's records are read from, in reading order:
+    ``KIND.yaml`` and ``KIND/*.yaml`` for each kind, then ``participations.csv`` and
+    ``participations/*.csv``. Paths that are not files are yielded too (the reader
+    reports them)."""
+    for stem, suffix in [*((k, ".yaml") for k in YAML_KIND_NAMES), ("participations", ".csv")]:
+        single = root / f"{stem}{suffix}"
+        if single.exists() or single.is_symlink():
+            yield single
+        folder = root / stem
+        if folder.is_dir():
+            yield from sorted(p for p in folder.iterdir() if p.name.endswith(suffix))
+
+
+def bundled_data_dir() -> Path:
+    """The dataset shipped with the package (inside the wheel, or ``datasets/`` in a checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_data"
+    if packaged.is_dir():
+        return packaged
+    return here.parent.parent / "datasets"
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """A short path for messages: relative to the working directory when inside it;
+    files of the bundled dataset are shown as ``datasets/...``."""
+    bundled = bundled_data_dir()
+    try:
+        return "datasets/" + path.resolve().relative_to(bundled.resolve()).as_posix()
+    except ValueError:
+        pass
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def read_file_bounded(path: Path, max_bytes: int) -> bytes | str:
+    """The bytes of the regular file ``path``, or a one-line reason it cannot be read.
+
+    Never blocks or reads without bound: a FIFO, socket or device (``/dev/zero``) is
+    refused before reading, and at most ``max_bytes + 1`` bytes are ever read, so a file
+    that grows while it is read is refused too.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if path.is_symlink() and not path.exists():
+            return "broken symbolic link (its target does not exist)"
+        return f"cannot read file: {exc.strerror or exc}"
+    try:
+        st = os.fstat(fd)
+    except OSError as exc:
+        os.close(fd)
+        return f"cannot read file: {exc.strerror or exc}"
+    if stat.S_ISDIR(st.st_mode):
+        os.close(fd)
+        return "expected a file, found a directory"
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        return "not a regular file (a pipe, socket or device?)"
+    with os.fdopen(fd, "rb") as fh:
+        too_large = (
+            f"file is too large ({st.st_size / 1048576:.1f} MB; the limit is "
+            f"{max_bytes / 1048576:.0f} MB)"
+        )
+        if st.st_size > max_bytes:
+            return too_large
+        try:
+            # read(n) allocates n bytes up front: ask for the size stat gave (plus one, to
+            # notice a file that grew), and for the rest up to the limit only if it did
+            data = fh.read(st.st_size + 1)
+            if len(data) > st.st_size:
+                data += fh.read(max_bytes + 1 - len(data))
+        except OSError as exc:
+            return f"cannot read file: {exc.strerror or exc}"
+    if len(data) > max_bytes:
+        return too_large
+    return data

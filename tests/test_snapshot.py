@@ -1,0 +1,155 @@
+"""The snapshot cache: used only for byte-identical files, never for invalid data, never
+from a file others could have written."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import gmspolicy.dataset
+from gmspolicy import snapshot
+from gmspolicy._files import MAX_FILE_BYTES
+from gmspolicy.dataset import load_dataset
+from tests.conftest import PARTICIPATIONS
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GMSPOLICY_CACHE_DIR", str(folder))
+    monkeypatch.delenv("GMSPOLICY_CACHE", raising=False)
+    return folder
+
+
+def snapshots(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.pickle")) if folder.is_dir() else []
+
+
+def key(root: Path) -> str:
+    found = snapshot.fingerprint(root, today=None, max_file_bytes=MAX_FILE_BYTES)
+    assert found is not None
+    return found
+
+
+def test_a_valid_set_is_stored_once_and_reused(
+    cli: Run, cache: Path, make_dataset: Callable[..., Path]
+) -> None:
+    root = make_dataset()
+    first = cli("--data", str(root), "table", "--countries", "THA,LAO")
+    assert first[0] == 0
+    [snap] = snapshots(cache)
+    assert snap.name == key(root) + ".pickle"
+    assert oct(snap.stat().st_mode & 0o777) == "0o600"
+    assert cli("--data", str(root), "table", "--countries", "THA,LAO") == first
+    assert snapshots(cache) == [snap]
+
+
+def test_one_changed_byte_is_a_different_set(
+    cli: Run, cache: Path, make_dataset: Callable[..., Path]
+) -> None:
+    root = make_dataset()
+    _, before, _ = cli("--data", str(root), "table", "--countries", "THA")
+    assert "ratified 2005-05-05" in before
+    csv = root / "participations.csv"
+    csv.write_text(csv.read_text().replace("2005-05-05", "2005-05-06"))
+    _, after, _ = cli("--data", str(root), "table", "--countries", "THA")
+    assert "ratified 2005-05-06" in after
+    assert len(snapshots(cache)) == 2
+
+
+def test_invalid_data_is_never_stored(
+    cli: Run, cache: Path, make_dataset: Callable[..., Path]
+) -> None:
+    root = make_dataset(participations_csv=PARTICIPATIONS + "THA,CONV,ratifcation,2006-01-01,s1,\n")
+    for _ in range(2):  # reported every time: nothing hides the problem
+        code, out, err = cli("--data", str(root), "table")
+        assert (code, out) == (1, "")
+        assert "participations.csv:5: unknown action 'ratifcation'" in err
+    assert snapshots(cache) == []
+
+
+def test_off_switches(
+    cli: Run, cache: Path, make_dataset: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_dataset()
+    assert cli("--data", str(root), "--no-cache", "table")[0] == 0
+    monkeypatch.setenv("GMSPOLICY_CACHE", "0")
+    assert cli("--data", str(root), "table")[0] == 0
+    assert snapshots(cache) == []
+    # the library reads the files unless asked to use the cache
+    monkeypatch.delenv("GMSPOLICY_CACHE")
+    load_dataset(root)
+    assert snapshots(cache) == []
+    load_dataset(root, cache=True)
+    assert len(snapshots(cache)) == 1
+
+
+def test_a_snapshot_is_trusted_only_if_no_one_else_could_write_it(
+    cli: Run, cache: Path, make_dataset: Callable[..., Path]
+) -> None:
+    root = make_dataset()
+    # A planted snapshot (here: a set with Laos's row gone) under the right name...
+    other = make_dataset(participations_csv=PARTICIPATIONS.replace("LAO,CONV", "THA,PROT"))
+    planted = load_dataset(other)
+    root = make_dataset()  # back to the real files
+    cache.mkdir(mode=0o700)
+    path = cache / f"{key(root)}.pickle"
+    path.write_bytes(pickle.dumps(planted))
+    # ...is used when only this user could have written it (that is what a hit is)...
+    os.chmod(path, 0o600)
+    assert "no action (as of" not in cli("--data", str(root), "table", "--countries", "LAO")[1]
+    # ...and ignored when the group or others may write the file or the folder.
+    os.chmod(path, 0o664)
+    assert "no action (as of 2020-01-01)" in cli("--data", str(root), "table", "-c", "LAO")[1]
+    os.chmod(path, 0o600)
+    os.chmod(cache, 0o777)
+    assert "no action (as of 2020-01-01)" in cli("--data", str(root), "table", "-c", "LAO")[1]
+
+
+def test_a_damaged_snapshot_is_replaced(
+    cli: Run, cache: Path, make_dataset: Callable[..., Path]
+) -> None:
+    root = make_dataset()
+    cache.mkdir(mode=0o700)
+    path = cache / f"{key(root)}.pickle"
+    path.write_bytes(b"\x80\x05not a pickle")
+    os.chmod(path, 0o600)
+    code, out, err = cli("--data", str(root), "table", "-c", "LAO")
+    assert (code, err) == (0, "")
+    assert "no action (as of 2020-01-01)" in out
+    assert isinstance(pickle.loads(path.read_bytes()), gmspolicy.policyset.PolicySet)
+
+
+def test_files_changed_while_reading_are_not_stored(
+    cache: Path, make_dataset: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_dataset()
+    real = gmspolicy.dataset.load_dataset
+
+    def edited_meanwhile(*args: object, **kwargs: object) -> object:
+        pset = real(*args, **kwargs)  # type: ignore[arg-type]
+        csv = root / "participations.csv"
+        csv.write_text(csv.read_text() + "LAO,PROT,no_action,2020-01-01,s2,\n")
+        return pset
+
+    monkeypatch.setattr(gmspolicy.dataset, "load_dataset", edited_meanwhile)
+    snapshot.cached_load(root)
+    assert snapshots(cache) == []
+
+
+def test_only_the_most_recent_are_kept(
+    cache: Path, make_dataset: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "KEEP", 2)
+    for n in range(4):
+        root = make_dataset(participations_csv=PARTICIPATIONS.replace("2020-01-01", f"201{n}-01-01"))
+        snapshot.cached_load(root)
+    assert len(snapshots(cache)) == 2
+    assert snapshot.clear() == 2
+    assert snapshots(cache) == []
