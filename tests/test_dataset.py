@@ -147,3 +147,18 @@ def test_a_row_with_a_multi_line_note_is_named_by_its_first_line(
         'THA,NOPE,ratification,2005-05-05,s1,"a note\nover two lines"\n'
     ))
     assert problems(root) == ["data/participations.csv:2: unknown instrument 'NOPE'"]
+
+
+def test_a_year_only_denunciation_in_the_year_of_a_dated_ratification_is_valid(
+    make_dataset: Callable[..., Path],
+) -> None:
+    root = make_dataset(
+        participations_csv="""\
+        country,instrument,action,date,source,note
+        THA,CONV,signature,1998-01-01,s1,
+        THA,CONV,ratification,1999-03-01,s1,
+        THA,CONV,denunciation,1999,s1,the source gives the year only
+        """
+    )
+    pset = load_dataset(root)
+    assert pset.status("THA", "CONV").kind is StatusKind.DENOUNCED

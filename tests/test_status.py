@@ -118,12 +118,15 @@ def test_year_precision_is_kept_and_uncertain_inside_the_year() -> None:
     from gmspolicy.models import DatePrecision
 
     p = Participation(
-        "KHM", "ILO-C029",
+        "KHM",
+        "ILO-C029",
         actions=[Action(ActionKind.RATIFICATION, D(1969, 1, 1), ("s",), None, DatePrecision.YEAR)],
     )
     status = p.status()
     assert (status.kind, status.when, status.precision) == (
-        StatusKind.PARTY, "1969", DatePrecision.YEAR
+        StatusKind.PARTY,
+        "1969",
+        DatePrecision.YEAR,
     )
     assert p.status(D(1970, 1, 1)).kind is StatusKind.PARTY
     # Inside 1969 the ratification may or may not have happened yet.
@@ -133,7 +136,8 @@ def test_year_precision_is_kept_and_uncertain_inside_the_year() -> None:
 
 def test_entry_into_force_alone_means_party() -> None:
     p = Participation(
-        "VNM", "CAT",
+        "VNM",
+        "CAT",
         actions=[Action(ActionKind.SIGNATURE, D(2013, 11, 7), ("s",))],
         entry_into_force=DatedFact(D(2015, 3, 7), ("s",)),
     )
@@ -142,3 +146,24 @@ def test_entry_into_force_alone_means_party() -> None:
     alone = Participation("TLS", "CRPD", entry_into_force=DatedFact(D(2023, 1, 17), ("s",)))
     assert alone.status() == Status(StatusKind.PARTY, in_force=D(2023, 1, 17))
     assert alone.status(D(2020, 1, 1)).kind is StatusKind.UNKNOWN
+
+
+def test_a_year_only_exit_in_the_year_of_a_dated_consent_comes_after_it() -> None:
+    import datetime as dt
+
+    from gmspolicy.models import Action, ActionKind, DatePrecision, Participation, StatusKind
+
+    ratified = Action(ActionKind.RATIFICATION, dt.date(1999, 3, 1), ("s",))
+    denounced = Action(
+        ActionKind.DENUNCIATION, dt.date(1999, 1, 1), ("s",), None, DatePrecision.YEAR
+    )
+    part = Participation("THA", "ILO-C105", [denounced, ratified])
+    assert part.actions == (ratified, denounced)
+    assert part.status().kind is StatusKind.DENOUNCED
+    assert part.status(dt.date(2000, 1, 1)).kind is StatusKind.DENOUNCED
+    assert part.status(dt.date(1999, 6, 1), signature_step=False).kind is StatusKind.UNKNOWN
+    # and a signature known only to the year stays before a consent dated in that year
+    signed = Action(ActionKind.SIGNATURE, dt.date(1999, 1, 1), ("s",), None, DatePrecision.YEAR)
+    later = Action(ActionKind.SIGNATURE, dt.date(2001, 1, 1), ("s",), None, DatePrecision.YEAR)
+    assert Participation("THA", "X", [ratified, signed]).actions == (signed, ratified)
+    assert Participation("THA", "X", [later, ratified]).actions == (ratified, later)

@@ -308,8 +308,28 @@ def format_date(date: dt.date, precision: DatePrecision) -> str:
 _FIRST_POSSIBLE = frozenset({ActionKind.SIGNATURE, ActionKind.ACCESSION, ActionKind.SUCCESSION})
 
 
+#: The logical step of each action kind: a signature, then consent, then an exit.
+_STEP = {
+    kind: 0 if kind is ActionKind.SIGNATURE else 2 if kind.is_exit else 1 for kind in ActionKind
+}
+
+
 def _sorted_actions(actions: Iterable[Action]) -> tuple[Action, ...]:
-    return tuple(sorted(actions, key=lambda a: (a.date, _ACTION_ORDER[a.kind])))
+    """Actions in date order. An action known only to the month or year may have been
+    taken on any day of it: where two actions' periods overlap, they keep their logical
+    order (signature, consent, then denunciation or withdrawal) instead of the order of
+    their periods' first days. (A denunciation known as ``1999`` comes after a
+    ratification on 1999-03-01.)"""
+    out = sorted(actions, key=lambda a: (a.date, _ACTION_ORDER[a.kind]))
+    swapped = True
+    while swapped:  # each swap removes one inversion of steps: this ends
+        swapped = False
+        for n in range(len(out) - 1):
+            x, y = out[n], out[n + 1]
+            if _STEP[x.kind] > _STEP[y.kind] and y.date <= x.end and x.date <= y.end:
+                out[n], out[n + 1] = y, x
+                swapped = True
+    return tuple(out)
 
 
 @attrs.frozen
