@@ -636,6 +636,7 @@ class HtmlExporter:
             "sources_heading": labels("heading.sources"),
             "sources": page.sources(),
             "footer": generator_line(labels),
+            "no_excerpts": labels("obs.no_excerpts"),
             "tbody": table_body,
         }
         return _environment().get_template("page.html.j2").render(context)

@@ -177,9 +177,14 @@ class MarkdownExporter:
             lines.append(f"## {escape_text(title)}")
             lines.append("")
             lines.append(f"<{o.url}>{refs}" if _safe_url(o.url) else escape_text(o.url) + refs)
+            details = [d for d in (o.session, o.symbol) if d]
+            if details:
+                lines += ["", escape_text(" · ".join(details))]
             for ex in o.excerpts:
                 lines.append("")
                 lines.append(f"> ¶{escape_text(ex.paragraph)}: {escape_text(ex.text)}")
+            if not o.excerpts:
+                lines += ["", f"*{escape_text(labels('obs.no_excerpts'))}*"]
             lines.append("")
         return lines
 
