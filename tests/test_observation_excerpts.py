@@ -45,6 +45,6 @@ def test_markdown_and_html_say_when_no_passage_is_quoted(
     assert "CEDAW 67th session · CEDAW/C/THA/CO/6-7" in quoted
     assert NOTE not in quoted
     assert f"*{NOTE}*" in unread
-    code, page, _ = cli("--data", str(root), "observations", "-c", "THA", "--format", "html")
+    code, page, _ = cli("--data", str(root), "observations", "--country", "THA", "--format", "html")
     assert page.count(f'<p class="no-excerpts">{NOTE}</p>') == 1
     assert page.count("<blockquote>") == 1
