@@ -285,7 +285,7 @@ def test_observations(cli: Run, data: Path) -> None:
     assert cli("--data", str(data), "observations") == (
         0,
         "# Supervisory observations\n\n"
-        "## Thailand: CMW concluding observations Conv 2019\n\n"
+        "## Thailand · CMW · concluding observations · Conv · 2019\n\n"
         "<https://example.org/obs-1>[^1]\n\n"
         "> ¶12: The Committee recommends that the State party ratify the Convention.\n\n"
         f"\n{FOOTER}\n\n[^1]: {S2}\n",

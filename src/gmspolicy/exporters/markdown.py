@@ -162,9 +162,11 @@ class MarkdownExporter:
         return _table(header, rows)
 
     def _observations(
-        self, view: ObservationsView, labels: Labels, notes: SourceNumbers
+        self, view: ObservationsView, labels: Labels, notes: SourceNumbers, level: int = 1
     ) -> list[str]:
-        lines: list[str] = [f"# {escape_text(labels('heading.observations'))}", ""]
+        """The observations as a section whose heading is at ``level`` (items one below)."""
+        mark = "#" * level
+        lines: list[str] = [f"{mark} {escape_text(labels('heading.observations'))}", ""]
         if not view.observations:
             lines.append(escape_text(labels("list.empty")))
         for o in view.observations:
@@ -173,8 +175,8 @@ class MarkdownExporter:
             year = o.adopted_year or o.published_year or ""
             refs = "".join(f"[^{n}]" for n in notes.cite(list(o.sources)))
             kind = labels(f"obskind.{o.kind.value}")
-            title = f"{country}: {o.body.value} {kind} {inst} {year}"
-            lines.append(f"## {escape_text(title)}")
+            title = " · ".join(str(x) for x in (country, o.body.value, kind, inst, year) if x)
+            lines.append(f"{mark}# {escape_text(title)}")
             lines.append("")
             lines.append(f"<{o.url}>{refs}" if _safe_url(o.url) else escape_text(o.url) + refs)
             details = [d for d in (o.session, o.symbol) if d]
@@ -216,7 +218,9 @@ class MarkdownExporter:
         obs = pset.observations_for(c.code, until=view.as_of)
         if obs:
             lines += [""]
-            lines += self._observations(ObservationsView(pset, obs, view.lang), labels, notes)
+            lines += self._observations(
+                ObservationsView(pset, obs, view.lang), labels, notes, level=2
+            )
         return lines
 
     def _footnotes(self, notes: SourceNumbers, labels: Labels) -> list[str]:
