@@ -48,3 +48,14 @@ def test_markdown_and_html_say_when_no_passage_is_quoted(
     code, page, _ = cli("--data", str(root), "observations", "--country", "THA", "--format", "html")
     assert page.count(f'<p class="no-excerpts">{NOTE}</p>') == 1
     assert page.count("<blockquote>") == 1
+
+
+def test_a_profile_has_one_top_heading_and_observations_below_it(
+    cli: Run, make_dataset: Callable[..., Path]
+) -> None:
+    root = make_dataset(observations_yaml=OBSERVATIONS)
+    code, out, _ = cli("--data", str(root), "show", "THA")
+    headings = [line for line in out.splitlines() if line.startswith("#")]
+    assert [h for h in headings if h.startswith("# ")] == ["# Country profile: Thailand"]
+    assert "## Supervisory observations" in headings
+    assert "### Thailand · CEDAW · concluding observations · Conv · 2023" in headings
