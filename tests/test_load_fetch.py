@@ -172,3 +172,68 @@ def test_cited_participations_stamp_the_source_and_refuse_future_facts() -> None
     assert str(info.value) == (
         "page.xml: ICRMW signature on 2004-09-27 is after today (2004-01-01)"
     )
+
+
+UNTC_OPTS = ("--opt", "source_url=https://treaties.un.org/status", "--opt", "unknown=skip")
+
+
+def _status(path: Path, *rows: str) -> Path:
+    path.write_text(
+        '"Status as at: 10-01-2025"\n'
+        '"Participant","Signature","Ratification, Accession(a), Succession(d)"\n'
+        + "".join(f"{r}\n" for r in rows)
+    )
+    return path
+
+
+def test_fetch_records_absent_countries_as_no_action(
+    cli: Run, make_dataset: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_dataset()
+    page = _status(tmp_path / "prot.csv", '"Mexico","",""')
+    args = ("fetch", "untc", str(page), *UNTC_OPTS, "--opt", "instrument=PROT",
+            "--opt", "absent=no_action", "--into", str(root))
+    code, out, err = cli(*args)
+    assert (code, err) == (0, f"warning: {page}: skipped participant 'Mexico' (not in the reference)\n")
+    assert out.endswith("2 new facts, 0 already in the dataset, 0 conflicts\n")
+    src = f"untc-prot-{_today()}"
+    assert (root / "participations" / "fetched-untc.csv").read_text() == (
+        "country,instrument,action,date,source,note\n"
+        f"LAO,PROT,no_action,2025-01-10,{src},not among the signatories and parties the "
+        "table lists\n"
+        f"THA,PROT,no_action,2025-01-10,{src},not among the signatories and parties the "
+        "table lists\n"
+    )
+    assert cli("validate", str(root))[0] == 0
+    # the same table again: nothing new
+    assert cli(*args)[1].endswith("0 new facts, 2 already in the dataset, 0 conflicts\n")
+
+
+def test_fetch_no_action_against_recorded_actions_is_a_conflict(
+    cli: Run, make_dataset: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_dataset()
+    page = _status(tmp_path / "conv.csv", '"Mexico","",""')
+    code, out, err = cli(
+        "fetch", "untc", str(page), *UNTC_OPTS, "--opt", "instrument=CONV",
+        "--opt", "absent=no_action", "--into", str(root),
+    )
+    src = f"untc-conv-{_today()}"
+    assert (code, out) == (1, "")
+    assert err == (
+        f"warning: {page}: skipped participant 'Mexico' (not in the reference)\n"
+        "data/participations.csv:2: THA x CONV: the dataset has signature on 2001-01-01 "
+        f"(source s1), untc says no action as of 2025-01-10 (source {src}); kept the "
+        "existing fact\n"
+    )
+    # with --keep-existing, Laos's older no_action is kept and the newer date noted
+    code, out, err = cli(
+        "fetch", "untc", str(page), *UNTC_OPTS, "--opt", "instrument=CONV",
+        "--opt", "absent=no_action", "--into", str(root), "--keep-existing",
+    )
+    assert code == 0
+    assert err.splitlines()[2] == (
+        "note: LAO x CONV: the dataset has no_action as of 2020-01-01; untc confirms it as "
+        f"of 2025-01-10 (source {src}): update the row by hand"
+    )
+    assert out.endswith("0 new facts, 1 already in the dataset, 1 conflicts\n")

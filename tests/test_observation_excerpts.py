@@ -55,6 +55,7 @@ def test_a_profile_has_one_top_heading_and_observations_below_it(
 ) -> None:
     root = make_dataset(observations_yaml=OBSERVATIONS)
     code, out, _ = cli("--data", str(root), "show", "THA")
+    assert code == 0
     headings = [line for line in out.splitlines() if line.startswith("#")]
     assert [h for h in headings if h.startswith("# ")] == ["# Country profile: Thailand"]
     assert "## Supervisory observations" in headings

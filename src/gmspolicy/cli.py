@@ -563,6 +563,8 @@ def fetch_command(
     plan = plan_merge(existing, result, root, loader_name, today, keep_existing=keep_existing)
     for problem in plan.conflicts:
         click.echo(f"kept existing: {problem}", err=True)
+    for note in plan.notes:
+        click.echo(f"note: {note}", err=True)
     for ch in plan.changes:
         click.echo(f"{ch.kind}: {ch.description}")
     click.echo(

@@ -3,8 +3,10 @@ merge into a dataset directory (``gmspolicy fetch``).
 
 Merging never overwrites: a loaded fact that the dataset already has (same country,
 instrument, action and date) is skipped; one that contradicts a sourced fact (another
-date for the same action, or an action on or before a confirmed ``no_action``) is a
-conflict, reported with the place of the existing fact. New facts go to
+date for the same action, an action on or before a confirmed ``no_action``, or a
+``no_action`` as of a date on or after a recorded action) is a conflict, reported with the
+place of the existing fact. A loaded ``no_action`` where the dataset already has one is
+kept out (a pair has one); if it is more recent, a note says so. New facts go to
 ``participations/fetched-LOADER.csv`` and their sources to ``sources/fetched-LOADER.yaml``
 (appended, each file written atomically), and only if the merged dataset validates.
 """
@@ -22,7 +24,7 @@ import yaml
 from gmspolicy._files import display_path
 from gmspolicy.dataset import PARTICIPATION_COLUMNS
 from gmspolicy.errors import DataError, Problem, UsageError
-from gmspolicy.models import Action, Country, Instrument, Participation, Source
+from gmspolicy.models import Action, Country, DatedFact, Instrument, Participation, Source
 from gmspolicy.plugins import LoadResult
 from gmspolicy.policyset import Change, PlaceKey, PolicySet
 
@@ -75,6 +77,7 @@ class MergePlan:
     sources: tuple[Source, ...]
     known: int
     conflicts: tuple[Problem, ...]
+    notes: tuple[str, ...]
     merged: PolicySet
     changes: tuple[Change, ...]
     csv_path: Path
@@ -103,7 +106,9 @@ def plan_merge(
     rows: list[tuple[str, str, str, str, str, str]] = []
     conflicts: list[Problem] = []
     known = 0
+    notes: list[str] = []
     new_actions: dict[tuple[str, str], list[Action]] = {}
+    new_no_action: dict[tuple[str, str], DatedFact] = {}
     for part in result.participations:
         old = existing.participation(part.country, part.instrument)
         label = f"{part.country} x {part.instrument}"
@@ -142,6 +147,37 @@ def plan_merge(
                 (part.country, part.instrument, kind, date, ";".join(action.sources),
                  action.note or "")
             )
+        na_new = part.no_action
+        if na_new is None:
+            continue
+        when = na_new.date.isoformat()
+        if old is not None and old.no_action is not None:
+            # one no_action per pair: an existing one is kept (a later date is reported)
+            known += 1
+            if na_new.date > old.no_action.date:
+                notes.append(
+                    f"{label}: the dataset has no_action as of "
+                    f"{old.no_action.date.isoformat()}; {loader} confirms it as of {when} "
+                    f"(source {', '.join(na_new.sources)}): update the row by hand"
+                )
+            continue
+        done = [a for a in (old.actions if old is not None else ()) if a.date <= na_new.date]
+        if done:
+            a = done[0]
+            conflicts.append(
+                Problem(
+                    existing.place("action", *part.key, a.kind.value, a.date.isoformat()),
+                    f"{label}: the dataset has {a.kind.value} on {a.when} "
+                    f"(source {', '.join(a.sources)}), {loader} says no action as of {when} "
+                    f"(source {', '.join(na_new.sources)}); kept the existing fact",
+                )
+            )
+            continue
+        new_no_action[part.key] = na_new
+        rows.append(
+            (part.country, part.instrument, "no_action", when, ";".join(na_new.sources),
+             na_new.note or "")
+        )
     if conflicts and not keep_existing:
         raise DataError(conflicts)
     cited = {sid for row in rows for sid in row[4].split(";")}
@@ -179,6 +215,13 @@ def plan_merge(
             merged_parts[key] = Participation(key[0], key[1], tuple(actions))
         else:
             merged_parts[key] = attrs.evolve(old, actions=old.actions + tuple(actions))
+    for key, fact in new_no_action.items():
+        old = merged_parts.get(key)
+        merged_parts[key] = (
+            Participation(key[0], key[1], no_action=fact)
+            if old is None
+            else attrs.evolve(old, no_action=fact)
+        )
     merged = PolicySet.build(
         countries=existing.countries,
         instruments=existing.instruments,
@@ -195,6 +238,7 @@ def plan_merge(
         sources=tuple(new_sources),
         known=known,
         conflicts=tuple(conflicts),
+        notes=tuple(notes),
         merged=merged,
         changes=existing.diff(merged),
         csv_path=csv_path,

@@ -412,6 +412,46 @@ def cited_participations(
     return group_participations(stamped)
 
 
+def absent_participations(
+    location: str,
+    context: LoadContext,
+    instrument: str,
+    present: Iterable[str],
+    as_of: dt.date | None,
+    source_id: str,
+) -> tuple[Participation, ...]:
+    """``no_action`` participations for the reference countries a complete participant
+    table does not list, as of the date the table is current to (its "status as at").
+
+    Only for a source that lists every signatory and party; a country listed at all (even
+    with empty cells, as for a footnote) is not absent. Without the table's date there is
+    nothing to date the absence by: :class:`~gmspolicy.errors.LoaderError`.
+    """
+    from gmspolicy.models import DatedFact, Participation
+
+    if as_of is None:
+        raise LoaderError(
+            f"{location}: recording absent countries as no action needs the date the table "
+            "is current to ('Status as at'), and none was found"
+        )
+    if as_of > context.today:
+        raise LoaderError(
+            f"{location}: the table says it is current to {as_of.isoformat()}, after today "
+            f"({context.today.isoformat()})"
+        )
+    listed = set(present)
+    note = "not among the signatories and parties the table lists"
+    return tuple(
+        Participation(
+            country=c.code,
+            instrument=instrument,
+            no_action=DatedFact(as_of, (source_id,), note),
+        )
+        for c in context.reference.countries
+        if c.code not in listed
+    )
+
+
 def find_instrument(context: LoadContext, value: str) -> str | None:
     """The reference instrument id for an id (``ICRMW``), a reference (``IV-13``,
     ``C029``) or a title, case and punctuation ignored; ``None`` if none matches."""

@@ -178,7 +178,7 @@ def test_unknown_option_and_bad_values() -> None:
         UntcLoader().load(xml, {"treaty": "x"}, ctx())
     assert str(err.value) == (
         "loader 'untc' has no option 'treaty' "
-        "(options: instrument, source_title, source_url, unknown)"
+        "(options: absent, instrument, source_title, source_url, unknown)"
     )
     with pytest.raises(UsageError) as err:
         UntcLoader().load(xml, {"unknown": "ignore"}, ctx())
@@ -259,3 +259,40 @@ def test_faults_over_http(httpserver: HTTPServer) -> None:
         "oversized": f"{url}: response too large ({len(body)} bytes; limit {len(body) - 1})",
         "connection-refused": f"{url}: connection refused (after 2 attempts)",
     }
+
+
+def test_absent_countries_as_no_action_as_of_the_status_date() -> None:
+    path = str(DATA / "icrmw-status.csv")
+    opts = {"unknown": "skip", "instrument": "IV-13", "absent": "no_action"}
+    result = check_loader(UntcLoader(), path, opts, ctx())
+    (source,) = result.sources
+    absent = [
+        (p.country, p.no_action.date.isoformat(), p.no_action.sources)
+        for p in result.participations
+        if p.no_action is not None
+    ]
+    # listed: Cambodia, Indonesia, Philippines, Türkiye (and others not in the reference)
+    assert absent == [
+        (code, "2025-01-10", (source.id,)) for code in ("CHN", "LAO", "MEX", "MMR", "THA", "VNM")
+    ]
+    assert all(not p.actions for p in result.participations if p.no_action is not None)
+    assert [p.key for p in result.participations] == sorted(p.key for p in result.participations)
+
+
+def test_absent_countries_need_the_status_date(tmp_path: Path) -> None:
+    page = tmp_path / "status.csv"
+    page.write_text(
+        '"Participant","Signature","Ratification, Accession(a), Succession(d)"\n'
+        '"Cambodia","27 Sep 2004",""\n'
+    )
+    opts = {"instrument": "IV-13", "absent": "no_action", "unknown": "skip"}
+    with pytest.raises(LoaderError) as err:
+        UntcLoader().load(str(page), opts, ctx())
+    assert str(err.value) == (
+        f"{page}: recording absent countries as no action needs the date the table is "
+        "current to ('Status as at'), and none was found"
+    )
+    # without the option the same table loads (absence is simply not recorded)
+    assert table(UntcLoader().load(str(page), {"instrument": "IV-13"}, ctx())) == [
+        ("KHM", "ICRMW", "signature", "2004-09-27", None)
+    ]

@@ -16,6 +16,7 @@ from defusedxml.common import DefusedXmlException
 from gmspolicy.errors import LoaderError
 from gmspolicy.loadkit import (
     Fetched,
+    absent_participations,
     check_options,
     choice_option,
     cited_participations,
@@ -71,12 +72,15 @@ class UntcLoader:
         "unknown": "error (default) or skip: what to do with participants not in the reference",
         "source_url": "the URL to cite when loading a saved file",
         "source_title": "the title to cite instead of the generated one",
+        "absent": "skip (default) or no_action: record the reference countries the table does "
+        "not list as no action as of its 'Status as at' date",
     }
 
     def load(self, location: str, options: Mapping[str, str], context: LoadContext) -> LoadResult:
         """Read ``location`` and return the signatures and consents it lists."""
         check_options(self.name, self.options, options)
         unknown = choice_option(self.name, options, "unknown", ("error", "skip"), "error")
+        absent = choice_option(self.name, options, "absent", ("skip", "no_action"), "skip")
         given = options.get("instrument")
         instrument = require_instrument(self.name, context, given) if given else None
         fetched = read_location(location, context)
@@ -96,8 +100,9 @@ class UntcLoader:
                 f"{location}: cannot tell which treaty this is: give --opt instrument=ID"
             )
         inst = context.reference.instrument(instrument)
-        facts, skipped = _facts(rows, location, instrument, context, unknown)
+        facts, skipped, present = _facts(rows, location, instrument, context, unknown)
         ref = inst.reference or inst.id
+        as_at = _as_at(text)
         source = make_source(
             ident=f"untc-{slug(ref)}-{context.today.isoformat()}",
             url=options.get("source_url") or fetched.url,
@@ -105,12 +110,17 @@ class UntcLoader:
             or f"Status of treaties: {title or inst.title} ({ref})",
             publisher=PUBLISHER,
             context=context,
-            as_of=_as_at(text),
+            as_of=as_at,
         )
         warnings = tuple(f"{location}: skipped participant {n!r} (not in the reference)"
                          for n in skipped)
+        participations = cited_participations(location, facts, source.id, context.today)
+        if absent == "no_action":
+            participations += absent_participations(
+                location, context, instrument, present, as_at, source.id
+            )
         return LoadResult(
-            participations=cited_participations(location, facts, source.id, context.today),
+            participations=tuple(sorted(participations, key=lambda p: p.key)),
             sources=(source,),
             warnings=warnings,
         )
@@ -241,7 +251,9 @@ def _header_index(rows: Sequence[Row]) -> int | None:
 
 def _facts(
     rows: Sequence[Row], location: str, instrument: str, context: LoadContext, unknown: str
-) -> tuple[list[tuple[str, str, Action]], list[str]]:
+) -> tuple[list[tuple[str, str, Action]], list[str], set[str]]:
+    """The actions in the table, the participant names not in the reference, and the
+    codes of every reference country the table lists (with or without dates)."""
     start = _header_index(rows)
     if start is None:
         raise LoaderError(
@@ -253,6 +265,7 @@ def _facts(
     facts: list[tuple[str, str, Action]] = []
     unmapped: list[str] = []
     problems: list[str] = []
+    present: set[str] = set()
     for line, cells in rows[start + 1 :]:
         if not any(cells) or part_col >= len(cells) or not cells[part_col]:
             continue
@@ -275,12 +288,13 @@ def _facts(
         if code is None:
             unmapped.append(name)
             continue
+        present.add(code)
         facts.extend((code, instrument, a) for a in actions)
     if problems:
         raise LoaderError("; ".join(problems))
     if unmapped and unknown == "error":
         raise LoaderError(unknown_names_error(location, unmapped))
-    return facts, unmapped
+    return facts, unmapped, present
 
 
 def _action(cell: str, role: str) -> Action:
