@@ -271,7 +271,8 @@ def test_absent_countries_as_no_action_as_of_the_status_date() -> None:
         for p in result.participations
         if p.no_action is not None
     ]
-    # listed: Cambodia, Indonesia, Philippines, Türkiye (and others not in the reference)
+    # The recording is a fragment of the real table (a few rows), so "absent" here means
+    # absent from the fragment: Cambodia, Indonesia, Philippines and Türkiye are listed.
     assert absent == [
         (code, "2025-01-10", (source.id,)) for code in ("CHN", "LAO", "MEX", "MMR", "THA", "VNM")
     ]
