@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from gmspolicy.models import Action, ActionKind, DatedFact, Participation, Status, StatusKind
 
 D = dt.date
@@ -167,3 +169,71 @@ def test_a_year_only_exit_in_the_year_of_a_dated_consent_comes_after_it() -> Non
     later = Action(ActionKind.SIGNATURE, dt.date(2001, 1, 1), ("s",), None, DatePrecision.YEAR)
     assert Participation("THA", "X", [ratified, signed]).actions == (signed, ratified)
     assert Participation("THA", "X", [later, ratified]).actions == (ratified, later)
+
+
+def test_partial_dates_follow_the_standing_whatever_the_input_order() -> None:
+    import datetime as dt
+    import itertools
+
+    from gmspolicy.models import Action, ActionKind, DatePrecision, Participation, StatusKind
+
+    def act(
+        kind: ActionKind, date: dt.date, precision: DatePrecision = DatePrecision.DAY
+    ) -> Action:
+        return Action(kind, date, ("s",), None, precision)
+
+    year = DatePrecision.YEAR
+    # ratified 1998, denounced in 1999 (year only), acceded again on 1999-03-01: party
+    history = [
+        act(ActionKind.RATIFICATION, dt.date(1998, 5, 1)),
+        act(ActionKind.DENUNCIATION, dt.date(1999, 1, 1), year),
+        act(ActionKind.ACCESSION, dt.date(1999, 3, 1)),
+    ]
+    for order in itertools.permutations(history):
+        part = Participation("THA", "X", list(order))
+        assert part.actions == tuple(history)
+        assert part.status().kind is StatusKind.PARTY
+
+
+def test_one_event_recorded_twice_at_two_precisions_is_a_duplicate() -> None:
+    import datetime as dt
+
+    from gmspolicy.errors import DataError
+    from gmspolicy.models import (
+        Action,
+        ActionKind,
+        Body,
+        Country,
+        DatePrecision,
+        Instrument,
+        InstrumentKind,
+        Participation,
+        Source,
+    )
+    from gmspolicy.policyset import PolicySet
+
+    def act(
+        kind: ActionKind, date: dt.date, precision: DatePrecision = DatePrecision.DAY
+    ) -> Action:
+        return Action(kind, date, ("s",), None, precision)
+
+    part = Participation(
+        "THA",
+        "X",
+        [
+            act(ActionKind.RATIFICATION, dt.date(1990, 1, 1)),
+            act(ActionKind.DENUNCIATION, dt.date(1999, 1, 1), DatePrecision.MONTH),
+            act(ActionKind.RATIFICATION, dt.date(1999, 6, 1)),
+            act(ActionKind.DENUNCIATION, dt.date(1999, 1, 1), DatePrecision.YEAR),
+        ],
+    )
+    with pytest.raises(DataError) as info:
+        PolicySet.build(
+            countries=[Country("THA", "TH", "764", "Thailand", sources=("s",))],
+            instruments=[
+                Instrument("X", Body.ILO, InstrumentKind.CONVENTION, "X", "X", sources=("s",))
+            ],
+            participations=[part],
+            sources=[Source("s", "https://example.org", "T", "P", dt.date(2024, 1, 1))],
+        )
+    assert "duplicate denunciation of X by THA on 1999" in [p.message for p in info.value.problems]

@@ -308,27 +308,44 @@ def format_date(date: dt.date, precision: DatePrecision) -> str:
 _FIRST_POSSIBLE = frozenset({ActionKind.SIGNATURE, ActionKind.ACCESSION, ActionKind.SUCCESSION})
 
 
-#: The logical step of each action kind: a signature, then consent, then an exit.
-_STEP = {
-    kind: 0 if kind is ActionKind.SIGNATURE else 2 if kind.is_exit else 1 for kind in ActionKind
-}
+def _fits(kind: ActionKind, bound: bool, signed: bool) -> bool:
+    """Whether an action of ``kind`` can be taken by a country bound (or not, or signed)."""
+    if kind is ActionKind.WITHDRAWAL:
+        return bound or signed
+    if kind is ActionKind.DENUNCIATION:
+        return bound
+    return not bound
 
 
 def _sorted_actions(actions: Iterable[Action]) -> tuple[Action, ...]:
-    """Actions in date order. An action known only to the month or year may have been
-    taken on any day of it: where two actions' periods overlap, they keep their logical
-    order (signature, consent, then denunciation or withdrawal) instead of the order of
-    their periods' first days. (A denunciation known as ``1999`` comes after a
-    ratification on 1999-03-01.)"""
-    out = sorted(actions, key=lambda a: (a.date, _ACTION_ORDER[a.kind]))
-    swapped = True
-    while swapped:  # each swap removes one inversion of steps: this ends
-        swapped = False
-        for n in range(len(out) - 1):
-            x, y = out[n], out[n + 1]
-            if _STEP[x.kind] > _STEP[y.kind] and y.date <= x.end and x.date <= y.end:
-                out[n], out[n + 1] = y, x
-                swapped = True
+    """Actions in the order they were taken.
+
+    By date; but an action known only to the month or year may have been taken on any
+    day of it, so among the actions that could come next (those starting on or before the
+    earliest end of the rest) the one that fits the country's standing at that point is
+    taken first: a signature or consent while not bound, a denunciation or withdrawal
+    while bound. (A denunciation known as ``1999`` comes after a ratification on
+    1999-03-01, and before a re-accession on 1999-03-01 if the country was bound before
+    1999.) Ties go by date, end and kind, so the order never depends on the input order.
+    """
+    remaining = sorted(actions, key=lambda a: (a.date, a.end, _ACTION_ORDER[a.kind]))
+    if len(remaining) < 2 or all(a.precision is DatePrecision.DAY for a in remaining):
+        return tuple(remaining)
+    out: list[Action] = []
+    bound = signed = False
+    while remaining:
+        horizon = min(a.end for a in remaining)
+        candidates = [a for a in remaining if a.date <= horizon]
+
+        pick = next((a for a in candidates if _fits(a.kind, bound, signed)), candidates[0])
+        remaining.remove(pick)
+        out.append(pick)
+        if pick.kind is ActionKind.SIGNATURE:
+            signed = True
+        elif pick.kind.is_consent:
+            bound = True
+        elif pick.kind.is_exit:
+            bound = signed = False
     return tuple(out)
 
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from gmspolicy.errors import Problem
 from gmspolicy.models import (
     CONSENT_ACTIONS,
-    Action,
     ActionKind,
     Body,
     Instrument,
@@ -185,16 +184,17 @@ class _Validator:
                     "its status is 'not applicable', remove this row",
                 )
             adopted = inst.adopted if inst is not None else None
-            previous: Action | None = None
+            seen_kinds: set[tuple[ActionKind, dt.date]] = set()
             for action in part.actions:
                 date = action.date
-                # Actions are sorted by date and kind: a repeated (kind, date) is adjacent.
-                if previous is not None and previous.date == date and previous.kind is action.kind:
+                # The same kind on the same (first) day twice, however precise: one event
+                # recorded twice ("1999-01" and "1999" both start on 1999-01-01).
+                if (action.kind, date) in seen_kinds:
                     self.add(
                         ("action", c, i, action.kind.value, date.isoformat()),
                         f"duplicate {action.kind.value} of {i} by {c} on {action.when}",
                     )
-                previous = action
+                seen_kinds.add((action.kind, date))
                 srcs = action.sources
                 end = action.end
                 ok = bool(srcs) and date <= today and (adopted is None or end >= adopted)
