@@ -100,12 +100,26 @@ def test_every_format_says_it(cli: Run, data: Path) -> None:
     args = ("--data", str(data), "table", "--countries", "CHN,THA", "--as-of", "2010-01-01")
     code, out, err = cli(*args, "--instruments", "ACONV,PROT")
     assert (code, err) == (0, "")
-    assert "| AConv | not applicable | not yet adopted |" in out
+    # both cells cite the instrument's own sources (s1 here): every cell cites a source
+    assert "| AConv | not applicable[^1] | not yet adopted[^1] |" in out
+    assert "[^1]: Source one, Example, https://example.org/s1 (seen 2024-01-31)" in out
     assert "- not yet adopted: the instrument had not been adopted by the date asked about" in out
     code, out, _ = cli(*args, "--instruments", "ACONV", "--format", "json")
-    cells = {c["country"]: c["status"] for c in json.loads(out)["cells"]}
-    assert cells == {"CHN": "not_applicable", "THA": "not_adopted"}
+    cells = {c["country"]: (c["status"], c["sources"]) for c in json.loads(out)["cells"]}
+    assert cells == {"CHN": ("not_applicable", ["s1"]), "THA": ("not_adopted", ["s1"])}
     code, out, _ = cli(*args, "--instruments", "ACONV", "--format", "html")
     assert '<td class="st st-not-applicable"' in out
     code, out, _ = cli(*args, "--instruments", "ACONV", "--format", "markdown", "--lang", "th")
     assert "ไม่เกี่ยวข้อง" in out and "ยังไม่ได้รับรอง" in out
+
+
+def test_sqlite_and_feed_carry_open_to(cli: Run, data: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "d.sqlite"
+    assert cli("--data", str(data), "export", "--format", "sqlite", "-o", str(db))[0] == 0
+    with sqlite3.connect(db) as con:
+        rows = dict(con.execute("SELECT id, open_to FROM instruments").fetchall())
+    assert rows == {"CONV": None, "PROT": None, "ACONV": "ASEAN"}
+    _, out, _ = cli("--data", str(data), "export")
+    assert {i["id"]: i["open_to"] for i in json.loads(out)["instruments"]} == rows

@@ -35,10 +35,21 @@ PlaceKey = tuple[str, ...]
 
 @attrs.frozen
 class Cell:
-    """One cell of a :class:`Matrix`: a status and the participation it comes from."""
+    """One cell of a :class:`Matrix`: a status and the participation it comes from.
+
+    A status that follows from the instrument alone (not applicable, not yet adopted) has
+    no participation; ``sources`` are then the instrument's.
+    """
 
     status: Status
     participation: Participation | None
+    sources: tuple[str, ...] = ()
+
+    def source_ids(self, as_of: dt.date | None) -> tuple[str, ...]:
+        """The sources behind what the cell shows as of ``as_of``."""
+        if self.participation is not None:
+            return _cell_sources(self.participation, as_of)
+        return self.sources
 
 
 @attrs.frozen
@@ -59,10 +70,8 @@ class Matrix:
         seen: dict[str, None] = {}
         for country in self.countries:
             for inst in self.instruments:
-                part = self.cells[(country.code, inst.id)].participation
-                if part is not None:
-                    for sid in _cell_sources(part, self.as_of):
-                        seen.setdefault(sid, None)
+                for sid in self.cells[(country.code, inst.id)].source_ids(self.as_of):
+                    seen.setdefault(sid, None)
         return tuple(seen)
 
     def coverage(self) -> tuple[int, int]:
@@ -265,6 +274,17 @@ class PolicySet:
             return UNKNOWN
         return part.status(as_of, signature_step=self.instrument(instrument).body is not Body.ILO)
 
+    def sources_for(
+        self, country: str, instrument: str, as_of: dt.date | None = None
+    ) -> tuple[str, ...]:
+        """The sources behind :meth:`status` for the same arguments: the instrument's for a
+        status that follows from it alone, else those of the facts shown as of the date."""
+        inst = self.instrument(instrument)
+        if fixed_status(self.country(country), inst, as_of) is not None:
+            return inst.sources
+        part = self._participation_index.get((country, instrument))
+        return _cell_sources(part, as_of) if part is not None else ()
+
     def select_countries(
         self, codes: Sequence[str] | None = None, group: Group | None = None
     ) -> tuple[Country, ...]:
@@ -329,7 +349,7 @@ class PolicySet:
                     if may_be_fixed:
                         fixed = fixed_status(c, inst, as_of)
                         if fixed is not None:
-                            cells[key] = Cell(fixed, None)
+                            cells[key] = Cell(fixed, None, inst.sources)
                             continue
                     part = index.get(key)
                     cells[key] = (

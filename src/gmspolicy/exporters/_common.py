@@ -7,7 +7,7 @@ import datetime as dt
 from gmspolicy._version import __version__
 from gmspolicy.i18n import Labels
 from gmspolicy.models import Participation, Source, Status, StatusKind
-from gmspolicy.policyset import Cell, PolicySet, cell_sources
+from gmspolicy.policyset import Cell, PolicySet
 
 #: Legend entries, in display order (label keys ``legend.KEY``).
 LEGEND_KEYS: tuple[str, ...] = (
@@ -69,9 +69,7 @@ class SourceNumbers:
 
     def cite_cell(self, cell: Cell, as_of: dt.date | None) -> list[int]:
         """The footnote numbers of the sources behind a matrix cell."""
-        if cell.participation is None:
-            return []
-        return self.cite(list(cell_sources(cell.participation, as_of)))
+        return self.cite(list(cell.source_ids(as_of)))
 
     def sources(self) -> list[tuple[int, Source]]:
         """``(number, source)`` in number order."""

@@ -35,7 +35,7 @@ from typing import ClassVar
 
 from gmspolicy.errors import UsageError
 from gmspolicy.i18n import Labels
-from gmspolicy.policyset import PolicySet, cell_sources
+from gmspolicy.policyset import PolicySet
 from gmspolicy.views import DatasetView, TableView, View
 
 #: Columns of a dataset export.
@@ -141,7 +141,7 @@ def table_rows(view: TableView, labels: Labels) -> list[list[str]]:
     for c in m.countries:
         for i in m.instruments:
             cell = m.cell(c.code, i.id)
-            ids = list(cell_sources(cell.participation, m.as_of)) if cell.participation else []
+            ids = list(cell.source_ids(m.as_of))
             st = cell.status
             rows.append(
                 [

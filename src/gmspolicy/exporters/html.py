@@ -49,7 +49,7 @@ from gmspolicy.models import (
     Status,
     StatusKind,
 )
-from gmspolicy.policyset import Matrix, PolicySet, cell_sources
+from gmspolicy.policyset import Matrix, PolicySet
 from gmspolicy.views import (
     DatasetView,
     EventsView,
@@ -418,7 +418,7 @@ class _Page:
                     "text": text,
                     "cls": status_class(status),
                     "key": status_key(status),
-                    "refs": self.cite(list(cell_sources(part, view.as_of))) if part else [],
+                    "refs": self.cite(self.pset.sources_for(c.code, inst.id, view.as_of)),
                     "obs": {
                         "anchor": anchor,
                         "count": count,
@@ -484,7 +484,7 @@ def _refs_html(numbers: Sequence[int] | None) -> str:
         return ""
     return (
         '<sup class="refs">'
-        + ",".join(f'<a href="#src-{n}">{n}</a>' for n in numbers)
+        + ",".join(f'<a href="#src-{escape(n)}">{escape(n)}</a>' for n in numbers)
         + "</sup>"
     )
 

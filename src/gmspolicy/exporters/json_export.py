@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from gmspolicy._version import __version__
 from gmspolicy.convert import converter, without_gc
 from gmspolicy.models import Participation, Status
-from gmspolicy.policyset import PolicySet, cell_sources
+from gmspolicy.policyset import PolicySet
 from gmspolicy.views import (
     DatasetView,
     EventsView,
@@ -69,7 +69,7 @@ def document(view: View) -> dict[str, Any]:
         for c in m.countries:
             for i in m.instruments:
                 cell = m.cell(c.code, i.id)
-                ids = cell_sources(cell.participation, m.as_of) if cell.participation else ()
+                ids = cell.source_ids(m.as_of)
                 cited.update(ids)
                 cells.append(
                     {
@@ -118,6 +118,7 @@ def document(view: View) -> dict[str, Any]:
         for inst in pset.instruments:
             part = pset.participation(c.code, inst.id)
             status = pset.status(c.code, inst.id, view.as_of)
+            shown = pset.sources_for(c.code, inst.id, view.as_of)
             rows.append(
                 {
                     "instrument": inst.id,
@@ -125,11 +126,10 @@ def document(view: View) -> dict[str, Any]:
                     "actions": converter.unstructure(part.actions_until(view.as_of))
                     if part
                     else [],
-                    "sources": list(cell_sources(part, view.as_of)) if part else [],
+                    "sources": list(shown),
                 }
             )
-            if part:
-                cited.update(cell_sources(part, view.as_of))
+            cited.update(shown)
         mous = pset.mous_for(c.code, until=view.as_of)
         obs = pset.observations_for(c.code, until=view.as_of)
         for mou in mous:

@@ -14,7 +14,7 @@ from gmspolicy.exporters._common import (
     source_line,
 )
 from gmspolicy.i18n import Labels
-from gmspolicy.policyset import PolicySet, cell_sources
+from gmspolicy.policyset import PolicySet
 from gmspolicy.views import (
     DatasetView,
     EventsView,
@@ -198,11 +198,9 @@ class MarkdownExporter:
         for inst in pset.instruments:
             part = pset.participation(c.code, inst.id)
             status = pset.status(c.code, inst.id, view.as_of)
-            refs = ""
-            if part is not None:
-                refs = "".join(
-                    f"[^{n}]" for n in notes.cite(list(cell_sources(part, view.as_of)))
-                )
+            refs = "".join(
+                f"[^{n}]" for n in notes.cite(list(pset.sources_for(c.code, inst.id, view.as_of)))
+            )
             rows.append(
                 [
                     escape_cell(inst.short_name),

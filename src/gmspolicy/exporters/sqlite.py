@@ -42,6 +42,7 @@ from gmspolicy.models import (
     Body,
     DatePrecision,
     EventSeries,
+    Group,
     InstrumentKind,
     MouKind,
     ObservationBody,
@@ -106,7 +107,8 @@ CREATE TABLE instruments (
   binding INTEGER NOT NULL,
   tags TEXT NOT NULL,
   url TEXT,
-  reference TEXT
+  reference TEXT,
+  open_to TEXT {_check("open_to", Group, nullable=True)}
 );
 CREATE TABLE participations (
   id INTEGER PRIMARY KEY,
@@ -290,7 +292,7 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
         _cite(db, "country_sources", "country_code", c.code, c.sources)
     for i in pset.instruments:
         db.execute(
-            "INSERT INTO instruments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO instruments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 i.id,
                 i.body.value,
@@ -305,6 +307,7 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
                 _json(i.tags),
                 i.url,
                 i.reference,
+                i.open_to.value if i.open_to else None,
             ),
         )
         _cite(db, "instrument_sources", "instrument_id", i.id, i.sources)
