@@ -148,8 +148,82 @@ def test_only_the_most_recent_are_kept(
 ) -> None:
     monkeypatch.setattr(snapshot, "KEEP", 2)
     for n in range(4):
-        root = make_dataset(participations_csv=PARTICIPATIONS.replace("2020-01-01", f"201{n}-01-01"))
+        root = make_dataset(
+            participations_csv=PARTICIPATIONS.replace("2020-01-01", f"201{n}-01-01")
+        )
         snapshot.cached_load(root)
     assert len(snapshots(cache)) == 2
     assert snapshot.clear() == 2
     assert snapshots(cache) == []
+
+
+def test_only_snapshot_files_are_ever_removed(
+    cache: Path, make_dataset: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "KEEP", 1)
+    cache.mkdir(mode=0o700)
+    mine = [cache / "model.pickle", cache / ("0" * 63 + ".pickle"), cache / "notes.txt"]
+    for path in mine:
+        path.write_text("the user's own file")
+    old_temp = cache / ".snapshot-abc123.tmp"
+    new_temp = cache / ".snapshot-def456.tmp"
+    for path in (old_temp, new_temp):
+        path.write_text("")
+    os.utime(old_temp, (1, 1))  # left by a run interrupted long ago
+    for n in range(3):
+        root = make_dataset(
+            participations_csv=PARTICIPATIONS.replace("2020-01-01", f"201{n}-01-01")
+        )
+        snapshot.cached_load(root)
+    assert all(path.exists() for path in mine)
+    assert not old_temp.exists() and new_temp.exists()
+    assert len(snapshots(cache)) == 3  # KEEP=1 real snapshot, and the two foreign .pickle files
+    assert snapshot.clear() == 2  # one snapshot and the fresh temp file
+    assert all(path.exists() for path in mine)
+
+
+def test_a_cache_that_cannot_be_used_only_turns_itself_off(
+    cli: Run, make_dataset: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_dataset()
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("")
+    monkeypatch.setenv("GMSPOLICY_CACHE_DIR", str(not_a_dir))
+    code, out, err = cli("--data", str(root), "table", "-c", "LAO")
+    assert (code, err) == (0, "")
+    assert "no action (as of 2020-01-01)" in out
+
+
+def test_a_file_where_a_folder_belongs_is_reported_even_after_a_snapshot(
+    cli: Run, cache: Path, make_dataset: Callable[..., Path]
+) -> None:
+    root = make_dataset()
+    assert cli("--data", str(root), "table")[0] == 0
+    assert len(snapshots(cache)) == 1
+    (root / "events").write_text("")
+    assert cli("--data", str(root), "table") == (
+        1,
+        "",
+        "data/events: expected a directory, found a file\n",
+    )
+
+
+def test_an_interrupted_write_leaves_no_temporary_file(
+    cache: Path, make_dataset: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_dataset()
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pickle, "dump", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        snapshot.cached_load(root)
+    assert list(cache.iterdir()) == []
+
+
+def test_the_readers_and_the_fingerprint_list_the_same_kinds() -> None:
+    from gmspolicy._files import YAML_KIND_NAMES
+    from gmspolicy.dataset import YAML_KINDS
+
+    assert tuple(YAML_KINDS) == YAML_KIND_NAMES

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 #: Largest dataset file read, in bytes.
@@ -18,18 +17,39 @@ MAX_FILE_BYTES = 32 * 1024 * 1024
 YAML_KIND_NAMES = ("sources", "countries", "instruments", "mous", "events", "observations")
 
 
-def dataset_files(root: Path) -> Iterator[Path]:
-    """Every file a dataset directory's records are read from, in reading order:
-    ``KIND.yaml`` and ``KIND/*.yaml`` for each kind, then ``participations.csv`` and
-    ``participations/*.csv``. Paths that are not files are yielded too (the reader
-    reports them)."""
-    for stem, suffix in [*((k, ".yaml") for k in YAML_KIND_NAMES), ("participations", ".csv")]:
-        single = root / f"{stem}{suffix}"
-        if single.exists() or single.is_symlink():
-            yield single
-        folder = root / stem
-        if folder.is_dir():
-            yield from sorted(p for p in folder.iterdir() if p.name.endswith(suffix))
+def kind_files(root: Path, stem: str, suffix: str) -> tuple[list[Path], Path | None]:
+    """The files one kind of record is read from: ``STEM.SUFFIX`` and ``STEM/*.SUFFIX``
+    (sorted), and ``root/STEM`` when it exists but is not a directory (an error the
+    reader reports; ``None`` otherwise)."""
+    found: list[Path] = []
+    single = root / f"{stem}{suffix}"
+    if single.exists() or single.is_symlink():
+        found.append(single)
+    folder = root / stem
+    if folder.is_dir():
+        found.extend(sorted(p for p in folder.iterdir() if p.name.endswith(suffix)))
+        return found, None
+    return found, (folder if folder.exists() else None)
+
+
+#: Every kind of file, as ``(stem, suffix)``, in reading order.
+KINDS: tuple[tuple[str, str], ...] = (
+    *((k, ".yaml") for k in YAML_KIND_NAMES),
+    ("participations", ".csv"),
+)
+
+
+def dataset_files(root: Path) -> tuple[list[Path], list[Path]]:
+    """Every file a dataset directory's records are read from, in reading order, and the
+    ``KIND`` paths that should be directories but are not."""
+    files: list[Path] = []
+    misplaced: list[Path] = []
+    for stem, suffix in KINDS:
+        found, wrong = kind_files(root, stem, suffix)
+        files.extend(found)
+        if wrong is not None:
+            misplaced.append(wrong)
+    return files, misplaced
 
 
 def bundled_data_dir() -> Path:

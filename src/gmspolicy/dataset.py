@@ -12,13 +12,13 @@ import csv
 import datetime as dt
 import io
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from gmspolicy._files import MAX_FILE_BYTES as MAX_FILE_BYTES
 from gmspolicy._files import bundled_data_dir as bundled_data_dir
 from gmspolicy._files import display_path as display_path
+from gmspolicy._files import kind_files
 from gmspolicy._files import read_file_bounded as read_file_bounded
 from gmspolicy.convert import converter, error_messages, without_gc
 from gmspolicy.dates import PartialDate, parse_date
@@ -85,17 +85,13 @@ class _Reader:
         self.failed_kinds: set[str] = set()
         self._dates: dict[str, tuple[dt.date, DatePrecision]] = {}
 
-    def files(self, stem: str, suffix: str) -> Iterator[Path]:
-        single = self.root / f"{stem}{suffix}"
-        if single.exists() or single.is_symlink():
-            yield single
-        folder = self.root / stem
-        if folder.is_dir():
-            yield from sorted(p for p in folder.iterdir() if p.name.endswith(suffix))
-        elif folder.exists():
+    def files(self, stem: str, suffix: str) -> list[Path]:
+        found, misplaced = kind_files(self.root, stem, suffix)
+        if misplaced is not None:
             self.problems.append(
-                Problem(display_path(folder), "expected a directory, found a file")
+                Problem(display_path(misplaced), "expected a directory, found a file")
             )
+        return found
 
     def read_text(self, path: Path) -> str | None:
         name = display_path(path)

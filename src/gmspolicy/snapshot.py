@@ -9,21 +9,25 @@ load it writes a *snapshot* (the validated set, pickled) named by a fingerprint 
   lists, read in full: any change to any byte gives another fingerprint);
 - how the files are named in messages (``FILE:LINE`` places depend on the working
   directory), the size limit and an explicit ``today``;
-- gmspolicy's version and the size and modification time of each of its modules, and
-  the Python version.
+- the bytes of every module of gmspolicy, the installed files of the libraries that read
+  and check the data (attrs, cattrs, PyYAML), and the Python version.
 
 A later run with the same fingerprint loads the snapshot instead of parsing and
 validating again; any other run parses, validates and writes a new one. Only a dataset
 that passed validation is ever stored, so a snapshot never hides a problem: invalid data
 is read and reported every time.
 
-Snapshots live in ``$GMSPOLICY_CACHE_DIR``, else ``$XDG_CACHE_HOME/gmspolicy/datasets``,
-else ``~/.cache/gmspolicy/datasets``; at most :data:`KEEP` are kept. A snapshot is a
-pickle, which runs code when loaded, so it is trusted as Python trusts its own
-``__pycache__``: it is read only from a directory and file owned by the current user
-that no one else may write to, and anything unreadable or damaged is ignored and
-replaced. ``GMSPOLICY_CACHE=0`` (or ``gmspolicy --no-cache``) turns the cache off; the
-library's :func:`~gmspolicy.dataset.load_dataset` uses it only when asked
+Snapshots live in ``$GMSPOLICY_CACHE_DIR``, else ``$XDG_CACHE_HOME/gmspolicy/datasets``
+(an absolute path), else ``~/.cache/gmspolicy/datasets``; at most :data:`KEEP` are kept,
+and only files named like snapshots are ever removed. A snapshot is a pickle, which runs
+code when loaded, so it is trusted as Python trusts its own ``__pycache__``, and more
+strictly: the directory and the file (opened without following a link, and checked on
+the open descriptor) must be owned by the current user and writable by no one else.
+Anything unreadable or damaged is ignored and replaced, and any failure of the cache
+itself (no home directory, a directory that cannot be read) only turns it off for that
+run. On systems without POSIX file owners (Windows) snapshots are never trusted, so the
+cache is not used there. ``GMSPOLICY_CACHE=0`` (or ``gmspolicy --no-cache``) turns the
+cache off; the library's :func:`~gmspolicy.dataset.load_dataset` uses it only when asked
 (``cache=True``).
 """
 
@@ -31,11 +35,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
+import importlib.util
 import os
 import pickle
+import re
 import stat
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,9 +64,18 @@ if TYPE_CHECKING:
 KEEP = 8
 
 #: Bumped when the snapshot layout changes.
-FORMAT = 1
+FORMAT = 2
 
 _SUFFIX = ".pickle"
+_NAME = re.compile(r"^[0-9a-f]{64}\.pickle$")
+_TEMP = re.compile(r"^\.snapshot-[A-Za-z0-9_]+\.tmp$")
+#: A temporary file older than this (seconds) was left by an interrupted run.
+_STALE_TEMP = 600
+
+#: The libraries whose behaviour decides what a load produces.
+_DEPENDENCIES = ("attr", "attrs", "cattrs", "yaml")
+
+_CACHE_ERRORS = (OSError, RuntimeError, ValueError)
 
 
 def cached_load(
@@ -72,20 +89,24 @@ def cached_load(
     is then stored (when the files did not change while they were read). Reads nothing
     else on a hit, and imports neither the YAML parser nor the record converter."""
     root = Path(path) if path is not None else bundled_data_dir()
-    key = (
-        fingerprint(root, today=today, max_file_bytes=max_file_bytes)
-        if enabled() and root.is_dir()
-        else None
-    )
-    if key is not None:
-        found = load(key)
+    key: str | None = None
+    if enabled():
+        try:
+            key = fingerprint(root, today=today, max_file_bytes=max_file_bytes)
+            found = load(key) if key is not None else None
+        except _CACHE_ERRORS:
+            key = found = None
         if found is not None:
             return found
     from gmspolicy.dataset import load_dataset
 
     pset = load_dataset(root, today=today, max_file_bytes=max_file_bytes)
-    if key is not None and fingerprint(root, today=today, max_file_bytes=max_file_bytes) == key:
-        store(key, pset)
+    if key is not None:
+        try:
+            if fingerprint(root, today=today, max_file_bytes=max_file_bytes) == key:
+                store(key, pset)
+        except _CACHE_ERRORS:
+            pass
     return pset
 
 
@@ -95,32 +116,52 @@ def enabled() -> bool:
 
 
 def cache_dir() -> Path:
-    """The directory snapshots are kept in (not created here)."""
+    """The directory snapshots are kept in (not created here). A relative
+    ``XDG_CACHE_HOME`` is ignored, as the XDG specification says."""
     explicit = os.environ.get("GMSPOLICY_CACHE_DIR")
     if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "gmspolicy" / "datasets"
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "gmspolicy" / "datasets"
 
 
+@functools.cache
 def _code_signature() -> bytes:
-    """Size and modification time of every module of this package (an edited checkout
-    must not reuse snapshots made by other code)."""
+    """The bytes of every module of this package and the installed files of the libraries
+    a load depends on (found without importing them), with the Python version."""
     here = Path(__file__).resolve().parent
-    parts = [f"{__version__}|{sys.version}|{FORMAT}"]
+    digest = hashlib.sha256(f"{__version__}|{sys.version}|{FORMAT}".encode())
     for path in sorted(here.rglob("*.py")):
-        st = path.stat()
-        parts.append(f"{path.relative_to(here).as_posix()}:{st.st_size}:{st.st_mtime_ns}")
-    return "\n".join(parts).encode()
+        if any(part.startswith(".") for part in path.relative_to(here).parts):
+            continue  # editor lock files and the like
+        digest.update(f"\0{path.relative_to(here).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+    for name in _DEPENDENCIES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        if origin is None:
+            digest.update(f"\0{name}:none".encode())
+            continue
+        folder = Path(origin).parent
+        for path in sorted(folder.glob("*.py")):
+            st = path.stat()
+            digest.update(f"\0{name}/{path.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return digest.digest()
 
 
 def fingerprint(root: Path, *, today: dt.date | None, max_file_bytes: int) -> str | None:
-    """The fingerprint of a dataset directory as it is now, or ``None`` when a file is
-    not a plain readable file within the size limit (the reader will report it; such a
-    set is never cached)."""
+    """The fingerprint of a dataset directory as it is now, or ``None`` when it is not a
+    readable directory of plain files within the size limit (the reader will report
+    what is wrong; such a set is never cached)."""
+    if not root.is_dir():
+        return None
+    files, misplaced = dataset_files(root)
+    if misplaced:
+        return None
     digest = hashlib.sha256(_code_signature())
     digest.update(f"\0{display_path(root)}\0{today}\0{max_file_bytes}\0".encode())
-    for path in dataset_files(root):
+    for path in files:
         data = read_file_bounded(path, max_file_bytes)
         if isinstance(data, str):
             return None
@@ -129,47 +170,68 @@ def fingerprint(root: Path, *, today: dt.date | None, max_file_bytes: int) -> st
     return digest.hexdigest()
 
 
-def _trusted(path: Path) -> bool:
-    """True for a file (or directory) owned by this user that no one else may write."""
-    try:
-        st = path.stat()
-    except OSError:
-        return False
+def _trusted(st: os.stat_result) -> bool:
+    """True for a file or directory owned by this user that no one else may write."""
     getuid = getattr(os, "getuid", None)
-    if getuid is not None and st.st_uid != getuid():
-        return False
-    return not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    if getuid is None:
+        return False  # no POSIX owners to check: never trusted
+    return st.st_uid == getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def load(key: str) -> PolicySet | None:
-    """The snapshot stored under ``key``, or ``None`` (missing, untrusted or damaged)."""
-    folder = cache_dir()
-    path = folder / f"{key}{_SUFFIX}"
-    if not (path.is_file() and _trusted(folder) and _trusted(path)):
-        return None
-    from gmspolicy.policyset import PolicySet
+    """The snapshot stored under ``key``, or ``None`` (missing, untrusted or damaged).
 
+    The directory is opened once and the file opened relative to it without following a
+    link; both are checked on their open descriptors, so nothing can be swapped in
+    between the check and the read."""
+    if not _NAME.match(f"{key}{_SUFFIX}"):
+        return None
+    folder = cache_dir()
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
     try:
-        with path.open("rb") as fh, without_gc():
-            found = pickle.load(fh)  # noqa: S301 - a file only this user can write
-    except Exception:  # damaged, or from an incompatible version: replace it
+        dfd = os.open(folder, flags)
+    except OSError:
+        return None
+    try:
+        if not (stat.S_ISDIR(os.fstat(dfd).st_mode) and _trusted(os.fstat(dfd))):
+            return None
+        try:
+            fd = os.open(
+                f"{key}{_SUFFIX}", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0), dir_fd=dfd
+            )
+        except OSError:
+            return None
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not (stat.S_ISREG(st.st_mode) and _trusted(st)):
+                return None
+            from gmspolicy.policyset import PolicySet
+
+            try:
+                with without_gc():
+                    found = pickle.load(fh)  # noqa: S301 - a file only this user can write
+            except Exception:  # damaged, or from an incompatible version: replace it
+                with contextlib.suppress(OSError):
+                    os.unlink(f"{key}{_SUFFIX}", dir_fd=dfd)
+                return None
+        if not isinstance(found, PolicySet):
+            return None
         with contextlib.suppress(OSError):
-            path.unlink()
-        return None
-    if not isinstance(found, PolicySet):
-        return None
-    with contextlib.suppress(OSError):
-        os.utime(path)  # most recently used
-    return found
+            os.utime(f"{key}{_SUFFIX}", dir_fd=dfd)  # most recently used
+        return found
+    finally:
+        os.close(dfd)
 
 
 def store(key: str, pset: PolicySet) -> None:
     """Store ``pset`` under ``key`` (best effort: a cache that cannot be written is
     silently skipped), then remove the oldest snapshots beyond :data:`KEEP`."""
+    if not _NAME.match(f"{key}{_SUFFIX}"):
+        return
     folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not _trusted(folder):
+        if not _trusted(folder.stat()):
             return
         import tempfile
 
@@ -180,34 +242,44 @@ def store(key: str, pset: PolicySet) -> None:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(pset, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / f"{key}{_SUFFIX}")
-    except Exception:
+    except BaseException as exc:  # an interrupt too: never leave the temp file behind
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if not isinstance(exc, Exception):
+            raise
         return
     _prune(folder)
 
 
 def _prune(folder: Path) -> None:
+    """Remove the least recently used snapshots beyond :data:`KEEP`, and temporary files
+    left by interrupted runs; nothing else in the directory is touched."""
     try:
+        entries = list(folder.iterdir())
+        now = time.time()
         snaps = sorted(
-            (p for p in folder.iterdir() if p.name.endswith(_SUFFIX)),
+            (p for p in entries if _NAME.match(p.name)),
             key=lambda p: p.stat().st_mtime_ns,
             reverse=True,
         )
+        stale = [
+            p for p in entries if _TEMP.match(p.name) and now - p.stat().st_mtime > _STALE_TEMP
+        ]
     except OSError:
         return
-    for old in snaps[KEEP:]:
+    for old in [*snaps[KEEP:], *stale]:
         with contextlib.suppress(OSError):
             old.unlink()
 
 
 def clear() -> int:
-    """Remove every snapshot; the number removed."""
+    """Remove every snapshot (and leftover temporary file); the number removed. Other
+    files in the directory are left alone."""
     folder = cache_dir()
     removed = 0
     with contextlib.suppress(OSError):
         for path in folder.iterdir():
-            if path.name.endswith(_SUFFIX) or path.name.startswith(".snapshot-"):
+            if _NAME.match(path.name) or _TEMP.match(path.name):
                 path.unlink()
                 removed += 1
     return removed
