@@ -334,7 +334,7 @@ def test_observations_coverage_names_the_latest_record_and_its_excerpts() -> Non
     lines = observations_report(pset, [pset.country("THA"), pset.country("LAO")])
     table = lines[lines.index("| Instrument | THA | LAO |") :]
     assert table[2:5] == [
-        "| CEDAW | 2023 CO (3) | *none held* |",
+        "| CEDAW | 2023 CO (3 quoted) | *none held* |",
         "| CRC | *none held* (status unknown) | *none held* (status unknown) |",
         "| ICRMW | not party | *none held* (status unknown) |",
     ]

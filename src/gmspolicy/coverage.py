@@ -153,11 +153,13 @@ def observations_report(pset: PolicySet, countries: Sequence[Country]) -> list[s
     lines = [
         "### Supervisory observations held for the GMS states",
         "",
-        "The latest record held for each state and instrument: the year adopted, the kind "
-        "(obs. = CEACR observation, DR = direct request, CO = concluding observations) and, "
-        "in brackets, how many migrant-relevant excerpts it quotes. *none held* means no "
-        "record yet, not that the body has said nothing; *not party* means the state is not "
-        "party on the latest facts, so there is nothing to supervise.",
+        "The latest records held for each state and instrument: the year adopted, the kind "
+        "(obs. = CEACR observation, DR = direct request, CO = concluding observations; "
+        "two kinds when both came that year) and how many migrant-relevant passages are "
+        "quoted (*none quoted yet* means the document has not been read for them, not "
+        "that the body said nothing about migrants). *none held* means no record yet; "
+        "*not party* means the state is not party on the latest facts, so there is "
+        "nothing to supervise.",
         "",
         "| Instrument | " + " | ".join(c.code for c in countries) + " |",
         "| --- | " + " | ".join("---" for _ in countries) + " |",
@@ -170,10 +172,15 @@ def observations_report(pset: PolicySet, countries: Sequence[Country]) -> list[s
             held += len(obs)
             with_excerpts += sum(1 for o in obs if o.excerpts)
             if obs:
-                latest = max(obs, key=lambda o: (o.adopted_year or 0, o.id))
-                year = latest.adopted_year or "year?"
-                kind = _KIND_SHORT.get(latest.kind.value, latest.kind.value)
-                cells.append(f"{year} {kind} ({len(latest.excerpts)})")
+                years = [o.adopted_year or o.published_year for o in obs]
+                latest = max((y for y in years if y is not None), default=None)
+                newest = [o for o, y in zip(obs, years, strict=True) if y == latest]
+                kinds = "+".join(
+                    dict.fromkeys(_KIND_SHORT.get(o.kind.value, o.kind.value) for o in newest)
+                )
+                quoted = sum(len(o.excerpts) for o in newest)
+                count = f"{quoted} quoted" if quoted else "none quoted yet"
+                cells.append(f"{latest or 'year?'} {kinds} ({count})")
             elif pset.status(c.code, inst.id).kind is StatusKind.PARTY:
                 cells.append("*none held*")
             elif pset.status(c.code, inst.id).kind is StatusKind.UNKNOWN:
