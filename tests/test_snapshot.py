@@ -227,3 +227,14 @@ def test_the_readers_and_the_fingerprint_list_the_same_kinds() -> None:
     from gmspolicy.dataset import YAML_KINDS
 
     assert tuple(YAML_KINDS) == YAML_KIND_NAMES
+
+
+def test_the_cache_command_shows_and_clears(
+    cli: Run, cache: Path, make_dataset: Callable[..., Path]
+) -> None:
+    assert cli("cache") == (0, f"{cache}: 0 snapshots, 0.0 MB\n", "")
+    assert cli("--data", str(make_dataset()), "table")[0] == 0
+    code, out, _ = cli("cache")
+    assert (code, out.startswith(f"{cache}: 1 snapshots, ")) == (0, True)
+    assert cli("cache", "--clear") == (0, f"removed 1 snapshots from {cache}\n", "")
+    assert snapshots(cache) == []

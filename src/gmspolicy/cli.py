@@ -413,6 +413,28 @@ def diff(old: Path, new: Path, fmt: str) -> None:
 
 
 @cli.command()
+@click.option("--clear", is_flag=True, help="Remove every snapshot.")
+def cache(clear: bool) -> None:
+    """Where validated datasets are cached (snapshots), how many there are; --clear
+    removes them. Nothing else in that directory is touched."""
+    from gmspolicy import snapshot
+
+    try:
+        folder = snapshot.cache_dir()
+    except RuntimeError as exc:  # no home directory
+        from gmspolicy.errors import UsageError
+
+        raise UsageError(f"no cache directory: {exc} (set GMSPOLICY_CACHE_DIR)") from None
+    if clear:
+        click.echo(f"removed {snapshot.clear()} snapshots from {folder}")
+        return
+    found = snapshot.stored()
+    size = sum(p.stat().st_size for p in found)
+    state = "" if snapshot.enabled() else " (the cache is off: GMSPOLICY_CACHE)"
+    click.echo(f"{folder}: {len(found)} snapshots, {size / 1048576:.1f} MB{state}")
+
+
+@cli.command()
 @click.pass_obj
 def plugins(state: _State) -> None:
     """List the exporters and loaders found, where they come from, and any that failed."""

@@ -272,6 +272,14 @@ def _prune(folder: Path) -> None:
             old.unlink()
 
 
+def stored() -> list[Path]:
+    """The snapshots in :func:`cache_dir` (none if it cannot be read)."""
+    try:
+        return sorted(p for p in cache_dir().iterdir() if _NAME.match(p.name))
+    except OSError:
+        return []
+
+
 def clear() -> int:
     """Remove every snapshot (and leftover temporary file); the number removed. Other
     files in the directory are left alone."""
