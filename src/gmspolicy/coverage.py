@@ -181,9 +181,11 @@ def observations_report(pset: PolicySet, countries: Sequence[Country]) -> list[s
                 quoted = sum(len(o.excerpts) for o in newest)
                 count = f"{quoted} quoted" if quoted else "none quoted yet"
                 cells.append(f"{latest or 'year?'} {kinds} ({count})")
-            elif pset.status(c.code, inst.id).kind is StatusKind.PARTY:
+                continue
+            kind = pset.status(c.code, inst.id).kind
+            if kind is StatusKind.PARTY:
                 cells.append("*none held*")
-            elif pset.status(c.code, inst.id).kind is StatusKind.UNKNOWN:
+            elif kind is StatusKind.UNKNOWN:
                 cells.append("*none held* (status unknown)")
             else:
                 cells.append("not party")

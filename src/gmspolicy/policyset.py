@@ -89,9 +89,19 @@ def fixed_status(country: Country, instrument: Instrument, as_of: dt.date | None
     """
     if not instrument.open_for(country):
         return Status(StatusKind.NOT_APPLICABLE)
-    if as_of is not None and instrument.adopted is not None and as_of < instrument.adopted:
+    if _before_adoption(instrument, as_of):
         return Status(StatusKind.NOT_ADOPTED)
     return None
+
+
+def _before_adoption(instrument: Instrument, as_of: dt.date | None) -> bool:
+    return as_of is not None and instrument.adopted is not None and as_of < instrument.adopted
+
+
+def _may_fix(instrument: Instrument, as_of: dt.date | None) -> bool:
+    """Whether :func:`fixed_status` can give a status for some country (so the matrix asks
+    it only for those instruments)."""
+    return instrument.open_to is not None or _before_adoption(instrument, as_of)
 
 
 def _cell_sources(part: Participation, as_of: dt.date | None) -> tuple[str, ...]:
@@ -330,17 +340,7 @@ class PolicySet:
         cells: dict[tuple[str, str], Cell] = {}
         index = self._participation_index
         unknown = Cell(UNKNOWN, None)  # immutable: one for every empty cell
-        # Only instruments with a group limit, or adopted after as_of, can have a fixed
-        # status (see fixed_status); the test is made once per instrument.
-        steps = [
-            (
-                i,
-                i.id,
-                i.body is not Body.ILO,
-                i.open_to is not None or fixed_status(cs[0], i, as_of) is not None if cs else False,
-            )
-            for i in ins
-        ]
+        steps = [(i, i.id, i.body is not Body.ILO, _may_fix(i, as_of)) for i in ins]
         with without_gc():  # many small objects, no cycles
             for c in cs:
                 code = c.code

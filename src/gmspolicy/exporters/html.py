@@ -214,6 +214,18 @@ class _Page:
     def column(self, name: str, key: str = "") -> dict[str, Any]:
         return {"name": name, "key": key}
 
+    def list_table(
+        self, caption_key: str, column_keys: Sequence[str], rows: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """A table of records (events, MOUs): its caption and columns from the catalog."""
+        labels = self.labels
+        return {
+            "id": self.table_id(),
+            "caption": labels(caption_key),
+            "columns": [self.column(labels(f"column.{k}")) for k in column_keys],
+            "rows": rows,
+        }
+
     # -- the ratification matrix -------------------------------------------------------
 
     def matrix(self, m: Matrix, observations: dict[tuple[str, str], str]) -> dict[str, Any]:
@@ -352,7 +364,6 @@ class _Page:
         return groups
 
     def events_table(self, events: Sequence[Event]) -> dict[str, Any]:
-        labels = self.labels
         keys = ("series", "edition", "dates", "place", "title", "theme", "document")
         rows = []
         for index, e in enumerate(events):
@@ -368,12 +379,7 @@ class _Page:
                 {"text": "", "links": self.documents(e.outcome_documents)},
             ]
             rows.append(_row(index, cells))
-        return {
-            "id": self.table_id(),
-            "caption": labels("heading.events"),
-            "columns": [self.column(labels(f"column.{k}")) for k in keys],
-            "rows": rows,
-        }
+        return self.list_table("heading.events", keys, rows)
 
     def mous_table(self, mous: Sequence[Mou]) -> dict[str, Any]:
         labels = self.labels
@@ -390,12 +396,7 @@ class _Page:
                 {"text": "", "links": self.documents(m.documents)},
             ]
             rows.append(_row(index, cells))
-        return {
-            "id": self.table_id(),
-            "caption": labels("heading.mous"),
-            "columns": [self.column(labels(f"column.{k}")) for k in keys],
-            "rows": rows,
-        }
+        return self.list_table("heading.mous", keys, rows)
 
     def profile_table(
         self, view: ProfileView, anchors: dict[tuple[str, str], str]
