@@ -476,6 +476,29 @@ def require_instrument(loader_name: str, context: LoadContext, value: str) -> st
     return found
 
 
+def fetched_source(
+    options: Mapping[str, str],
+    fetched: Fetched,
+    *,
+    ident: str,
+    title: str,
+    publisher: str,
+    context: LoadContext,
+    as_of: dt.date | None = None,
+) -> Source:
+    """:func:`make_source` for what a loader read, with the standard overrides: the
+    ``source_url`` option (where a saved file was published) instead of the address read,
+    and ``source_title`` instead of ``title``."""
+    return make_source(
+        ident=ident,
+        url=options.get("source_url") or fetched.url,
+        title=options.get("source_title") or title,
+        publisher=publisher,
+        context=context,
+        as_of=as_of,
+    )
+
+
 def make_source(
     *,
     ident: str,

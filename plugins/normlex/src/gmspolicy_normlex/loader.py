@@ -14,9 +14,9 @@ from gmspolicy.loadkit import (
     clean,
     decode,
     describe_html,
+    fetched_source,
     fold,
     looks_like_html,
-    make_source,
     parse_html,
     parse_un_date,
     read_location,
@@ -96,11 +96,11 @@ class NormlexLoader:
                 f"{location}: no ratifications table (expected columns Convention, Date, "
                 f"Status) in {describe_html(text)}"
             )
-        source = make_source(
+        source = fetched_source(
+            options,
+            fetched,
             ident=f"normlex-{country.lower()}-{context.today.isoformat()}",
-            url=options.get("source_url") or fetched.url,
-            title=options.get("source_title")
-            or f"Ratifications for {context.reference.country(country).name}",
+            title=f"Ratifications for {context.reference.country(country).name}",
             publisher=PUBLISHER,
             context=context,
         )

@@ -13,9 +13,9 @@ from gmspolicy.loadkit import (
     cited_participations,
     decode,
     describe_html,
+    fetched_source,
     fold,
     looks_like_html,
-    make_source,
     parse_html,
     parse_un_date,
     read_location,
@@ -123,11 +123,11 @@ class OhchrLoader:
             raise LoaderError(unknown_names_error(location, unmapped, "country"))
         countries = sorted({c for c, _, _ in facts})
         tail = countries[0].lower() if len(countries) == 1 else slug(location.rsplit("/", 1)[-1])
-        source = make_source(
+        source = fetched_source(
+            options,
+            fetched,
             ident=f"ohchr-{tail}-{context.today.isoformat()}",
-            url=options.get("source_url") or fetched.url,
-            title=options.get("source_title")
-            or "Ratification status (UN Treaty Body Database)",
+            title="Ratification status (UN Treaty Body Database)",
             publisher=PUBLISHER,
             context=context,
         )

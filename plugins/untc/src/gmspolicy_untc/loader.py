@@ -23,10 +23,10 @@ from gmspolicy.loadkit import (
     clean,
     decode,
     describe_html,
+    fetched_source,
     find_instrument,
     fold,
     looks_like_html,
-    make_source,
     parse_html,
     parse_un_date,
     read_location,
@@ -103,11 +103,11 @@ class UntcLoader:
         facts, skipped, present = _facts(rows, location, instrument, context, unknown)
         ref = inst.reference or inst.id
         as_at = _as_at(text)
-        source = make_source(
+        source = fetched_source(
+            options,
+            fetched,
             ident=f"untc-{slug(ref)}-{context.today.isoformat()}",
-            url=options.get("source_url") or fetched.url,
-            title=options.get("source_title")
-            or f"Status of treaties: {title or inst.title} ({ref})",
+            title=f"Status of treaties: {title or inst.title} ({ref})",
             publisher=PUBLISHER,
             context=context,
             as_of=as_at,
