@@ -161,7 +161,7 @@ def page_server() -> Iterator[str]:
 
 def fetch_pages(base: str, cache_dir: Path) -> tuple[float, int, int]:
     """Fetch PAGES pages through a new Fetcher; (seconds, requests the server got, bytes)."""
-    from gmspolicy.http import Fetcher
+    from gmspolicy.loaders.http import Fetcher
 
     before = _PageHandler.count
     fetcher = Fetcher(cache_dir=cache_dir, retries=0)
@@ -294,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     import gmspolicy
     from gmspolicy.exporters.json_export import JsonExporter, document
     from gmspolicy.plugins import exporters
-    from gmspolicy.views import DatasetView
+    from gmspolicy.query.views import DatasetView
 
     bindir = Path(sys.executable).parent
     gms = (
@@ -476,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
             "that the benchmark's own size does not count)."
         )
         notes.append(
-            "Fetching uses `gmspolicy.http.Fetcher` directly (with its persistent cache), "
+            "Fetching uses `gmspolicy.loaders.http.Fetcher` directly (with its persistent cache), "
             "the client every loader plugin uses, so that the figure is the client's own."
         )
         print("fetch done", file=sys.stderr)
@@ -527,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
     if notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
     text = "\n".join(lines) + "\n"
-    from gmspolicy.output import write_atomic
+    from gmspolicy._output import write_atomic
 
     write_atomic(args.output, text)
     print(text)

@@ -14,7 +14,7 @@ from types import ModuleType
 import pytest
 import yaml
 
-from gmspolicy import yamlio
+from gmspolicy.dataset import _yaml as yamlio
 from gmspolicy.dataset import load_dataset
 from gmspolicy.errors import DataError
 

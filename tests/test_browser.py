@@ -25,8 +25,8 @@ from gmspolicy.models import (
     Participation,
     Source,
 )
-from gmspolicy.policyset import PolicySet
-from gmspolicy.views import TableView
+from gmspolicy.query.policyset import PolicySet
+from gmspolicy.query.views import TableView
 
 pytestmark = pytest.mark.browser
 

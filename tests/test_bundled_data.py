@@ -7,7 +7,7 @@ import pytest
 
 from gmspolicy.dataset import load_dataset
 from gmspolicy.models import Group
-from gmspolicy.policyset import PolicySet
+from gmspolicy.query.policyset import PolicySet
 
 GMS = {"KHM", "CHN", "LAO", "MMR", "THA", "VNM"}
 ASEAN_OTHERS = {"BRN", "IDN", "MYS", "PHL", "SGP", "TLS"}
@@ -131,7 +131,7 @@ def test_seed_moment_table_builds(pset: PolicySet) -> None:
 def test_docs_data_coverage_is_current(pset: PolicySet) -> None:
     from pathlib import Path
 
-    from gmspolicy.coverage import report, update_page
+    from gmspolicy.query.coverage import report, update_page
 
     page = Path(__file__).resolve().parents[1] / "docs" / "data.md"
     if not page.exists():

@@ -17,7 +17,7 @@ import pytest
 from gmspolicy import __version__
 from gmspolicy.dataset import load_dataset
 from gmspolicy.plugins import exporters, render
-from gmspolicy.views import DatasetView
+from gmspolicy.query.views import DatasetView
 
 Run = Callable[..., tuple[int, str, str]]
 

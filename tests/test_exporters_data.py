@@ -24,9 +24,9 @@ from gmspolicy.exporters.ics import IcsExporter
 from gmspolicy.exporters.sqlite import TABLES, SqliteExporter
 from gmspolicy.i18n import Labels
 from gmspolicy.plugins import exporters
-from gmspolicy.policyset import PolicySet
+from gmspolicy.query.policyset import PolicySet
+from gmspolicy.query.views import DatasetView, EventsView, MousView, TableView
 from gmspolicy.testing import check_exporter, hostile_texts, policysets
-from gmspolicy.views import DatasetView, EventsView, MousView, TableView
 
 EVENTS = """\
 - id: AFML-2009

@@ -42,9 +42,8 @@ from gmspolicy.models import (
     ReservationKind,
     Source,
 )
-from gmspolicy.policyset import PolicySet
-from gmspolicy.testing import check_exporter, hostile_texts
-from gmspolicy.views import (
+from gmspolicy.query.policyset import PolicySet
+from gmspolicy.query.views import (
     DatasetView,
     EventsView,
     MousView,
@@ -53,6 +52,7 @@ from gmspolicy.views import (
     TableView,
     View,
 )
+from gmspolicy.testing import check_exporter, hostile_texts
 
 VOID = {"meta", "input", "br", "hr", "img", "link", "col", "area", "base", "wbr", "source"}
 

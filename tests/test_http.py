@@ -9,7 +9,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from gmspolicy.errors import LoaderError
-from gmspolicy.http import Fetcher
+from gmspolicy.loaders.http import Fetcher
 
 
 def fetcher(sleeps: list[float] | None = None, **kw: object) -> Fetcher:

@@ -161,7 +161,7 @@ def test_cited_participations_stamp_the_source_and_refuse_future_facts() -> None
     import pytest
 
     from gmspolicy.errors import LoaderError
-    from gmspolicy.loadkit import cited_participations
+    from gmspolicy.loaders.kit import cited_participations
     from gmspolicy.models import Action, ActionKind
 
     facts = [("THA", "ICRMW", Action(ActionKind.SIGNATURE, dt.date(2004, 9, 27)))]

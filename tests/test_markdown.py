@@ -17,9 +17,9 @@ from gmspolicy.dataset import load_dataset
 from gmspolicy.exporters._common import SourceNumbers, cell_text
 from gmspolicy.exporters.markdown import MarkdownExporter, escape_cell
 from gmspolicy.i18n import Labels
-from gmspolicy.policyset import PolicySet
+from gmspolicy.query.policyset import PolicySet
+from gmspolicy.query.views import TableView
 from gmspolicy.testing import hostile_texts, policysets
-from gmspolicy.views import TableView
 
 MD = MarkdownIt("commonmark").enable("table")
 

@@ -60,7 +60,7 @@ def test_guide_example_plugin_loads_via_plugins_dir(
 def test_guide_documents_the_contract_and_the_kit() -> None:
     text = GUIDE.read_text(encoding="utf-8")
     import gmspolicy.testing as kit
-    from gmspolicy.plugins import LoadContext, LoadResult
+    from gmspolicy.loaders import LoadContext, LoadResult
 
     for name in ("check_loader", "check_exporter", "check_loader_faults", "fast_fetcher",
                  "small_reference", "--plugins-dir", "gmspolicy.loaders",

@@ -25,7 +25,7 @@ from gmspolicy.models import (
     Source,
     StatusKind,
 )
-from gmspolicy.policyset import PolicySet
+from gmspolicy.query.policyset import PolicySet
 
 D = dt.date
 SRC = Source("s", "https://example.org", "T", "P", D(2024, 1, 1))
@@ -302,8 +302,8 @@ def test_diff_reports_fact_changes_alongside_action_changes() -> None:
 
 
 def test_observations_coverage_names_the_latest_record_and_its_excerpts() -> None:
-    from gmspolicy.coverage import observations_report
     from gmspolicy.models import Excerpt, Observation, ObservationBody, ObservationKind
+    from gmspolicy.query.coverage import observations_report
 
     cedaw = Instrument("CEDAW", Body.UN, InstrumentKind.CONVENTION, "C", "C", sources=("s",))
     crc = Instrument("CRC", Body.UN, InstrumentKind.CONVENTION, "R", "R", sources=("s",))

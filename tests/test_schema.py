@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 
 import gmspolicy
 from gmspolicy import schema as schema_mod
-from gmspolicy.diffing import load_json_export
+from gmspolicy.dataset import load_json_export
 from gmspolicy.exporters.json_export import SCHEMA_VERSION, JsonExporter, document
 from gmspolicy.models import (
     ActionKind,
@@ -23,9 +23,8 @@ from gmspolicy.models import (
     ObservationBody,
     StatusKind,
 )
-from gmspolicy.policyset import PolicySet
-from gmspolicy.testing import hostile_texts, policysets
-from gmspolicy.views import (
+from gmspolicy.query.policyset import PolicySet
+from gmspolicy.query.views import (
     DatasetView,
     EventsView,
     MousView,
@@ -34,6 +33,7 @@ from gmspolicy.views import (
     TableView,
     View,
 )
+from gmspolicy.testing import hostile_texts, policysets
 
 SCHEMA = schema_mod.load_schema()
 VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)

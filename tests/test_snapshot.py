@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import gmspolicy.dataset
-from gmspolicy import snapshot
-from gmspolicy._files import MAX_FILE_BYTES
-from gmspolicy.dataset import load_dataset
+import gmspolicy.dataset._reader
+from gmspolicy.dataset import load_dataset, snapshot
+from gmspolicy.dataset._files import MAX_FILE_BYTES
 from tests.conftest import PARTICIPATIONS
 
 Run = Callable[..., tuple[int, str, str]]
@@ -123,14 +123,14 @@ def test_a_damaged_snapshot_is_replaced(
     code, out, err = cli("--data", str(root), "table", "-c", "LAO")
     assert (code, err) == (0, "")
     assert "no action (as of 2020-01-01)" in out
-    assert isinstance(pickle.loads(path.read_bytes()), gmspolicy.policyset.PolicySet)
+    assert isinstance(pickle.loads(path.read_bytes()), gmspolicy.query.policyset.PolicySet)
 
 
 def test_files_changed_while_reading_are_not_stored(
     cache: Path, make_dataset: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_dataset()
-    real = gmspolicy.dataset.load_dataset
+    real = gmspolicy.dataset._reader.read_dataset
 
     def edited_meanwhile(*args: object, **kwargs: object) -> object:
         pset = real(*args, **kwargs)  # type: ignore[arg-type]
@@ -138,7 +138,7 @@ def test_files_changed_while_reading_are_not_stored(
         csv.write_text(csv.read_text() + "LAO,PROT,no_action,2020-01-01,s2,\n")
         return pset
 
-    monkeypatch.setattr(gmspolicy.dataset, "load_dataset", edited_meanwhile)
+    monkeypatch.setattr(gmspolicy.dataset._reader, "read_dataset", edited_meanwhile)
     snapshot.cached_load(root)
     assert snapshots(cache) == []
 
@@ -223,8 +223,8 @@ def test_an_interrupted_write_leaves_no_temporary_file(
 
 
 def test_the_readers_and_the_fingerprint_list_the_same_kinds() -> None:
-    from gmspolicy._files import YAML_KIND_NAMES
-    from gmspolicy.dataset import YAML_KINDS
+    from gmspolicy.dataset._files import YAML_KIND_NAMES
+    from gmspolicy.dataset._reader import YAML_KINDS
 
     assert tuple(YAML_KINDS) == YAML_KIND_NAMES
 

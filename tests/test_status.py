@@ -210,7 +210,7 @@ def test_one_event_recorded_twice_at_two_precisions_is_a_duplicate() -> None:
         Participation,
         Source,
     )
-    from gmspolicy.policyset import PolicySet
+    from gmspolicy.query.policyset import PolicySet
 
     def act(
         kind: ActionKind, date: dt.date, precision: DatePrecision = DatePrecision.DAY

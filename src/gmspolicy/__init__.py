@@ -31,7 +31,7 @@ if TYPE_CHECKING:
         Status,
         StatusKind,
     )
-    from gmspolicy.policyset import Matrix, PolicySet
+    from gmspolicy.query.policyset import Matrix, PolicySet
 
 __all__ = [
     "Action",
@@ -57,8 +57,8 @@ __all__ = [
 
 _EXPORTS = {
     "load_dataset": "gmspolicy.dataset",
-    "PolicySet": "gmspolicy.policyset",
-    "Matrix": "gmspolicy.policyset",
+    "PolicySet": "gmspolicy.query.policyset",
+    "Matrix": "gmspolicy.query.policyset",
     "GmsPolicyError": "gmspolicy.errors",
     "DataError": "gmspolicy.errors",
     "UsageError": "gmspolicy.errors",

@@ -19,8 +19,8 @@ from gmspolicy._version import __version__
 
 if TYPE_CHECKING:
     from gmspolicy.plugins import Registry
-    from gmspolicy.policyset import PolicySet
-    from gmspolicy.views import View
+    from gmspolicy.query.policyset import PolicySet
+    from gmspolicy.query.views import View
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,7 +37,7 @@ class _State:
     def pset(self) -> PolicySet:
         if self._pset is None:
             if self.cache:
-                from gmspolicy.snapshot import cached_load
+                from gmspolicy.dataset.snapshot import cached_load
 
                 self._pset = cached_load(self.data)
             else:
@@ -156,7 +156,7 @@ def _output_options(view_kind: str, default: str) -> Callable[[F], F]:
 
 
 def _render(state: _State, fmt: str, view: View, output: Path | None) -> None:
-    from gmspolicy.output import emit
+    from gmspolicy._output import emit
     from gmspolicy.plugins import render
 
     exporter = state.exporters().get(fmt)
@@ -236,7 +236,7 @@ def table(
 ) -> None:
     """Print the ratification table: countries x instruments, with sources."""
     from gmspolicy.models import Group
-    from gmspolicy.views import TableView
+    from gmspolicy.query.views import TableView
 
     if all_countries and (countries or group):
         raise click.UsageError("--all-countries cannot be combined with --countries or --group")
@@ -258,7 +258,7 @@ def table(
 @click.pass_obj
 def export(state: _State, lang: str, fmt: str, output: Path | None) -> None:
     """Export the whole dataset (every record and its sources)."""
-    from gmspolicy.views import DatasetView
+    from gmspolicy.query.views import DatasetView
 
     _render(state, fmt, DatasetView(state.pset(), lang), output)
 
@@ -285,7 +285,7 @@ def events(
 ) -> None:
     """List forum events (AFML, GFMD, ACSC/APF, WSFM...); `--format ics` for calendars."""
     from gmspolicy.models import EventSeries
-    from gmspolicy.views import EventsView
+    from gmspolicy.query.views import EventsView
 
     pset = state.pset()
     code = _country_code(pset, country)
@@ -308,7 +308,7 @@ def mous(
     output: Path | None,
 ) -> None:
     """List bilateral and regional MOUs (employment, labour cooperation, trafficking)."""
-    from gmspolicy.views import MousView
+    from gmspolicy.query.views import MousView
 
     pset = state.pset()
     _render(
@@ -331,7 +331,7 @@ def show(
     output: Path | None,
 ) -> None:
     """A country profile: every instrument's status and history, MOUs, observations."""
-    from gmspolicy.views import ProfileView
+    from gmspolicy.query.views import ProfileView
 
     pset = state.pset()
     code = _country_code(pset, country)
@@ -360,7 +360,7 @@ def observations(
     output: Path | None,
 ) -> None:
     """List what UN and ILO supervisory bodies told each government, with excerpts."""
-    from gmspolicy.views import ObservationsView
+    from gmspolicy.query.views import ObservationsView
 
     pset = state.pset()
     if instrument is not None:
@@ -400,7 +400,8 @@ def validate(state: _State, path: Path | None) -> None:
 def diff(old: Path, new: Path, fmt: str) -> None:
     """What changed between two datasets (directories or JSON exports): ratified, signed,
     denounced, added, corrected."""
-    from gmspolicy.diffing import changes_json, load_any
+    from gmspolicy.dataset import load_any
+    from gmspolicy.query.diff import changes_json
 
     changes = load_any(old).diff(load_any(new))
     if fmt == "json":
@@ -417,7 +418,7 @@ def diff(old: Path, new: Path, fmt: str) -> None:
 def cache(clear: bool) -> None:
     """Where validated datasets are cached (snapshots), how many there are; --clear
     removes them. Nothing else in that directory is touched."""
-    from gmspolicy import snapshot
+    from gmspolicy.dataset import snapshot
 
     try:
         folder = snapshot.cache_dir()
@@ -455,8 +456,8 @@ def plugins(state: _State) -> None:
 @click.pass_obj
 def coverage(state: _State, update: Path | None) -> None:
     """How many country x instrument cells are confirmed, and which are still unknown."""
-    from gmspolicy.coverage import report, update_page
-    from gmspolicy.output import write_atomic
+    from gmspolicy._output import write_atomic
+    from gmspolicy.query.coverage import report, update_page
 
     text = report(state.pset())
     if update is None:
@@ -496,8 +497,9 @@ def _run_loader(
     cache_dir: Path | None,
     offline: bool,
 ) -> tuple[Any, dt.date]:
-    from gmspolicy.http import Fetcher
-    from gmspolicy.plugins import LoadContext, loaders, run_loader
+    from gmspolicy.loaders import LoadContext
+    from gmspolicy.loaders.http import Fetcher
+    from gmspolicy.plugins import loaders, run_loader
 
     options: dict[str, str] = {}
     for opt in opts:
@@ -535,8 +537,8 @@ def load_command(
 ) -> None:
     """Load a file or URL with a loader (untc, ohchr, normlex, csv...) and print the
     records it read, in any export format. Nothing is merged: see `fetch`."""
-    from gmspolicy.fetching import loaded_policyset
-    from gmspolicy.views import DatasetView
+    from gmspolicy.loaders.merge import loaded_policyset
+    from gmspolicy.query.views import DatasetView
 
     reference = state.pset()
     result, today = _run_loader(
@@ -575,7 +577,7 @@ def fetch_command(
     facts go to participations/fetched-LOADER.csv, their sources to
     sources/fetched-LOADER.yaml. Existing facts are never overwritten."""
     from gmspolicy.dataset import load_dataset
-    from gmspolicy.fetching import plan_merge, write_merge
+    from gmspolicy.loaders.merge import plan_merge, write_merge
 
     root = into if into is not None else state.data
     if root is None:

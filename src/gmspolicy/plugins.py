@@ -10,95 +10,24 @@ plugins with the same name are an error naming both.
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
 import sys
 from collections.abc import Mapping
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from gmspolicy.errors import PluginError, UsageError
+from gmspolicy.exporters.contract import Exporter
+from gmspolicy.loaders.contract import LoadContext, Loader, LoadResult
 
 if TYPE_CHECKING:
-    from gmspolicy.http import Fetcher
-    from gmspolicy.models import Country, Instrument, Participation, Source
-    from gmspolicy.policyset import PolicySet
-    from gmspolicy.views import View
+    from gmspolicy.query.views import View
 
 EXPORTER_GROUP = "gmspolicy.exporters"
 LOADER_GROUP = "gmspolicy.loaders"
-
-
-@runtime_checkable
-class Exporter(Protocol):
-    """What an exporter plugin provides.
-
-    ``render`` must be pure: it returns text (``binary`` False) or bytes (``binary``
-    True) and writes nothing. It raises :class:`~gmspolicy.errors.UsageError` for a view
-    kind not in ``views``.
-    """
-
-    name: ClassVar[str]
-    description: ClassVar[str]
-    binary: ClassVar[bool]
-    views: ClassVar[frozenset[str]]
-
-    def render(self, view: View) -> str | bytes:
-        """Render ``view``."""
-        ...
-
-
-@attrs.frozen
-class LoadContext:
-    """What a loader gets besides its location and options.
-
-    - ``reference``: the dataset loaded records are checked against (country names,
-      instrument ids);
-    - ``fetcher``: the HTTP client to use for URLs (timeouts, retries, size cap, cache);
-    - ``today``: the date recorded as each source's ``seen`` date.
-    """
-
-    reference: PolicySet
-    fetcher: Fetcher | None = None
-    today: dt.date = attrs.field(factory=dt.date.today)
-
-
-@attrs.frozen
-class LoadResult:
-    """What a loader returns: records, each fact citing one of ``sources``.
-
-    ``warnings`` are one-line notes for the user about what was left out (e.g.
-    participants skipped with ``--opt unknown=skip``); the CLI prints them to stderr.
-    """
-
-    participations: tuple[Participation, ...] = ()
-    sources: tuple[Source, ...] = ()
-    instruments: tuple[Instrument, ...] = ()
-    countries: tuple[Country, ...] = ()
-    warnings: tuple[str, ...] = ()
-
-
-@runtime_checkable
-class Loader(Protocol):
-    """What a loader plugin provides.
-
-    ``load`` reads ``location`` (a file path or an ``http(s)://`` URL) and returns a
-    :class:`LoadResult`, or raises :class:`~gmspolicy.errors.LoaderError` with a clear
-    message; it never returns partial data after a fault. ``options`` are the
-    ``--opt NAME=VALUE`` pairs; unknown option names are a
-    :class:`~gmspolicy.errors.UsageError`.
-    """
-
-    name: ClassVar[str]
-    description: ClassVar[str]
-    options: ClassVar[Mapping[str, str]]
-
-    def load(self, location: str, options: Mapping[str, str], context: LoadContext) -> LoadResult:
-        """Load records from ``location``."""
-        ...
 
 
 @attrs.frozen

@@ -41,7 +41,7 @@ from gmspolicy.models import (
     ReservationKind,
     Source,
 )
-from gmspolicy.policyset import PolicySet
+from gmspolicy.query.policyset import PolicySet
 
 T = TypeVar("T")
 
@@ -263,7 +263,8 @@ def check_exporter(exporter: Any, view: Any) -> str | bytes:
     in ``views``) to ``bytes`` when binary and ``str`` otherwise; and be pure: the same
     view renders to the same output twice.
     """
-    from gmspolicy.plugins import Exporter, render
+    from gmspolicy.exporters.contract import Exporter
+    from gmspolicy.plugins import render
 
     assert isinstance(exporter, Exporter), f"{exporter!r} does not satisfy Exporter"
     assert isinstance(exporter.name, str), "name must be a string"
@@ -283,7 +284,7 @@ def check_loader(loader: Any, location: str, options: Mapping[str, str], context
     Every participation must cite sources that the result defines, every fact must be
     dated no later than the source was seen, and loading twice must give equal results.
     """
-    from gmspolicy.plugins import Loader, LoadResult
+    from gmspolicy.loaders import Loader, LoadResult
 
     assert isinstance(loader, Loader), f"{loader!r} does not satisfy Loader"
     result = loader.load(location, options, context)
@@ -304,7 +305,7 @@ def check_loader(loader: Any, location: str, options: Mapping[str, str], context
 def small_reference(
     countries: Any = ("KHM", "CHN", "LAO", "MMR", "THA", "VNM", "IDN", "PHL", "TUR", "MEX"),
 ) -> Any:
-    """A reference :class:`~gmspolicy.policyset.PolicySet` for loader tests: the bundled
+    """A reference :class:`~gmspolicy.query.policyset.PolicySet` for loader tests: the bundled
     dataset's instruments and the given countries (with their name variants), no facts.
     A fixed country list keeps "unknown participant" tests stable as the dataset grows."""
     import shutil
@@ -312,7 +313,7 @@ def small_reference(
     from pathlib import Path
 
     from gmspolicy.dataset import bundled_data_dir, load_dataset
-    from gmspolicy.policyset import PolicySet
+    from gmspolicy.query.policyset import PolicySet
 
     # Only the reference records are read (not the facts), so work in progress on the
     # bundled facts does not break loader tests.
@@ -348,9 +349,9 @@ FAULTS = (
 
 
 def fast_fetcher(sleeps: list[float] | None = None, **kwargs: Any) -> Any:
-    """A :class:`~gmspolicy.http.Fetcher` for tests: one retry, short timeouts, and a
+    """A :class:`~gmspolicy.loaders.http.Fetcher` for tests: one retry, short timeouts, and a
     ``sleep`` that records the waits in ``sleeps`` instead of sleeping."""
-    from gmspolicy.http import Fetcher
+    from gmspolicy.loaders.http import Fetcher
 
     record = sleeps if sleeps is not None else []
     settings: dict[str, Any] = {
@@ -390,7 +391,7 @@ def check_loader_faults(
     from werkzeug import Response as WResponse
 
     from gmspolicy.errors import LoaderError
-    from gmspolicy.plugins import LoadContext
+    from gmspolicy.loaders import LoadContext
 
     def ctx(**kwargs: Any) -> LoadContext:
         return LoadContext(reference=reference, fetcher=fast_fetcher(**kwargs), today=today)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gmspolicy.output import remove_stale_temp_files, write_atomic
+from gmspolicy._output import remove_stale_temp_files, write_atomic
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from reliability_kit import count_example, html_structure
 
-from gmspolicy.diffing import load_json_export
+from gmspolicy.dataset import load_json_export
 from gmspolicy.errors import DataError
 from gmspolicy.exporters.html import HtmlExporter
 from gmspolicy.exporters.json_export import JsonExporter
@@ -40,9 +40,9 @@ from gmspolicy.models import (
     ReservationKind,
     Source,
 )
-from gmspolicy.policyset import PolicySet
+from gmspolicy.query.policyset import PolicySet
+from gmspolicy.query.views import DatasetView, ObservationsView, ProfileView, TableView
 from gmspolicy.testing import hostile_texts
-from gmspolicy.views import DatasetView, ObservationsView, ProfileView, TableView
 
 ROUNDTRIP_EXAMPLES = 60
 HTML_EXAMPLES = 40

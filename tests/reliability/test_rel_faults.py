@@ -16,7 +16,8 @@ from reliability_kit import Run, free_port, no_traceback, snapshot
 from werkzeug import Request
 from werkzeug import Response as WResponse
 
-from gmspolicy import http, plugins
+from gmspolicy import plugins
+from gmspolicy.loaders import http
 from gmspolicy.plugins import loaders
 from gmspolicy.testing import check_loader_faults, small_reference
 

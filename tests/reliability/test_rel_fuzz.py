@@ -15,7 +15,8 @@ from reliability_kit import count_example
 
 from gmspolicy.dataset import bundled_data_dir, load_dataset
 from gmspolicy.errors import GmsPolicyError
-from gmspolicy.plugins import LoadContext, loaders
+from gmspolicy.loaders import LoadContext
+from gmspolicy.plugins import loaders
 from gmspolicy.testing import fast_fetcher, small_reference
 
 PLUGINS = Path(__file__).resolve().parents[2] / "plugins"

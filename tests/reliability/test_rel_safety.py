@@ -99,9 +99,9 @@ def test_the_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
 #: only reads files owned by the user and writable by no one else (as Python trusts its
 #: own __pycache__); tests/test_snapshot.py proves a planted or damaged file is ignored.
 PICKLE_ALLOWED = [
-    "src/gmspolicy/snapshot.py: imports pickle",
-    "src/gmspolicy/snapshot.py: pickle.dump()",
-    "src/gmspolicy/snapshot.py: pickle.load()",
+    "src/gmspolicy/dataset/snapshot.py: imports pickle",
+    "src/gmspolicy/dataset/snapshot.py: pickle.dump()",
+    "src/gmspolicy/dataset/snapshot.py: pickle.load()",
 ]
 
 
@@ -119,7 +119,7 @@ def test_no_unsafe_yaml_eval_exec_or_pickle_in_src_and_plugins() -> None:
 
 
 def test_the_http_cache_is_not_pickled() -> None:
-    text = (ROOT / "src/gmspolicy/http.py").read_text()
+    text = (ROOT / "src/gmspolicy/loaders/http.py").read_text()
     assert 'SQLiteCache(str(self.cache_dir / "http-cache"), serializer="json")' in text
 
 

@@ -10,7 +10,8 @@ from gmspolicy_csvsheet import CsvSheetLoader
 from pytest_httpserver import HTTPServer
 
 from gmspolicy.errors import LoaderError, UsageError
-from gmspolicy.plugins import LoadContext, loaders
+from gmspolicy.loaders import LoadContext
+from gmspolicy.plugins import loaders
 from gmspolicy.testing import check_loader, fast_fetcher, small_reference
 
 DATA = Path(__file__).parent / "data"

@@ -10,7 +10,8 @@ from gmspolicy_ohchr import TREATY_NAMES, OhchrLoader
 from pytest_httpserver import HTTPServer
 
 from gmspolicy.errors import LoaderError
-from gmspolicy.plugins import LoadContext, loaders
+from gmspolicy.loaders import LoadContext
+from gmspolicy.plugins import loaders
 from gmspolicy.testing import check_loader, check_loader_faults, small_reference
 
 DATA = Path(__file__).parent / "data"

@@ -11,7 +11,8 @@ from gmspolicy_untc import UntcLoader
 from pytest_httpserver import HTTPServer
 
 from gmspolicy.errors import LoaderError, UsageError
-from gmspolicy.plugins import LoadContext, loaders
+from gmspolicy.loaders import LoadContext
+from gmspolicy.plugins import loaders
 from gmspolicy.testing import check_loader, check_loader_faults, fast_fetcher, small_reference
 
 DATA = Path(__file__).parent / "data"

@@ -7,7 +7,7 @@ import datetime as dt
 from gmspolicy._version import __version__
 from gmspolicy.i18n import Labels
 from gmspolicy.models import Participation, Source, Status, StatusKind
-from gmspolicy.policyset import Cell, PolicySet
+from gmspolicy.query.policyset import Cell, PolicySet
 
 #: Legend entries, in display order (label keys ``legend.KEY``).
 LEGEND_KEYS: tuple[str, ...] = (

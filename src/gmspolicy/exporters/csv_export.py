@@ -35,8 +35,8 @@ from typing import ClassVar
 
 from gmspolicy.errors import UsageError
 from gmspolicy.i18n import Labels
-from gmspolicy.policyset import PolicySet
-from gmspolicy.views import DatasetView, TableView, View
+from gmspolicy.query.policyset import PolicySet
+from gmspolicy.query.views import DatasetView, TableView, View
 
 #: Columns of a dataset export.
 DATASET_COLUMNS: tuple[str, ...] = (

@@ -49,8 +49,8 @@ from gmspolicy.models import (
     Status,
     StatusKind,
 )
-from gmspolicy.policyset import Matrix, PolicySet
-from gmspolicy.views import (
+from gmspolicy.query.policyset import Matrix, PolicySet
+from gmspolicy.query.views import (
     DatasetView,
     EventsView,
     MousView,

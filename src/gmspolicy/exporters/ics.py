@@ -35,8 +35,8 @@ from gmspolicy._version import __version__
 from gmspolicy.errors import UsageError
 from gmspolicy.i18n import Labels
 from gmspolicy.models import Event
-from gmspolicy.policyset import PolicySet
-from gmspolicy.views import DatasetView, EventsView, View
+from gmspolicy.query.policyset import PolicySet
+from gmspolicy.query.views import DatasetView, EventsView, View
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -14,8 +14,8 @@ from typing import Any, ClassVar
 from gmspolicy._version import __version__
 from gmspolicy.convert import converter, without_gc
 from gmspolicy.models import Participation, Status
-from gmspolicy.policyset import PolicySet
-from gmspolicy.views import (
+from gmspolicy.query.policyset import PolicySet
+from gmspolicy.query.views import (
     DatasetView,
     EventsView,
     MousView,

@@ -14,8 +14,8 @@ from gmspolicy.exporters._common import (
     source_line,
 )
 from gmspolicy.i18n import Labels
-from gmspolicy.policyset import PolicySet
-from gmspolicy.views import (
+from gmspolicy.query.policyset import PolicySet
+from gmspolicy.query.views import (
     DatasetView,
     EventsView,
     MousView,

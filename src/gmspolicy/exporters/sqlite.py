@@ -50,8 +50,8 @@ from gmspolicy.models import (
     ReservationKind,
     StatusKind,
 )
-from gmspolicy.policyset import PolicySet
-from gmspolicy.views import DatasetView, View
+from gmspolicy.query.policyset import PolicySet
+from gmspolicy.query.views import DatasetView, View
 
 
 def _check(column: str, cls: type[enum.Enum], nullable: bool = False) -> str:

@@ -360,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = render_schema()
     target = _source_file()
     if args == ["--write"]:
-        from gmspolicy.output import write_atomic
+        from gmspolicy._output import write_atomic
 
         write_atomic(target, text)
         print(f"wrote {target}")

@@ -10,7 +10,8 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from gmspolicy.errors import LoaderError, UsageError
-from gmspolicy.loadkit import (
+from gmspolicy.loaders import LoadContext, LoadResult
+from gmspolicy.loaders.kit import (
     choice_option,
     clean,
     decode,
@@ -29,7 +30,6 @@ from gmspolicy.loadkit import (
     unknown_names_error,
 )
 from gmspolicy.models import Action, ActionKind
-from gmspolicy.plugins import LoadContext, LoadResult
 
 #: Words that mean an action without a value map (folded: case and punctuation ignored).
 DEFAULT_ACTIONS: Mapping[str, ActionKind] = {

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from gmspolicy.errors import LoaderError, UsageError
-from gmspolicy.loadkit import (
+from gmspolicy.loaders import LoadContext, LoadResult
+from gmspolicy.loaders.kit import (
     HtmlDoc,
     check_options,
     cited_participations,
@@ -23,7 +24,6 @@ from gmspolicy.loadkit import (
     resolve_country,
 )
 from gmspolicy.models import Action, ActionKind
-from gmspolicy.plugins import LoadContext, LoadResult
 
 PUBLISHER = "International Labour Organization (NORMLEX)"
 _CODE = re.compile(r"^\s*([CP])\s*0*(\d{1,3})\b")

@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from gmspolicy.errors import LoaderError
-from gmspolicy.loadkit import (
+from gmspolicy.loaders import LoadContext, LoadResult
+from gmspolicy.loaders.kit import (
     check_options,
     choice_option,
     cited_participations,
@@ -24,7 +25,6 @@ from gmspolicy.loadkit import (
     unknown_names_error,
 )
 from gmspolicy.models import Action, ActionKind
-from gmspolicy.plugins import LoadContext, LoadResult
 
 PUBLISHER = "Office of the United Nations High Commissioner for Human Rights (OHCHR)"
 

@@ -14,7 +14,8 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from gmspolicy.errors import LoaderError
-from gmspolicy.loadkit import (
+from gmspolicy.loaders import LoadContext, LoadResult
+from gmspolicy.loaders.kit import (
     Fetched,
     absent_participations,
     check_options,
@@ -37,7 +38,6 @@ from gmspolicy.loadkit import (
     unknown_names_error,
 )
 from gmspolicy.models import Action, ActionKind
-from gmspolicy.plugins import LoadContext, LoadResult
 
 PUBLISHER = "United Nations Treaty Collection"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -24,6 +25,9 @@ from gmspolicy.models import (
     Status,
     StatusKind,
 )
+
+if TYPE_CHECKING:
+    from gmspolicy.query.diff import Change
 
 #: Keys of :attr:`PolicySet.places`: ``("country", code)``, ``("instrument", id)``,
 #: ``("source", id)``, ``("mou", id)``, ``("event", id)``, ``("observation", id)``,
@@ -119,20 +123,6 @@ def _cell_sources(part: Participation, as_of: dt.date | None) -> tuple[str, ...]
 cell_sources = _cell_sources
 
 
-@attrs.frozen
-class Change:
-    """One difference between two PolicySets, as listed by :meth:`PolicySet.diff`.
-
-    ``kind`` is ``added``, ``removed``, ``changed`` or one of the status words
-    (``ratified``, ``signed``, ``denounced``...) for participations.
-    """
-
-    record: str
-    key: str
-    kind: str
-    description: str
-
-
 @attrs.frozen(eq=False)
 class PolicySet:
     """A validated collection of countries, instruments, participations, MOUs, events,
@@ -208,7 +198,7 @@ class PolicySet:
             observations=tuple(observations),
             places=dict(places or {}),
         )
-        from gmspolicy.validate import validate
+        from gmspolicy.dataset.validate import validate
 
         problems = validate(pset, today=today)
         if problems:
@@ -459,7 +449,7 @@ class PolicySet:
 
     def diff(self, other: PolicySet) -> tuple[Change, ...]:
         """What changed from this set (old) to ``other`` (new)."""
-        from gmspolicy.diffing import diff
+        from gmspolicy.query.diff import diff
 
         return diff(self, other)
 

@@ -1,6 +1,6 @@
 """Where a dataset's files are and how they are read, without importing the readers.
 
-Shared by :mod:`gmspolicy.dataset` (which parses the files) and :mod:`gmspolicy.snapshot`
+Shared by :mod:`gmspolicy.dataset` (which parses the files) and :mod:`gmspolicy.dataset.snapshot`
 (which fingerprints them), so that both see the same files the same way.
 """
 
@@ -54,11 +54,11 @@ def dataset_files(root: Path) -> tuple[list[Path], list[Path]]:
 
 def bundled_data_dir() -> Path:
     """The dataset shipped with the package (inside the wheel, or ``datasets/`` in a checkout)."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "_data"
+    package = Path(__file__).resolve().parent.parent  # src/gmspolicy
+    packaged = package / "_data"
     if packaged.is_dir():
         return packaged
-    return here.parent.parent / "datasets"
+    return package.parent.parent / "datasets"
 
 
 def display_path(path: Path, root: Path | None = None) -> str:

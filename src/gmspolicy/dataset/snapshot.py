@@ -2,10 +2,10 @@
 
 Every command reads and validates the whole dataset before it prints anything. For the
 same files, the same gmspolicy and the same Python, the result is always the same
-:class:`~gmspolicy.policyset.PolicySet`, so the command line keeps it: after a successful
+:class:`~gmspolicy.query.policyset.PolicySet`, so the command line keeps it: after a successful
 load it writes a *snapshot* (the validated set, pickled) named by a fingerprint of
 
-- every dataset file's path and exact bytes (the files :func:`~gmspolicy._files.dataset_files`
+- every dataset file's path and exact bytes (the files ``dataset_files``
   lists, read in full: any change to any byte gives another fingerprint);
 - how the files are named in messages (``FILE:LINE`` places depend on the working
   directory), the size limit and an explicit ``today``;
@@ -47,18 +47,18 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gmspolicy._files import (
+from gmspolicy._gc import without_gc
+from gmspolicy._version import __version__
+from gmspolicy.dataset._files import (
     MAX_FILE_BYTES,
     bundled_data_dir,
     dataset_files,
     display_path,
     read_file_bounded,
 )
-from gmspolicy._gc import without_gc
-from gmspolicy._version import __version__
 
 if TYPE_CHECKING:
-    from gmspolicy.policyset import PolicySet
+    from gmspolicy.query.policyset import PolicySet
 
 #: How many snapshots are kept (the least recently used are removed beyond this).
 KEEP = 8
@@ -98,9 +98,9 @@ def cached_load(
             key = found = None
         if found is not None:
             return found
-    from gmspolicy.dataset import load_dataset
+    from gmspolicy.dataset._reader import read_dataset
 
-    pset = load_dataset(root, today=today, max_file_bytes=max_file_bytes)
+    pset = read_dataset(root, today=today, max_file_bytes=max_file_bytes)
     if key is not None:
         try:
             if fingerprint(root, today=today, max_file_bytes=max_file_bytes) == key:
@@ -130,7 +130,7 @@ def cache_dir() -> Path:
 def _code_signature() -> bytes:
     """The bytes of every module of this package and the installed files of the libraries
     a load depends on (found without importing them), with the Python version."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the whole gmspolicy package
     digest = hashlib.sha256(f"{__version__}|{sys.version}|{FORMAT}".encode())
     for path in sorted(here.rglob("*.py")):
         if any(part.startswith(".") for part in path.relative_to(here).parts):
@@ -205,7 +205,7 @@ def load(key: str) -> PolicySet | None:
             st = os.fstat(fh.fileno())
             if not (stat.S_ISREG(st.st_mode) and _trusted(st)):
                 return None
-            from gmspolicy.policyset import PolicySet
+            from gmspolicy.query.policyset import PolicySet
 
             try:
                 with without_gc():

@@ -1,4 +1,4 @@
-"""The one validation pass run when a :class:`~gmspolicy.policyset.PolicySet` is built.
+"""The one validation pass run when a :class:`~gmspolicy.query.policyset.PolicySet` is built.
 
 It reports every problem at once, each with the place the record was read from.
 """
@@ -22,7 +22,7 @@ from gmspolicy.models import (
 )
 
 if TYPE_CHECKING:
-    from gmspolicy.policyset import PolicySet
+    from gmspolicy.query.policyset import PolicySet
 
 
 def validate(pset: PolicySet, today: dt.date | None = None) -> list[Problem]:

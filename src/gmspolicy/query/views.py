@@ -1,6 +1,6 @@
 """Views: what an exporter is asked to render.
 
-A view is an immutable selection from a :class:`~gmspolicy.policyset.PolicySet`, made by
+A view is an immutable selection from a :class:`~gmspolicy.query.policyset.PolicySet`, made by
 the CLI or by library code, plus the language to render it in. Exporters are pure
 functions of a view.
 """
@@ -12,7 +12,7 @@ import datetime as dt
 import attrs
 
 from gmspolicy.models import Country, Event, Mou, Observation
-from gmspolicy.policyset import Matrix, PolicySet
+from gmspolicy.query.policyset import Matrix, PolicySet
 
 
 @attrs.frozen

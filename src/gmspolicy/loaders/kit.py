@@ -23,8 +23,8 @@ import attrs
 from gmspolicy.errors import LoaderError, UsageError
 
 if TYPE_CHECKING:
+    from gmspolicy.loaders import LoadContext
     from gmspolicy.models import Action, Participation, Source
-    from gmspolicy.plugins import LoadContext
 
 #: Largest local file a loader reads, in bytes (URLs: the fetcher's ``max_bytes``).
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -84,7 +84,7 @@ def is_url(location: str) -> bool:
 def read_location(location: str, context: LoadContext) -> Fetched:
     """Read a file path or fetch an ``http(s)://`` URL through ``context.fetcher``."""
     if is_url(location):
-        from gmspolicy.http import Fetcher
+        from gmspolicy.loaders.http import Fetcher
 
         fetcher = context.fetcher if context.fetcher is not None else Fetcher()
         resp = fetcher.get(location)

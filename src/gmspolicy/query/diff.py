@@ -4,14 +4,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from gmspolicy.errors import DataError, Problem, UsageError
+import attrs
+
 from gmspolicy.models import Action, ActionKind, Participation
-from gmspolicy.policyset import Change, PolicySet
+
+if TYPE_CHECKING:
+    from gmspolicy.query.policyset import PolicySet
 
 T = TypeVar("T")
+
+@attrs.frozen
+class Change:
+    """One difference between two PolicySets, as listed by :meth:`PolicySet.diff`.
+
+    ``kind`` is ``added``, ``removed``, ``changed`` or one of the status words
+    (``ratified``, ``signed``, ``denounced``...) for participations.
+    """
+
+    record: str
+    key: str
+    kind: str
+    description: str
+
+
 
 _NEW_ACTION_WORD = {
     ActionKind.SIGNATURE: "signed",
@@ -151,53 +168,3 @@ def changes_json(changes: Sequence[Change]) -> str:
         for c in changes
     ]
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def load_any(path: Path) -> PolicySet:
-    """A dataset directory, or a ``gmspolicy export --format json`` file."""
-    if path.is_dir():
-        from gmspolicy.dataset import load_dataset
-
-        return load_dataset(path)
-    return load_json_export(path)
-
-
-def load_json_export(path: Path) -> PolicySet:
-    """Read a JSON export of the whole dataset back into a validated PolicySet."""
-    from gmspolicy.convert import converter, error_messages
-    from gmspolicy.models import Country, Event, Instrument, Mou, Observation, Source
-
-    try:
-        doc: Any = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise DataError([Problem(f"{path}:{exc.lineno}", f"invalid JSON: {exc.msg}")]) from None
-    if not isinstance(doc, dict) or doc.get("kind") != "dataset":
-        raise UsageError(f"{path}: not a gmspolicy dataset export (export --format json)")
-    problems: list[Problem] = []
-
-    def structure(name: str, cls: type[T]) -> list[T]:
-        out: list[T] = []
-        for n, item in enumerate(doc.get(name, [])):
-            if name == "participations" and isinstance(item, dict):
-                item = {k: v for k, v in item.items() if k != "current"}
-            try:
-                out.append(converter.structure(item, cls))
-            except Exception as exc:
-                for p, msg in error_messages(exc):
-                    problems.append(Problem(str(path), f"{name}[{n}]{p[1:]}: {msg}"))
-        return out
-
-    records = {
-        "countries": structure("countries", Country),
-        "instruments": structure("instruments", Instrument),
-        "participations": structure("participations", Participation),
-        "mous": structure("mous", Mou),
-        "events": structure("events", Event),
-        "observations": structure("observations", Observation),
-        "sources": structure("sources", Source),
-    }
-    if problems:
-        raise DataError(problems)
-    return PolicySet.build(**records)  # type: ignore[arg-type]

@@ -21,19 +21,20 @@ from pathlib import Path
 import attrs
 import yaml
 
-from gmspolicy._files import display_path
-from gmspolicy.dataset import PARTICIPATION_COLUMNS
+from gmspolicy.dataset._files import display_path
+from gmspolicy.dataset._reader import PARTICIPATION_COLUMNS
 from gmspolicy.errors import DataError, Problem, UsageError
+from gmspolicy.loaders import LoadResult
 from gmspolicy.models import Action, Country, DatedFact, Instrument, Participation, Source
-from gmspolicy.plugins import LoadResult
-from gmspolicy.policyset import Change, PlaceKey, PolicySet
+from gmspolicy.query.diff import Change
+from gmspolicy.query.policyset import PlaceKey, PolicySet
 
 
 def loaded_policyset(reference: PolicySet, result: LoadResult, today: dt.date) -> PolicySet:
     """A PolicySet of the loaded records plus the reference countries, instruments (and
     their parents) and sources they use, checked like any dataset. Sources that cite a
     local file are accepted here (for viewing); ``fetch`` refuses them."""
-    from gmspolicy.validate import validate
+    from gmspolicy.dataset.validate import validate
 
     countries: dict[str, Country] = {c.code: c for c in result.countries}
     instruments: dict[str, Instrument] = {i.id: i for i in result.instruments}
@@ -249,7 +250,7 @@ def plan_merge(
 def write_merge(plan: MergePlan) -> None:
     """Append the plan's sources and rows to their files (each written atomically;
     sources first, so the facts never cite a source that is not there yet)."""
-    from gmspolicy.output import write_atomic
+    from gmspolicy._output import write_atomic
 
     if plan.sources:
         plan.yaml_path.parent.mkdir(parents=True, exist_ok=True)

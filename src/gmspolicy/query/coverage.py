@@ -13,7 +13,7 @@ import attrs
 
 from gmspolicy.errors import UsageError
 from gmspolicy.models import Country, Group, Instrument, StatusKind
-from gmspolicy.policyset import PolicySet
+from gmspolicy.query.policyset import PolicySet
 
 START = "<!-- coverage:start -->"
 END = "<!-- coverage:end -->"

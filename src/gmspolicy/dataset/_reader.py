@@ -15,12 +15,14 @@ import os
 from pathlib import Path
 from typing import Any, TypeVar
 
-from gmspolicy._files import MAX_FILE_BYTES as MAX_FILE_BYTES
-from gmspolicy._files import bundled_data_dir as bundled_data_dir
-from gmspolicy._files import display_path as display_path
-from gmspolicy._files import kind_files
-from gmspolicy._files import read_file_bounded as read_file_bounded
 from gmspolicy.convert import converter, error_messages, without_gc
+from gmspolicy.dataset._files import MAX_FILE_BYTES as MAX_FILE_BYTES
+from gmspolicy.dataset._files import bundled_data_dir as bundled_data_dir
+from gmspolicy.dataset._files import display_path as display_path
+from gmspolicy.dataset._files import kind_files
+from gmspolicy.dataset._files import read_file_bounded as read_file_bounded
+from gmspolicy.dataset._yaml import Located, load_yaml, plain
+from gmspolicy.dataset.validate import problem_sort_key
 from gmspolicy.dates import PartialDate, parse_date
 from gmspolicy.errors import DataError, Problem, UsageError
 from gmspolicy.models import (
@@ -38,9 +40,7 @@ from gmspolicy.models import (
     ReservationKind,
     Source,
 )
-from gmspolicy.policyset import PlaceKey, PolicySet
-from gmspolicy.validate import problem_sort_key
-from gmspolicy.yamlio import Located, load_yaml, plain
+from gmspolicy.query.policyset import PlaceKey, PolicySet
 
 T = TypeVar("T")
 
@@ -395,25 +395,14 @@ def parse_fact_date(text: str, partial_ok: bool) -> tuple[dt.date, DatePrecision
     return partial.earliest(), precision
 
 
-def load_dataset(
+def read_dataset(
     path: str | os.PathLike[str] | None = None,
     *,
     today: dt.date | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
-    cache: bool = False,
 ) -> PolicySet:
-    """Read and validate a dataset directory (default: the bundled one).
-
-    Raises :class:`~gmspolicy.errors.DataError` with every problem, each naming its file
-    and line, and :class:`~gmspolicy.errors.UsageError` if ``path`` is not a directory.
-    With ``cache=True``, a snapshot of an earlier load of the very same files is used
-    when there is one, and a successful load is stored as one (see
-    :mod:`gmspolicy.snapshot`; the command line does this).
-    """
-    if cache:
-        from gmspolicy.snapshot import cached_load
-
-        return cached_load(path, today=today, max_file_bytes=max_file_bytes)
+    """Read and validate a dataset directory (default: the bundled one), without the
+    snapshot cache: what :func:`gmspolicy.dataset.load_dataset` does on a cache miss."""
     root = Path(path) if path is not None else bundled_data_dir()
     if not root.exists():
         raise UsageError(f"{display_path(root)}: no such directory")
