@@ -52,3 +52,11 @@ def golden(session: nox.Session) -> None:
     """Regenerate golden files (the JSON Schema) after an intended change."""
     session.install(".")
     session.run("python", "-m", "gmspolicy.schema", "--write")
+
+
+@nox.session
+def countries(session: nox.Session) -> None:
+    """Regenerate datasets/countries/world.yaml (every state a depositary lists) from
+    pycountry's ISO 3166-1 data and country_converter's UN membership column."""
+    session.install("pycountry==26.2.16", "country_converter==1.3.2", "PyYAML")
+    session.run("python", "tools/world_countries.py", "datasets")

@@ -229,6 +229,18 @@ def resolve_country(context: LoadContext, name: str) -> str | None:
     )
 
 
+#: Participants that depositaries list beside states but that are not states (regional
+#: economic integration organisations): loaders leave them out with a warning, never an error.
+NON_STATE_PARTICIPANTS = frozenset(
+    {"european union", "european community", "european economic community"}
+)
+
+
+def is_non_state_participant(name: str) -> bool:
+    """True for a participant that is an organisation, not a state (``European Union``)."""
+    return " ".join(strip_footnotes(name).casefold().split()) in NON_STATE_PARTICIPANTS
+
+
 def unknown_names_error(where: str, names: Iterable[str], what: str = "participant") -> str:
     """The message for names that could not be mapped to a country code."""
     names = list(names)

@@ -27,6 +27,7 @@ from gmspolicy.loaders.kit import (
     fetched_source,
     find_instrument,
     fold,
+    is_non_state_participant,
     looks_like_html,
     parse_html,
     parse_un_date,
@@ -100,7 +101,9 @@ class UntcLoader:
                 f"{location}: cannot tell which treaty this is: give --opt instrument=ID"
             )
         inst = context.reference.instrument(instrument)
-        facts, skipped, present = _facts(rows, location, instrument, context, unknown)
+        facts, skipped, organisations, present = _facts(
+            rows, location, instrument, context, unknown
+        )
         ref = inst.reference or inst.id
         as_at = _as_at(text)
         source = fetched_source(
@@ -113,7 +116,10 @@ class UntcLoader:
             as_of=as_at,
         )
         warnings = tuple(f"{location}: skipped participant {n!r} (not in the reference)"
-                         for n in skipped)
+                         for n in skipped) + tuple(
+            f"{location}: left out participant {n!r} (an organisation, not a state)"
+            for n in organisations
+        )
         participations = cited_participations(location, facts, source.id, context.today)
         if absent == "no_action":
             participations += absent_participations(
@@ -251,8 +257,9 @@ def _header_index(rows: Sequence[Row]) -> int | None:
 
 def _facts(
     rows: Sequence[Row], location: str, instrument: str, context: LoadContext, unknown: str
-) -> tuple[list[tuple[str, str, Action]], list[str], set[str]]:
-    """The actions in the table, the participant names not in the reference, and the
+) -> tuple[list[tuple[str, str, Action]], list[str], list[str], set[str]]:
+    """The actions in the table, the participant names not in the reference, the
+    organisations (not states) left out, and the
     codes of every reference country the table lists (with or without dates)."""
     start = _header_index(rows)
     if start is None:
@@ -264,6 +271,7 @@ def _facts(
     part_col = next(i for i, r in roles.items() if r == "participant")
     facts: list[tuple[str, str, Action]] = []
     unmapped: list[str] = []
+    organisations: list[str] = []
     problems: list[str] = []
     present: set[str] = set()
     for line, cells in rows[start + 1 :]:
@@ -286,7 +294,10 @@ def _facts(
                 problems.append(f"{where} ({name}): {exc}")
         code = resolve_country(context, name)
         if code is None:
-            unmapped.append(name)
+            if is_non_state_participant(name):
+                organisations.append(name)
+            else:
+                unmapped.append(name)
             continue
         present.add(code)
         facts.extend((code, instrument, a) for a in actions)
@@ -294,7 +305,7 @@ def _facts(
         raise LoaderError("; ".join(problems))
     if unmapped and unknown == "error":
         raise LoaderError(unknown_names_error(location, unmapped))
-    return facts, unmapped, present
+    return facts, unmapped, organisations, present
 
 
 def _action(cell: str, role: str) -> Action:
