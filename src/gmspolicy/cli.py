@@ -81,6 +81,7 @@ class FormatChoice(click.ParamType):  # type: ignore[type-arg]
         load); the others are imported only to list the choices after a wrong name."""
         from gmspolicy.errors import UsageError
 
+        value = str(value).lower()
         try:
             exporter = self._registry().get(value)
         except UsageError:
@@ -211,7 +212,9 @@ def cli(ctx: click.Context, data: Path | None, plugins_dir: Path | None, no_cach
 @cli.command()
 @click.option("--countries", "-c", multiple=True, help="Country codes or names, comma separated.")
 @click.option(
-    "--group", type=click.Choice(["GMS", "ASEAN"]), help="A group of countries (default: GMS)."
+    "--group",
+    type=click.Choice(["GMS", "ASEAN"], case_sensitive=False),
+    help="A group of countries (default: GMS).",
 )
 @click.option("--all-countries", is_flag=True, help="Every country in the dataset, in code order.")
 @click.option("--instruments", "-i", multiple=True, help="Instrument ids, comma separated.")
@@ -266,7 +269,7 @@ def export(state: _State, lang: str, fmt: str, output: Path | None) -> None:
 @cli.command()
 @click.option(
     "--series",
-    type=click.Choice(["AFML", "GFMD", "ACSC-APF", "WSFM", "APFF", "other"]),
+    type=click.Choice(["AFML", "GFMD", "ACSC-APF", "WSFM", "APFF", "other"], case_sensitive=False),
     help="Only this forum series.",
 )
 @click.option("--year", type=int, help="Only events starting in this year.")
@@ -603,12 +606,51 @@ def fetch_command(
 def _country_code(pset: PolicySet, name: str | None) -> str | None:
     if name is None:
         return None
-    code = pset.resolve_country(name)
-    if code is None:
-        from gmspolicy.errors import UsageError
+    return pset.country(name).code
 
-        raise UsageError(f"unknown country {name!r}")
-    return code
+
+@cli.command()
+@click.option("--tag", help="Only instruments with this tag (e.g. fundamental, migration).")
+@click.option(
+    "--body",
+    type=click.Choice(["UN", "ILO", "ASEAN"], case_sensitive=False),
+    help="Only instruments of this body.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects instead.")
+@click.pass_obj
+def instruments(state: _State, tag: str | None, body: str | None, as_json: bool) -> None:
+    """List the instruments tracked: the ids that --instruments and other commands take,
+    with their short names, titles, bodies and tags."""
+    from gmspolicy.models import Body
+
+    pset = state.pset()
+    found = pset.select_instruments(None, tag, Body(body.upper()) if body else None)
+    if as_json:
+        import json
+
+        rows = [
+            {
+                "id": i.id,
+                "short_name": i.short_name,
+                "title": i.title,
+                "body": i.body.value,
+                "kind": i.kind.value,
+                "tags": list(i.tags),
+            }
+            for i in found
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo("No instrument matches.")
+        return
+    from gmspolicy.exporters.markdown import escape_cell
+
+    click.echo("| Id | Short name | Title | Body | Tags |")
+    click.echo("| --- | --- | --- | --- | --- |")
+    for i in found:
+        cells = [i.id, i.short_name, i.title, i.body.value, ", ".join(i.tags)]
+        click.echo("| " + " | ".join(escape_cell(c) for c in cells) + " |")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -208,18 +209,51 @@ class PolicySet:
     # -- lookups -----------------------------------------------------------------------
 
     def country(self, code: str) -> Country:
-        """The country with this ISO alpha-3 code; :class:`UsageError` if unknown."""
-        try:
-            return self._country_index[code]
-        except KeyError:
-            raise UsageError(f"unknown country {code!r}") from None
+        """The country with this ISO alpha-3 code, or known by this name (as
+        :meth:`resolve_country`); :class:`UsageError` if unknown, suggesting close names."""
+        found = self._country_index.get(code)
+        if found is None:
+            resolved = self.resolve_country(code)
+            if resolved is None:
+                raise UsageError(f"unknown country {code!r}{self._country_hint(code)}")
+            found = self._country_index[resolved]
+        return found
 
     def instrument(self, ident: str) -> Instrument:
-        """The instrument with this id; :class:`UsageError` if unknown."""
-        try:
-            return self._instrument_index[ident]
-        except KeyError:
-            raise UsageError(f"unknown instrument {ident!r}") from None
+        """The instrument with this id (case ignored); :class:`UsageError` if unknown,
+        suggesting the closest ids (``unknown instrument 'C029'; did you mean ILO-C029?``)."""
+        found = self._instrument_index.get(ident)
+        if found is None:
+            found = self._instrument_index.get(ident.strip().upper())
+        if found is None:
+            raise UsageError(f"unknown instrument {ident!r}{self._instrument_hint(ident)}")
+        return found
+
+    def _instrument_hint(self, ident: str) -> str:
+        """``; did you mean X?`` with the ids closest to ``ident`` (by id, ILO or UNTC
+        reference, or short name), or nothing."""
+        wanted = _fold(ident[:200])
+        by_key: dict[str, str] = {}
+        for inst in self.instruments:
+            for key in (inst.id, inst.reference or "", inst.short_name):
+                if key:
+                    by_key.setdefault(_fold(key), inst.id)
+        exact = by_key.get(wanted)
+        if exact is not None:
+            return f"; did you mean {exact}?"
+        close = difflib.get_close_matches(wanted, list(by_key), n=6, cutoff=0.75)
+        ids = list(dict.fromkeys(by_key[k] for k in close))[:3]
+        return f"; did you mean {' or '.join(ids)}?" if ids else ""
+
+    def _country_hint(self, name: str) -> str:
+        """``; did you mean X (Name)?`` with the closest country names, or nothing."""
+        wanted = _fold(name[:200])
+        close = difflib.get_close_matches(wanted, list(self._name_index), n=6, cutoff=0.8)
+        codes = list(dict.fromkeys(self._name_index[k] for k in close))[:3]
+        if not codes:
+            return ""
+        named = [f"{c} ({self._country_index[c].name})" for c in codes]
+        return f"; did you mean {' or '.join(named)}?"
 
     def source(self, ident: str) -> Source:
         """The source with this id; :class:`UsageError` if unknown."""
@@ -266,23 +300,24 @@ class PolicySet:
         :attr:`StatusKind.NOT_APPLICABLE`; a date before its adoption gives
         :attr:`StatusKind.NOT_ADOPTED` (see :func:`fixed_status`).
         """
-        fixed = fixed_status(self.country(country), self.instrument(instrument), as_of)
+        ctry, inst = self.country(country), self.instrument(instrument)
+        fixed = fixed_status(ctry, inst, as_of)
         if fixed is not None:
             return fixed
-        part = self._participation_index.get((country, instrument))
+        part = self._participation_index.get((ctry.code, inst.id))
         if part is None:
             return UNKNOWN
-        return part.status(as_of, signature_step=self.instrument(instrument).body is not Body.ILO)
+        return part.status(as_of, signature_step=inst.body is not Body.ILO)
 
     def sources_for(
         self, country: str, instrument: str, as_of: dt.date | None = None
     ) -> tuple[str, ...]:
         """The sources behind :meth:`status` for the same arguments: the instrument's for a
         status that follows from it alone, else those of the facts shown as of the date."""
-        inst = self.instrument(instrument)
-        if fixed_status(self.country(country), inst, as_of) is not None:
+        ctry, inst = self.country(country), self.instrument(instrument)
+        if fixed_status(ctry, inst, as_of) is not None:
             return inst.sources
-        part = self._participation_index.get((country, instrument))
+        part = self._participation_index.get((ctry.code, inst.id))
         return _cell_sources(part, as_of) if part is not None else ()
 
     def select_countries(
@@ -290,7 +325,7 @@ class PolicySet:
     ) -> tuple[Country, ...]:
         """Countries by code (in the order given) or by group (default: the GMS)."""
         if codes:
-            return tuple(self.country(self.resolve_country(c) or c) for c in codes)
+            return tuple(self.country(c) for c in codes)
         chosen = group or Group.GMS
         return tuple(c for c in self.countries if c.in_group(chosen))
 
