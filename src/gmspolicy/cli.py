@@ -71,8 +71,12 @@ class FormatChoice(click.ParamType):  # type: ignore[type-arg]
         return [n for n, exporter in loaded.items() if self.view_kind in exporter.views]
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
-        """Show ``FORMAT`` in help (the choices depend on the plugins installed)."""
-        return "FORMAT"
+        """Show the formats installed for this view kind in help (``[html|json|...]``);
+        ``FORMAT`` if the registry cannot be read."""
+        try:
+            return "[" + "|".join(sorted(self._choices())) + "]"
+        except Exception:  # help must print whatever a plugin does
+            return "FORMAT"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         """Accept the name of an exporter that renders this view kind.
@@ -135,7 +139,10 @@ def _lang_option(f: F) -> F:
     )(f)
 
 
-def _output_options(view_kind: str, default: str) -> Callable[[F], F]:
+def _output_options(view_kind: str, default: str | None) -> Callable[[F], F]:
+    """``-o FILE`` and ``--format``; a ``None`` default means text on a terminal and
+    Markdown otherwise (:func:`_default_format`)."""
+
     def deco(f: F) -> F:
         f = click.option(
             "-o",
@@ -148,12 +155,21 @@ def _output_options(view_kind: str, default: str) -> Callable[[F], F]:
             "fmt",
             type=FormatChoice(view_kind),
             default=default,
-            show_default=True,
-            help="Output format; `gmspolicy plugins` lists them all.",
+            show_default=default is not None,
+            help="Output format (case ignored; `gmspolicy plugins` describes each)."
+            + ("" if default else "  [default: text on a terminal, else markdown]"),
         )(f)
         return f
 
     return deco
+
+
+def _default_format(fmt: str | None, output: Path | None) -> str:
+    """The format asked for; else ``text`` when writing to a terminal, ``markdown``
+    otherwise (a file, a pipe)."""
+    if fmt is not None:
+        return fmt
+    return "text" if output is None and sys.stdout.isatty() else "markdown"
 
 
 def _render(state: _State, fmt: str, view: View, output: Path | None) -> None:
@@ -223,7 +239,7 @@ def cli(ctx: click.Context, data: Path | None, plugins_dir: Path | None, no_cach
     "--as-of", callback=_parse_date, help="The table as it stood on this date (YYYY-MM-DD)."
 )
 @_lang_option
-@_output_options("table", "markdown")
+@_output_options("table", None)
 @click.pass_obj
 def table(
     state: _State,
@@ -234,10 +250,11 @@ def table(
     tag: str | None,
     as_of: dt.date | None,
     lang: str,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
 ) -> None:
-    """Print the ratification table: countries x instruments, with sources."""
+    """Print the ratification table: countries x instruments, with sources (laid out for
+    the terminal when printed to one, Markdown otherwise)."""
     from gmspolicy.models import Group
     from gmspolicy.query.views import TableView
 
@@ -252,7 +269,7 @@ def table(
         group=Group(group) if group else None,
         tag=tag,
     )
-    _render(state, fmt, TableView(pset, matrix, lang), output)
+    _render(state, _default_format(fmt, output), TableView(pset, matrix, lang), output)
 
 
 @cli.command()
