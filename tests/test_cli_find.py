@@ -78,3 +78,21 @@ def test_choices_ignore_case(cli: Run) -> None:
     assert code == 0 and "Brunei Darussalam" in out
     code, out, _ = cli("events", "--series", "afml", "--format", "JSON")
     assert code == 0 and {e["series"] for e in json.loads(out)["events"]} == {"AFML"}
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("mous", "--year", "1999"), "No MOUs match.\n"),
+        (("events", "--year", "1900"), "No events match.\n"),
+        (("observations", "--country", "SGP"), "No observations match.\n"),
+        (("events", "--year", "1900", "--format", "markdown"), "No events match.\n"),
+    ],
+)
+def test_empty_results_print_one_line(cli: Run, args: tuple[str, ...], line: str) -> None:
+    assert cli(*args) == (0, line, "")
+
+
+def test_empty_results_in_machine_formats_stay_documents(cli: Run) -> None:
+    code, out, _ = cli("mous", "--year", "1999", "--format", "json")
+    assert code == 0 and json.loads(out)["mous"] == []

@@ -172,6 +172,19 @@ def _default_format(fmt: str | None, output: Path | None) -> str:
     return "text" if output is None and sys.stdout.isatty() else "markdown"
 
 
+#: Formats read by people: an empty selection prints one line instead of an empty table.
+_READ_BY_PEOPLE = frozenset({"markdown", "text"})
+
+
+def _nothing_matches(found: Sequence[object], what: str, fmt: str, output: Path | None) -> bool:
+    """Print ``No WHAT match.`` and return True when ``found`` is empty and the output is
+    for people on stdout (machine formats and files still get an empty document)."""
+    if found or output is not None or fmt not in _READ_BY_PEOPLE:
+        return False
+    click.echo(f"No {what} match.")
+    return True
+
+
 def _render(state: _State, fmt: str, view: View, output: Path | None) -> None:
     from gmspolicy._output import emit
     from gmspolicy.plugins import render
@@ -310,7 +323,8 @@ def events(
     pset = state.pset()
     code = _country_code(pset, country)
     evs = pset.events_for(EventSeries(series) if series else None, year, code)
-    _render(state, fmt, EventsView(pset, evs, lang), output)
+    if not _nothing_matches(evs, "events", fmt, output):
+        _render(state, fmt, EventsView(pset, evs, lang), output)
 
 
 @cli.command()
@@ -331,9 +345,9 @@ def mous(
     from gmspolicy.query.views import MousView
 
     pset = state.pset()
-    _render(
-        state, fmt, MousView(pset, pset.mous_for(_country_code(pset, country), year), lang), output
-    )
+    found = pset.mous_for(_country_code(pset, country), year)
+    if not _nothing_matches(found, "MOUs", fmt, output):
+        _render(state, fmt, MousView(pset, found, lang), output)
 
 
 @cli.command()
@@ -386,7 +400,8 @@ def observations(
     if instrument is not None:
         pset.instrument(instrument)
     obs = pset.observations_for(_country_code(pset, country), instrument, body, tag, since)
-    _render(state, fmt, ObservationsView(pset, obs, lang), output)
+    if not _nothing_matches(obs, "observations", fmt, output):
+        _render(state, fmt, ObservationsView(pset, obs, lang), output)
 
 
 @cli.command()
