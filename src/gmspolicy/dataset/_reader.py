@@ -30,7 +30,6 @@ from gmspolicy.models import (
     ActionKind,
     Country,
     DatedFact,
-    DatePrecision,
     Event,
     Instrument,
     Mou,
@@ -83,7 +82,7 @@ class _Reader:
         self.records: dict[str, list[Any]] = {k: [] for k in YAML_KINDS}
         self.participations: list[Participation] = []
         self.failed_kinds: set[str] = set()
-        self._dates: dict[str, tuple[dt.date, DatePrecision]] = {}
+        self._dates: dict[str, PartialDate] = {}
 
     def files(self, stem: str, suffix: str) -> list[Path]:
         found, misplaced = kind_files(self.root, stem, suffix)
@@ -288,9 +287,8 @@ class _Reader:
         rows: dict[tuple[str, str], dict[str, Any]],
     ) -> None:
         """Record one CSV row (its cells already stripped), or the problems it has."""
-        cached = self._dates.get(date_text) if date_text else None
-        parsed, precision = cached if cached is not None else (None, DatePrecision.DAY)
-        if precision is not DatePrecision.DAY and word not in _ACTION_KINDS:
+        parsed = self._dates.get(date_text) if date_text else None
+        if parsed is not None and not parsed.is_full and word not in _ACTION_KINDS:
             parsed = None  # only actions may be known to the month or year
         if ";" in source:
             sources = tuple(s.strip() for s in source.split(";") if s.strip())
@@ -315,11 +313,11 @@ class _Reader:
                 )
             if date_text:
                 try:
-                    parsed, precision = parse_fact_date(date_text, word in _ACTION_KINDS)
+                    parsed = parse_fact_date(date_text, word in _ACTION_KINDS)
                 except ValueError as exc:
                     problems.append(str(exc))
                 else:
-                    self._dates[date_text] = (parsed, precision)
+                    self._dates[date_text] = parsed
             elif word not in _TEXT_FACTS:
                 problems.append("date is empty")
             if not sources:
@@ -344,9 +342,9 @@ class _Reader:
             }
         places = self.places
         places.setdefault(("participation", country, instrument), where)
-        # a valid date's ISO form is the text it was parsed from
-        iso = date_text if precision is DatePrecision.DAY else date.isoformat() if date else ""
-        key: PlaceKey = ("action", country, instrument, word, iso if date else "")
+        # a valid date's ISO form (``1999``, ``1999-08``, ``1999-08-23``) is the text it was
+        # parsed from
+        key: PlaceKey = ("action", country, instrument, word, date_text if date else "")
         kind = _ACTION_KINDS.get(word)
         if kind is not None:
             assert date is not None
@@ -360,14 +358,15 @@ class _Reader:
                     )
                 )
                 return
-            entry["actions"].append(Action(kind, date, sources, note, precision))
+            entry["actions"].append(Action(kind, date, sources, note))
             return
         if key in places and word in _DATED_FACTS:
             self.problems.append(Problem(where, f"duplicate {word} for {country} x {instrument}"))
             return
         places.setdefault(key, where)
+        day = date.to_date() if date is not None else None
         if word in _DATED_FACTS:
-            assert date is not None
+            assert day is not None
             if entry[word] is not None:
                 self.problems.append(
                     Problem(
@@ -377,22 +376,20 @@ class _Reader:
                     )
                 )
                 return
-            entry[word] = DatedFact(date, sources, note)
+            entry[word] = DatedFact(day, sources, note)
         else:
             assert note is not None
-            entry["reservations"].append(Reservation(ReservationKind(word), note, date, sources))
+            entry["reservations"].append(Reservation(ReservationKind(word), note, day, sources))
 
 
-def parse_fact_date(text: str, partial_ok: bool) -> tuple[dt.date, DatePrecision]:
+def parse_fact_date(text: str, partial_ok: bool) -> PartialDate:
     """Parse a CSV date: a full ``YYYY-MM-DD``, or for actions also ``YYYY-MM`` or ``YYYY``
     (kept at that precision, never padded). Raises ``ValueError`` with a readable message."""
     if len(text) == 10 or not partial_ok:
         if not partial_ok and len(text) in (4, 7) and text[:4].isdigit():
             raise ValueError(f"invalid date {text!r}: this fact needs a full date YYYY-MM-DD")
-        return parse_date(text), DatePrecision.DAY
-    partial = PartialDate.parse(text)
-    precision = DatePrecision.MONTH if partial.month is not None else DatePrecision.YEAR
-    return partial.earliest(), precision
+        return PartialDate.from_date(parse_date(text))
+    return PartialDate.parse(text)
 
 
 def read_dataset(

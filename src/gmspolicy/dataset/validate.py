@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from gmspolicy.errors import Problem
 from gmspolicy.models import (
     CONSENT_ACTIONS,
+    Action,
     ActionKind,
     Body,
     Instrument,
@@ -184,19 +185,16 @@ class _Validator:
                     "its status is 'not applicable', remove this row",
                 )
             adopted = inst.adopted if inst is not None else None
-            seen_kinds: set[tuple[ActionKind, dt.date]] = set()
+            duplicates = self.duplicate_actions(part)
+            for action in duplicates:
+                self.add(
+                    ("action", c, i, action.kind.value, str(action.date)),
+                    f"duplicate {action.kind.value} of {i} by {c} on {action.date}",
+                )
             for action in part.actions:
-                date = action.date
-                # The same kind on the same (first) day twice, however precise: one event
-                # recorded twice ("1999-01" and "1999" both start on 1999-01-01).
-                if (action.kind, date) in seen_kinds:
-                    self.add(
-                        ("action", c, i, action.kind.value, date.isoformat()),
-                        f"duplicate {action.kind.value} of {i} by {c} on {action.when}",
-                    )
-                seen_kinds.add((action.kind, date))
+                date = action.date.earliest()
                 srcs = action.sources
-                end = action.end
+                end = action.date.latest()
                 ok = bool(srcs) and date <= today and (adopted is None or end >= adopted)
                 if ok:
                     for sid in srcs:
@@ -206,16 +204,16 @@ class _Validator:
                             break
                 if ok:
                     continue
-                akey = ("action", c, i, action.kind.value, date.isoformat())
+                akey = ("action", c, i, action.kind.value, str(action.date))
                 self.cite(akey, srcs, f"{action.kind.value} of {i} by {c}")
-                self.dated(akey, date, srcs, action.kind.value, action.when)
+                self.dated(akey, date, srcs, action.kind.value, str(action.date))
                 if adopted is not None and end < adopted:
                     self.add(
                         akey,
-                        f"{action.kind.value} on {action.when} is before {i} "
+                        f"{action.kind.value} on {action.date} is before {i} "
                         f"was adopted ({adopted.isoformat()})",
                     )
-            self.order(part)
+            self.order(part, duplicates)
             for fact, name in (
                 (part.no_action, "no_action"),
                 (part.entry_into_force, "entry_into_force"),
@@ -229,13 +227,13 @@ class _Validator:
                 rkey = ("action", c, i, res.kind.value, res.date.isoformat() if res.date else "")
                 self.cite(rkey, res.sources, f"{res.kind.value} of {c} on {i}")
             if part.no_action is not None:
-                early = [a for a in part.actions if a.end <= part.no_action.date]
+                early = [a for a in part.actions if a.date.latest() <= part.no_action.date]
                 if early:
                     a = early[0]
                     self.add(
                         ("action", c, i, "no_action", part.no_action.date.isoformat()),
                         f"no_action as of {part.no_action.date.isoformat()} contradicts the "
-                        f"{a.kind.value} on {a.when}",
+                        f"{a.kind.value} on {a.date}",
                     )
             self.facts(part, inst)
             if inst is not None and inst.requires_parent:
@@ -260,11 +258,11 @@ class _Validator:
                     f"entered into force ({inst.entry_into_force.isoformat()})",
                 )
             consents = [a for a in part.actions if a.kind.is_consent]
-            if consents and eif.date < consents[0].date:
+            if consents and eif.date < consents[0].date.earliest():
                 self.add(
                     ekey,
                     f"entry_into_force on {eif.date.isoformat()} is before the "
-                    f"{consents[0].kind.value} on {consents[0].when}",
+                    f"{consents[0].kind.value} on {consents[0].date}",
                 )
         if part.no_action is not None:
             srcs = [self.sources[s] for s in part.no_action.sources if s in self.sources]
@@ -279,46 +277,63 @@ class _Validator:
             for a in part.actions:
                 if a.kind is ActionKind.SIGNATURE:
                     self.add(
-                        ("action", c, i, a.kind.value, a.date.isoformat()),
+                        ("action", c, i, a.kind.value, str(a.date)),
                         f"signature of {i} by {c}: ILO conventions are not signed, they are "
                         "ratified",
                     )
 
-    def order(self, part: Participation) -> None:
+    @staticmethod
+    def duplicate_actions(part: Participation) -> list[Action]:
+        """The actions that record again an event recorded before them: the same kind on
+        dates that can mean the same day, however precise ("1999-01-05" and "1999", or
+        "1999-01" and "1999", are one event recorded twice)."""
+        out: list[Action] = []
+        kept: list[Action] = []
+        for action in part.actions:
+            if any(action.same_event(k) for k in kept):
+                out.append(action)
+            else:
+                kept.append(action)
+        return out
+
+    def order(self, part: Participation, duplicates: list[Action]) -> None:
         c, i = part.country, part.instrument
         bound = False
         bound_end: dt.date | None = None  # last day the consent can have been given on
         signed = False
         for a in part.actions:
             kind = a.kind
+            if any(a is d for d in duplicates):
+                continue  # reported once, as a duplicate
             if kind is ActionKind.SIGNATURE:
                 # A consent known only to the year may have come after a signature dated
                 # within that year: only a signature certainly later is out of order.
-                if bound and bound_end is not None and a.date > bound_end:
+                if bound and bound_end is not None and a.date.earliest() > bound_end:
                     self.add(
-                        ("action", c, i, kind.value, a.date.isoformat()),
-                        f"signature of {i} by {c} on {a.when} comes after its consent to be bound",
+                        ("action", c, i, kind.value, str(a.date)),
+                        f"signature of {i} by {c} on {a.date} comes after its consent to be "
+                        "bound",
                     )
                 elif signed:
                     self.add(
-                        ("action", c, i, kind.value, a.date.isoformat()),
-                        f"second signature of {i} by {c} on {a.when}",
+                        ("action", c, i, kind.value, str(a.date)),
+                        f"second signature of {i} by {c} on {a.date}",
                     )
                 signed = True
             elif kind in CONSENT_ACTIONS:
                 if bound:
                     self.add(
-                        ("action", c, i, kind.value, a.date.isoformat()),
-                        f"{kind.value} of {i} by {c} on {a.when}: already bound "
+                        ("action", c, i, kind.value, str(a.date)),
+                        f"{kind.value} of {i} by {c} on {a.date}: already bound "
                         "(no denunciation or withdrawal in between)",
                     )
                 bound = True
-                bound_end = a.end
+                bound_end = a.date.latest()
             elif kind is ActionKind.DENUNCIATION or kind is ActionKind.WITHDRAWAL:
                 if not bound and not (kind is ActionKind.WITHDRAWAL and signed):
                     self.add(
-                        ("action", c, i, kind.value, a.date.isoformat()),
-                        f"{kind.value} of {i} by {c} on {a.when} with no earlier "
+                        ("action", c, i, kind.value, str(a.date)),
+                        f"{kind.value} of {i} by {c} on {a.date} with no earlier "
                         "ratification, accession or succession",
                     )
                 bound = False
@@ -332,14 +347,16 @@ class _Validator:
                 continue
             # An unrecorded parent is unknown, not a contradiction; a parent recorded as
             # not party at that date is.
-            ok = parent is None or self.p.status(part.country, inst.parent, a.end).kind in (
+            ok = parent is None or self.p.status(
+                part.country, inst.parent, a.date.latest()
+            ).kind in (
                 StatusKind.PARTY,
                 StatusKind.UNKNOWN,
             )
             if not ok:
                 self.add(
-                    ("action", part.country, part.instrument, a.kind.value, a.date.isoformat()),
-                    f"{part.country} became party to {inst.id} on {a.when} "
+                    ("action", part.country, part.instrument, a.kind.value, str(a.date)),
+                    f"{part.country} became party to {inst.id} on {a.date} "
                     f"without being party to {inst.parent}",
                 )
 

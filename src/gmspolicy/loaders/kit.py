@@ -401,13 +401,13 @@ def cited_participations(
 
     stamped = []
     for country, instrument, a in facts:
-        if a.date > today:
+        if a.date.earliest() > today:
             raise LoaderError(
-                f"{location}: {instrument} {a.kind.value} on {a.when} is after today "
+                f"{location}: {instrument} {a.kind.value} on {a.date} is after today "
                 f"({today.isoformat()})"
             )
         stamped.append(
-            (country, instrument, Action(a.kind, a.date, (source_id,), a.note, a.precision))
+            (country, instrument, Action(a.kind, a.date, (source_id,), a.note))
         )
     return group_participations(stamped)
 

@@ -114,25 +114,25 @@ def plan_merge(
         old = existing.participation(part.country, part.instrument)
         label = f"{part.country} x {part.instrument}"
         for action in part.actions:
-            kind, date = action.kind.value, action.when
+            kind, date = action.kind.value, str(action.date)
             if old is not None:
                 same = [a for a in old.actions if a.kind is action.kind]
-                if any((a.date, a.precision) == (action.date, action.precision) for a in same):
+                if any(a.date == action.date for a in same):
                     known += 1
                     continue
                 if same:
                     a = same[0]
                     conflicts.append(
                         Problem(
-                            existing.place("action", *part.key, kind, a.date.isoformat()),
-                            f"{label}: the dataset has {kind} on {a.when} "
+                            existing.place("action", *part.key, kind, str(a.date)),
+                            f"{label}: the dataset has {kind} on {a.date} "
                             f"(source {', '.join(a.sources)}), {loader} says {date} "
                             f"(source {', '.join(action.sources)}); kept the existing fact",
                         )
                     )
                     continue
                 na = old.no_action
-                if na is not None and action.end <= na.date:
+                if na is not None and action.date.latest() <= na.date:
                     conflicts.append(
                         Problem(
                             existing.place("action", *part.key, "no_action", na.date.isoformat()),
@@ -162,13 +162,15 @@ def plan_merge(
                     f"(source {', '.join(na_new.sources)}): update the row by hand"
                 )
             continue
-        done = [a for a in (old.actions if old is not None else ()) if a.date <= na_new.date]
+        done = [
+            a for a in (old.actions if old is not None else ()) if a.date.earliest() <= na_new.date
+        ]
         if done:
             a = done[0]
             conflicts.append(
                 Problem(
-                    existing.place("action", *part.key, a.kind.value, a.date.isoformat()),
-                    f"{label}: the dataset has {a.kind.value} on {a.when} "
+                    existing.place("action", *part.key, a.kind.value, str(a.date)),
+                    f"{label}: the dataset has {a.kind.value} on {a.date} "
                     f"(source {', '.join(a.sources)}), {loader} says no action as of {when} "
                     f"(source {', '.join(na_new.sources)}); kept the existing fact",
                 )
