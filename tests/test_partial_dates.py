@@ -74,7 +74,7 @@ def test_the_feed_writes_an_action_as_first_day_and_precision() -> None:
     # an older feed without precision: a full date
     full = converter.structure({"kind": "signature", "date": "2001-02-03"}, Action)
     assert full.date == PartialDate(2001, 2, 3)
-    with pytest.raises(Exception) as info:
+    with pytest.raises(ValueError, match="first day") as info:
         converter.structure(
             {"kind": "signature", "date": "2001-02-03", "precision": "year"}, Action
         )
