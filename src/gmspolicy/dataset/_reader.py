@@ -25,6 +25,7 @@ from gmspolicy.dataset._yaml import Located, load_yaml, plain
 from gmspolicy.dataset.validate import problem_sort_key
 from gmspolicy.dates import PartialDate, parse_date
 from gmspolicy.errors import DataError, Problem, UsageError
+from gmspolicy.errors import ProblemCode as C
 from gmspolicy.models import (
     Action,
     ActionKind,
@@ -61,6 +62,12 @@ YAML_KINDS: dict[str, tuple[type[Any], str]] = {
     "events": (Event, "id"),
     "observations": (Observation, "id"),
 }
+#: The problem a record of each kind that failed to read causes wherever it is used.
+_UNKNOWN = {
+    "source": C.UNKNOWN_SOURCE,
+    "country": C.UNKNOWN_COUNTRY,
+    "instrument": C.UNKNOWN_INSTRUMENT,
+}
 _PLACE_NAME = {
     "sources": "source",
     "countries": "country",
@@ -88,18 +95,22 @@ class _Reader:
         found, misplaced = kind_files(self.root, stem, suffix)
         if misplaced is not None:
             self.problems.append(
-                Problem(display_path(misplaced), "expected a directory, found a file")
+                Problem(
+                    display_path(misplaced), "expected a directory, found a file", C.NOT_A_DIRECTORY
+                )
             )
         return found
 
     def read_text(self, path: Path) -> str | None:
         name = display_path(path)
         if path.is_dir():
-            self.problems.append(Problem(name, "expected a file, found a directory"))
+            self.problems.append(
+                Problem(name, "expected a file, found a directory", C.NOT_A_FILE)
+            )
             return None
         result = read_file_bounded(path, self.max_bytes)
         if isinstance(result, str):
-            self.problems.append(Problem(name, result))
+            self.problems.append(Problem(name, result, C.UNREADABLE_FILE))
             return None
         data = result
         if data.startswith(b"\xef\xbb\xbf"):
@@ -112,15 +123,18 @@ class _Reader:
                 Problem(
                     f"{name}:{line}",
                     f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+                    C.NOT_UTF8,
                 )
             )
             return None
         if "\x00" in text:
             line = text[: text.index("\x00")].count("\n") + 1
-            self.problems.append(Problem(f"{name}:{line}", "file contains a NUL byte"))
+            self.problems.append(
+                Problem(f"{name}:{line}", "file contains a NUL byte", C.NUL_BYTE)
+            )
             return None
         if not text.strip():
-            self.problems.append(Problem(name, "file is empty"))
+            self.problems.append(Problem(name, "file is empty", C.EMPTY_FILE))
             return None
         return text
 
@@ -146,7 +160,11 @@ class _Reader:
                 continue
             if not isinstance(doc, list):
                 self.problems.append(
-                    Problem(f"{name}:1", f"expected a list of {kind} (lines starting with '- ')")
+                    Problem(
+                        f"{name}:1",
+                        f"expected a list of {kind} (lines starting with '- ')",
+                        C.NOT_A_LIST,
+                    )
                 )
                 continue
             for item in doc:
@@ -156,7 +174,9 @@ class _Reader:
         self, item: Any, cls: type[Any], id_field: str, kind: str, name: str
     ) -> None:
         if not isinstance(item, Located):
-            self.problems.append(Problem(name, f"expected a mapping, got {item!r}"))
+            self.problems.append(
+                Problem(name, f"expected a mapping, got {item!r}", C.NOT_A_MAPPING)
+            )
             return
         where = f"{name}:{item.line}"
         try:
@@ -166,7 +186,9 @@ class _Reader:
                 field = path[2:].split(".")[0].split("[")[0] if path.startswith("$.") else ""
                 line = item.key_lines.get(field, item.line)
                 label = f"{field}: " if field else ""
-                self.problems.append(Problem(f"{name}:{line}", f"{label}{message}"))
+                self.problems.append(
+                    Problem(f"{name}:{line}", f"{label}{message}", C.INVALID_FIELD)
+                )
             return
         ident = getattr(record, id_field)
         place_kind = _PLACE_NAME[kind]
@@ -203,7 +225,7 @@ class _Reader:
         try:
             header = next(reader)
         except csv.Error as exc:
-            self.problems.append(Problem(f"{name}:1", f"invalid CSV: {exc}"))
+            self.problems.append(Problem(f"{name}:1", f"invalid CSV: {exc}", C.INVALID_CSV))
             return
         header = [h.strip() for h in header]
         missing = [c for c in PARTICIPATION_COLUMNS if c not in header]
@@ -220,6 +242,7 @@ class _Reader:
                 Problem(
                     f"{name}:1",
                     f"header must be {','.join(PARTICIPATION_COLUMNS)} ({'; '.join(parts)})",
+                    C.BAD_HEADER,
                 )
             )
             return
@@ -239,10 +262,13 @@ class _Reader:
                         Problem(
                             f"{name}:{start}",
                             "invalid CSV: a quoted cell is never closed (missing '\"')",
+                            C.INVALID_CSV,
                         )
                     )
                     break
-                self.problems.append(Problem(f"{name}:{reader.line_num}", f"invalid CSV: {exc}"))
+                self.problems.append(
+                    Problem(f"{name}:{reader.line_num}", f"invalid CSV: {exc}", C.INVALID_CSV)
+                )
                 break
             if len(row) != width:
                 if not row or all(not cell.strip() for cell in row):
@@ -251,6 +277,7 @@ class _Reader:
                     Problem(
                         f"{name}:{start}",
                         f"expected {width} columns, found {len(row)}",
+                        C.WRONG_COLUMN_COUNT,
                     )
                 )
                 continue
@@ -302,31 +329,35 @@ class _Reader:
             or word not in _ACTION_WORDS
             or (not note_text and word in _TEXT_FACTS)
         ):
-            problems = []
+            problems: list[tuple[str, C]] = []
             if not country:
-                problems.append("country is empty")
+                problems.append(("country is empty", C.MISSING_VALUE))
             if not instrument:
-                problems.append("instrument is empty")
+                problems.append(("instrument is empty", C.MISSING_VALUE))
             if word not in _ACTION_WORDS:
-                problems.append(
-                    f"unknown action {word!r} (one of: {', '.join(sorted(_ACTION_WORDS))})"
-                )
+                problems.append((
+                    f"unknown action {word!r} (one of: {', '.join(sorted(_ACTION_WORDS))})",
+                    C.UNKNOWN_ACTION,
+                ))
             if date_text:
                 try:
                     parsed = parse_fact_date(date_text, word in _ACTION_KINDS)
                 except ValueError as exc:
-                    problems.append(str(exc))
+                    problems.append((str(exc), C.INVALID_DATE))
                 else:
                     self._dates[date_text] = parsed
             elif word not in _TEXT_FACTS:
-                problems.append("date is empty")
+                problems.append(("date is empty", C.MISSING_VALUE))
             if not sources:
-                problems.append("source is empty: every fact needs a source")
+                problems.append(("source is empty: every fact needs a source", C.NO_SOURCE))
             if word in _TEXT_FACTS and not note_text:
-                problems.append(f"a {word} needs its text (or a summary) in the note column")
+                problems.append((
+                    f"a {word} needs its text (or a summary) in the note column",
+                    C.MISSING_TEXT,
+                ))
             if problems:
                 where = f"{name}:{line}"
-                self.problems.extend(Problem(where, p) for p in problems)
+                self.problems.extend(Problem(where, p, code) for p, code in problems)
                 return
         date = parsed
         note = note_text or None
@@ -355,13 +386,16 @@ class _Reader:
                         where,
                         f"duplicate {word} of {instrument} by {country} on {date_text} "
                         f"(first at {first})",
+                        C.DUPLICATE_ACTION,
                     )
                 )
                 return
             entry["actions"].append(Action(kind, date, sources, note))
             return
         if key in places and word in _DATED_FACTS:
-            self.problems.append(Problem(where, f"duplicate {word} for {country} x {instrument}"))
+            self.problems.append(
+                Problem(where, f"duplicate {word} for {country} x {instrument}", C.DUPLICATE_FACT)
+            )
             return
         places.setdefault(key, where)
         day = date.to_date() if date is not None else None
@@ -373,6 +407,7 @@ class _Reader:
                         where,
                         f"second {word} for {country} x {instrument} "
                         f"(first at {places.get(('participation', country, instrument))})",
+                        C.DUPLICATE_FACT,
                     )
                 )
                 return
@@ -437,8 +472,8 @@ def _load(root: Path, today: dt.date | None, max_file_bytes: int) -> PolicySet:
     except DataError as exc:
         # Records that failed to read would show up again as "unknown country 'X'" and
         # the like wherever they are used: leave those out until the first are fixed.
-        cascades = tuple(f"unknown {kind} " for kind in reader.failed_kinds)
-        later = [p for p in exc.problems if not p.message.startswith(cascades)]
+        cascades = {_UNKNOWN[kind] for kind in reader.failed_kinds if kind in _UNKNOWN}
+        later = [p for p in exc.problems if p.code not in cascades]
         raise DataError(sorted([*reader.problems, *later], key=problem_sort_key)) from None
     if reader.problems:
         raise DataError(sorted(reader.problems, key=problem_sort_key))

@@ -24,6 +24,7 @@ import yaml
 from gmspolicy.dataset._files import display_path
 from gmspolicy.dataset._reader import PARTICIPATION_COLUMNS
 from gmspolicy.errors import DataError, Problem, UsageError
+from gmspolicy.errors import ProblemCode as C
 from gmspolicy.loaders import LoadResult
 from gmspolicy.models import Action, Country, DatedFact, Instrument, Participation, Source
 from gmspolicy.query.diff import Change
@@ -60,11 +61,7 @@ def loaded_policyset(reference: PolicySet, result: LoadResult, today: dt.date) -
         events=(),
         sources=tuple(sorted(sources.values(), key=lambda s: s.id)),
     )
-    problems = [
-        p
-        for p in validate(pset, today=today)
-        if not (p.message.startswith("source url 'file:") and "must start with" in p.message)
-    ]
+    problems = [p for p in validate(pset, today=today) if p.code is not C.LOCAL_SOURCE]
     if problems:
         raise DataError(problems)
     return pset
@@ -128,6 +125,7 @@ def plan_merge(
                             f"{label}: the dataset has {kind} on {a.date} "
                             f"(source {', '.join(a.sources)}), {loader} says {date} "
                             f"(source {', '.join(action.sources)}); kept the existing fact",
+                            C.MERGE_CONFLICT,
                         )
                     )
                     continue
@@ -140,6 +138,7 @@ def plan_merge(
                             f"(source {', '.join(na.sources)}), {loader} says {kind} on "
                             f"{date} (source {', '.join(action.sources)}); kept the existing "
                             "fact",
+                            C.MERGE_CONFLICT,
                         )
                     )
                     continue
@@ -173,6 +172,7 @@ def plan_merge(
                     f"{label}: the dataset has {a.kind.value} on {a.date} "
                     f"(source {', '.join(a.sources)}), {loader} says no action as of {when} "
                     f"(source {', '.join(na_new.sources)}); kept the existing fact",
+                    C.MERGE_CONFLICT,
                 )
             )
             continue
