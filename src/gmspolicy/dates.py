@@ -3,6 +3,7 @@ sources may give only to the year or month (actions, statuses, MOUs, events)."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import enum
 import re
@@ -73,8 +74,7 @@ class PartialDate:
             first, last = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
         elif self.day is None:
             first = dt.date(self.year, self.month, 1)
-            nxt = dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
-            last = nxt - dt.timedelta(days=1)
+            last = first.replace(day=calendar.monthrange(self.year, self.month)[1])
         else:
             first = last = dt.date(self.year, self.month, self.day)  # ValueError if impossible
         object.__setattr__(self, "_first", first)
