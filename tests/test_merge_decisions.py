@@ -18,6 +18,7 @@ from gmspolicy.loaders import LoadResult
 from gmspolicy.loaders.kit import group_participations
 from gmspolicy.loaders.merge import MergeRefused, plan_merge
 from gmspolicy.models import Action, ActionKind, Participation, Source
+from tests.conftest import SOURCES
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -183,3 +184,23 @@ def test_a_loader_reporting_one_action_at_two_precisions_gives_one_fact() -> Non
     for facts in ([year, day, other], [day, other, year]):
         (part,) = group_participations(("THA", "CONV", a) for a in facts)
         assert part.actions == (other, day)
+
+
+def test_a_loaded_source_that_differs_from_the_dataset_s_is_refused(
+    cli: Run, make_dataset: Callable[..., Path], tmp_path: Path
+) -> None:
+    today = dt.date.today().isoformat()
+    root = make_dataset(sources_yaml=SOURCES + (
+        f"- id: {_src()}\n  url: https://example.org/sheet\n  title: Another title\n"
+        f"  publisher: Example\n  seen: {today}\n"
+    ))
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(HEAD + "Thailand,PROT,2019-03-01,accession\n")
+    before = _files(root)
+    code, out, err = _fetch(cli, root, sheet)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: source '{_src()}' of csv is already in the dataset with other details "
+        "(data/sources.yaml:11); nothing written\n"
+    )
+    assert _files(root) == before

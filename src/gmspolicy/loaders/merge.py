@@ -274,7 +274,7 @@ def plan_merge(
             f"{'s' if n == 1 else ''} the dataset (with --keep-existing, the existing facts "
             "are kept and the rest merged)",
         )
-    new_sources = _new_sources(existing, result, planner.rows)
+    new_sources = _new_sources(existing, result, planner.rows, loader)
     csv_path = root / "participations" / f"fetched-{loader}.csv"
     yaml_path = root / "sources" / f"fetched-{loader}.yaml"
     merged = _merged(existing, planner, new_sources, csv_path, yaml_path, today)
@@ -292,7 +292,10 @@ def plan_merge(
 
 
 def _new_sources(
-    existing: PolicySet, result: LoadResult, rows: list[tuple[str, str, str, str, str, str]]
+    existing: PolicySet,
+    result: LoadResult,
+    rows: list[tuple[str, str, str, str, str, str]],
+    loader: str,
 ) -> list[Source]:
     """The loaded sources the new rows cite that the dataset does not have yet."""
     loaded_sources = {s.id: s for s in result.sources}
@@ -308,8 +311,8 @@ def _new_sources(
         if existing.has_source(sid):
             if existing.source(sid) != src:
                 raise UsageError(
-                    f"source {sid!r} is already in the dataset with other details "
-                    f"({existing.place('source', sid) or 'no place'})"
+                    f"source {sid!r} of {loader} is already in the dataset with other "
+                    f"details ({existing.place('source', sid) or 'no place'}); nothing written"
                 )
             continue
         new_sources.append(src)
