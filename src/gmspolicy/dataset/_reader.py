@@ -329,32 +329,9 @@ class _Reader:
             or word not in _ACTION_WORDS
             or (not note_text and word in _TEXT_FACTS)
         ):
-            problems: list[tuple[str, C]] = []
-            if not country:
-                problems.append(("country is empty", C.MISSING_VALUE))
-            if not instrument:
-                problems.append(("instrument is empty", C.MISSING_VALUE))
-            if word not in _ACTION_WORDS:
-                problems.append((
-                    f"unknown action {word!r} (one of: {', '.join(sorted(_ACTION_WORDS))})",
-                    C.UNKNOWN_ACTION,
-                ))
-            if date_text:
-                try:
-                    parsed = parse_fact_date(date_text, word in _ACTION_KINDS)
-                except ValueError as exc:
-                    problems.append((str(exc), C.INVALID_DATE))
-                else:
-                    self._dates[date_text] = parsed
-            elif word not in _TEXT_FACTS:
-                problems.append(("date is empty", C.MISSING_VALUE))
-            if not sources:
-                problems.append(("source is empty: every fact needs a source", C.NO_SOURCE))
-            if word in _TEXT_FACTS and not note_text:
-                problems.append((
-                    f"a {word} needs its text (or a summary) in the note column",
-                    C.MISSING_TEXT,
-                ))
+            parsed, problems = self.row_problems(
+                country, instrument, word, date_text, sources, note_text
+            )
             if problems:
                 where = f"{name}:{line}"
                 self.problems.extend(Problem(where, p, code) for p, code in problems)
@@ -415,6 +392,46 @@ class _Reader:
         else:
             assert note is not None
             entry["reservations"].append(Reservation(ReservationKind(word), note, day, sources))
+
+    def row_problems(
+        self,
+        country: str,
+        instrument: str,
+        word: str,
+        date_text: str,
+        sources: tuple[str, ...],
+        note_text: str,
+    ) -> tuple[PartialDate | None, list[tuple[str, C]]]:
+        """The date of a row that failed the quick checks, and its problems (messages and
+        codes); the date is remembered for the next rows."""
+        parsed: PartialDate | None = None
+        problems: list[tuple[str, C]] = []
+        if not country:
+            problems.append(("country is empty", C.MISSING_VALUE))
+        if not instrument:
+            problems.append(("instrument is empty", C.MISSING_VALUE))
+        if word not in _ACTION_WORDS:
+            problems.append((
+                f"unknown action {word!r} (one of: {', '.join(sorted(_ACTION_WORDS))})",
+                C.UNKNOWN_ACTION,
+            ))
+        if date_text:
+            try:
+                parsed = parse_fact_date(date_text, word in _ACTION_KINDS)
+            except ValueError as exc:
+                problems.append((str(exc), C.INVALID_DATE))
+            else:
+                self._dates[date_text] = parsed
+        elif word not in _TEXT_FACTS:
+            problems.append(("date is empty", C.MISSING_VALUE))
+        if not sources:
+            problems.append(("source is empty: every fact needs a source", C.NO_SOURCE))
+        if word in _TEXT_FACTS and not note_text:
+            problems.append((
+                f"a {word} needs its text (or a summary) in the note column",
+                C.MISSING_TEXT,
+            ))
+        return parsed, problems
 
 
 def parse_fact_date(text: str, partial_ok: bool) -> PartialDate:

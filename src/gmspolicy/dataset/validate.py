@@ -178,7 +178,6 @@ class _Validator:
         countries = self.countries
         instruments = self.instruments
         seen = {sid: s.seen for sid, s in self.sources.items()}
-        today = self.today
         for part in self.p.participations:
             c, i = part.country, part.instrument
             pkey = ("participation", c, i)
@@ -198,7 +197,6 @@ class _Validator:
                     "its status is 'not applicable', remove this row",
                     C.NOT_APPLICABLE,
                 )
-            adopted = inst.adopted if inst is not None else None
             duplicates = self.duplicate_actions(part)
             for action in duplicates:
                 self.add(
@@ -206,29 +204,7 @@ class _Validator:
                     f"duplicate {action.kind.value} of {i} by {c} on {action.date}",
                     C.DUPLICATE_ACTION,
                 )
-            for action in part.actions:
-                date = action.date.earliest()
-                srcs = action.sources
-                end = action.date.latest()
-                ok = bool(srcs) and date <= today and (adopted is None or end >= adopted)
-                if ok:
-                    for sid in srcs:
-                        when = seen.get(sid)
-                        if when is None or date > when:
-                            ok = False
-                            break
-                if ok:
-                    continue
-                akey = ("action", c, i, action.kind.value, str(action.date))
-                self.cite(akey, srcs, f"{action.kind.value} of {i} by {c}")
-                self.dated(akey, date, srcs, action.kind.value, str(action.date))
-                if adopted is not None and end < adopted:
-                    self.add(
-                        akey,
-                        f"{action.kind.value} on {action.date} is before {i} "
-                        f"was adopted ({adopted.isoformat()})",
-                        C.BEFORE_ADOPTION,
-                    )
+            self.actions(part, inst.adopted if inst is not None else None, seen)
             self.order(part, duplicates)
             for fact, name in (
                 (part.no_action, "no_action"),
@@ -255,6 +231,37 @@ class _Validator:
             self.facts(part, inst)
             if inst is not None and inst.requires_parent:
                 self.parent(part, inst)
+
+    def actions(
+        self, part: Participation, adopted: dt.date | None, seen: dict[str, dt.date]
+    ) -> None:
+        """Each action's sources and date: cited, not in the future, not after its sources
+        were seen, not before the instrument was adopted (checked in full only when the
+        quick test fails: this runs for every action of every dataset)."""
+        c, i, today = part.country, part.instrument, self.today
+        for action in part.actions:
+            date = action.date.earliest()
+            srcs = action.sources
+            end = action.date.latest()
+            ok = bool(srcs) and date <= today and (adopted is None or end >= adopted)
+            if ok:
+                for sid in srcs:
+                    when = seen.get(sid)
+                    if when is None or date > when:
+                        ok = False
+                        break
+            if ok:
+                continue
+            akey = ("action", c, i, action.kind.value, str(action.date))
+            self.cite(akey, srcs, f"{action.kind.value} of {i} by {c}")
+            self.dated(akey, date, srcs, action.kind.value, str(action.date))
+            if adopted is not None and end < adopted:
+                self.add(
+                    akey,
+                    f"{action.kind.value} on {action.date} is before {i} "
+                    f"was adopted ({adopted.isoformat()})",
+                    C.BEFORE_ADOPTION,
+                )
 
     def facts(self, part: Participation, inst: Instrument | None) -> None:
         """Entry into force, no-action dates and signatures against the rest of the record."""
