@@ -96,8 +96,9 @@ def test_fetch_conflicts_write_nothing_unless_keep_existing(
     assert (code, out) == (1, "")
     assert err == (
         f"data/participations.csv:4: LAO x CONV: the dataset has no_action as of "
-        f"2020-01-01 (source s2), csv says accession on 2018-01-01 (source {src}); kept the "
-        "existing fact\n"
+        f"2020-01-01 (source s2), csv says accession on 2018-01-01 (source {src})\n"
+        "error: nothing written: 1 fact from csv contradicts the dataset (with "
+        "--keep-existing, the existing facts are kept and the rest merged)\n"
     )
     assert not (root / "participations").exists()
     code, out, err = cli(
@@ -118,16 +119,20 @@ def test_fetch_refuses_a_merge_that_does_not_validate(
     assert (code, out) == (1, "")
     assert err == (
         "data/participations.csv:2: THA x CONV: the dataset has signature on 2001-01-01 "
-        f"(source s1), csv says 2006-01-01 (source csv-example-org-sheet-{_today()}); "
-        "kept the existing fact\n"
+        f"(source s1), csv says signature on 2006-01-01 (source csv-example-org-sheet-"
+        f"{_today()})\n"
+        "error: nothing written: 1 fact from csv contradicts the dataset (with "
+        "--keep-existing, the existing facts are kept and the rest merged)\n"
     )
     sheet.write_text("Country,Instrument,Date,Action\nThailand,PROT,2021-01-01,accession\n"
                      "Thailand,PROT,2022-01-01,ratification\n")
     code, out, err = cli("fetch", "csv", str(sheet), *OPTS, "--into", str(root))
     assert (code, out) == (1, "")
     assert err == (
-        "data/participations/fetched-csv.csv:3: ratification of PROT by THA on 2022-01-01: "
+        f"error: THA x PROT: csv says ratification on 2022-01-01 (source csv-example-org-sheet-"
+        f"{_today()}), which does not fit: ratification of PROT by THA on 2022-01-01: "
         "already bound (no denunciation or withdrawal in between)\n"
+        "error: nothing written: the dataset with the new facts from csv does not validate\n"
     )
     assert not (root / "participations").exists()
 
@@ -223,8 +228,9 @@ def test_fetch_no_action_against_recorded_actions_is_a_conflict(
     assert err == (
         f"warning: {page}: skipped participant 'Mexico' (not in the reference)\n"
         "data/participations.csv:2: THA x CONV: the dataset has signature on 2001-01-01 "
-        f"(source s1), untc says no action as of 2025-01-10 (source {src}); kept the "
-        "existing fact\n"
+        f"(source s1), untc says no action as of 2025-01-10 (source {src})\n"
+        "error: nothing written: 1 fact from untc contradicts the dataset (with "
+        "--keep-existing, the existing facts are kept and the rest merged)\n"
     )
     # with --keep-existing, Laos's older no_action is kept and the newer date noted
     code, out, err = cli(

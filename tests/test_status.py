@@ -117,15 +117,16 @@ def test_signature_or_accession_first_means_no_action_before() -> None:
 
 
 def test_year_precision_is_kept_and_uncertain_inside_the_year() -> None:
-    from gmspolicy.models import DatePrecision
+    from gmspolicy.dates import DatePrecision, PartialDate
 
     p = Participation(
         "KHM",
         "ILO-C029",
-        actions=[Action(ActionKind.RATIFICATION, D(1969, 1, 1), ("s",), None, DatePrecision.YEAR)],
+        actions=[Action(ActionKind.RATIFICATION, PartialDate(1969), ("s",))],
     )
     status = p.status()
-    assert (status.kind, status.when, status.precision) == (
+    assert status.date is not None
+    assert (status.kind, str(status.date), status.date.precision) == (
         StatusKind.PARTY,
         "1969",
         DatePrecision.YEAR,
@@ -153,20 +154,19 @@ def test_entry_into_force_alone_means_party() -> None:
 def test_a_year_only_exit_in_the_year_of_a_dated_consent_comes_after_it() -> None:
     import datetime as dt
 
-    from gmspolicy.models import Action, ActionKind, DatePrecision, Participation, StatusKind
+    from gmspolicy.dates import PartialDate
+    from gmspolicy.models import Action, ActionKind, Participation, StatusKind
 
     ratified = Action(ActionKind.RATIFICATION, dt.date(1999, 3, 1), ("s",))
-    denounced = Action(
-        ActionKind.DENUNCIATION, dt.date(1999, 1, 1), ("s",), None, DatePrecision.YEAR
-    )
+    denounced = Action(ActionKind.DENUNCIATION, PartialDate(1999), ("s",))
     part = Participation("THA", "ILO-C105", [denounced, ratified])
     assert part.actions == (ratified, denounced)
     assert part.status().kind is StatusKind.DENOUNCED
     assert part.status(dt.date(2000, 1, 1)).kind is StatusKind.DENOUNCED
     assert part.status(dt.date(1999, 6, 1), signature_step=False).kind is StatusKind.UNKNOWN
     # and a signature known only to the year stays before a consent dated in that year
-    signed = Action(ActionKind.SIGNATURE, dt.date(1999, 1, 1), ("s",), None, DatePrecision.YEAR)
-    later = Action(ActionKind.SIGNATURE, dt.date(2001, 1, 1), ("s",), None, DatePrecision.YEAR)
+    signed = Action(ActionKind.SIGNATURE, PartialDate(1999), ("s",))
+    later = Action(ActionKind.SIGNATURE, PartialDate(2001), ("s",))
     assert Participation("THA", "X", [ratified, signed]).actions == (signed, ratified)
     assert Participation("THA", "X", [later, ratified]).actions == (ratified, later)
 
@@ -175,18 +175,16 @@ def test_partial_dates_follow_the_standing_whatever_the_input_order() -> None:
     import datetime as dt
     import itertools
 
-    from gmspolicy.models import Action, ActionKind, DatePrecision, Participation, StatusKind
+    from gmspolicy.dates import PartialDate
+    from gmspolicy.models import Action, ActionKind, Participation, StatusKind
 
-    def act(
-        kind: ActionKind, date: dt.date, precision: DatePrecision = DatePrecision.DAY
-    ) -> Action:
-        return Action(kind, date, ("s",), None, precision)
+    def act(kind: ActionKind, date: dt.date | PartialDate) -> Action:
+        return Action(kind, date, ("s",))
 
-    year = DatePrecision.YEAR
     # ratified 1998, denounced in 1999 (year only), acceded again on 1999-03-01: party
     history = [
         act(ActionKind.RATIFICATION, dt.date(1998, 5, 1)),
-        act(ActionKind.DENUNCIATION, dt.date(1999, 1, 1), year),
+        act(ActionKind.DENUNCIATION, PartialDate(1999)),
         act(ActionKind.ACCESSION, dt.date(1999, 3, 1)),
     ]
     for order in itertools.permutations(history):
@@ -198,13 +196,13 @@ def test_partial_dates_follow_the_standing_whatever_the_input_order() -> None:
 def test_one_event_recorded_twice_at_two_precisions_is_a_duplicate() -> None:
     import datetime as dt
 
+    from gmspolicy.dates import PartialDate
     from gmspolicy.errors import DataError
     from gmspolicy.models import (
         Action,
         ActionKind,
         Body,
         Country,
-        DatePrecision,
         Instrument,
         InstrumentKind,
         Participation,
@@ -212,19 +210,17 @@ def test_one_event_recorded_twice_at_two_precisions_is_a_duplicate() -> None:
     )
     from gmspolicy.query.policyset import PolicySet
 
-    def act(
-        kind: ActionKind, date: dt.date, precision: DatePrecision = DatePrecision.DAY
-    ) -> Action:
-        return Action(kind, date, ("s",), None, precision)
+    def act(kind: ActionKind, date: dt.date | PartialDate) -> Action:
+        return Action(kind, date, ("s",))
 
     part = Participation(
         "THA",
         "X",
         [
             act(ActionKind.RATIFICATION, dt.date(1990, 1, 1)),
-            act(ActionKind.DENUNCIATION, dt.date(1999, 1, 1), DatePrecision.MONTH),
+            act(ActionKind.DENUNCIATION, PartialDate(1999, 1)),
             act(ActionKind.RATIFICATION, dt.date(1999, 6, 1)),
-            act(ActionKind.DENUNCIATION, dt.date(1999, 1, 1), DatePrecision.YEAR),
+            act(ActionKind.DENUNCIATION, PartialDate(1999)),
         ],
     )
     with pytest.raises(DataError) as info:

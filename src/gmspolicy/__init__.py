@@ -17,7 +17,8 @@ from gmspolicy._version import __version__
 
 if TYPE_CHECKING:
     from gmspolicy.dataset import load_dataset
-    from gmspolicy.errors import DataError, GmsPolicyError, LoaderError, UsageError
+    from gmspolicy.dates import PartialDate
+    from gmspolicy.errors import DataError, GmsPolicyError, LoaderError, ProblemCode, UsageError
     from gmspolicy.models import (
         Action,
         ActionKind,
@@ -45,8 +46,10 @@ __all__ = [
     "Matrix",
     "Mou",
     "Observation",
+    "PartialDate",
     "Participation",
     "PolicySet",
+    "ProblemCode",
     "Source",
     "Status",
     "StatusKind",
@@ -63,6 +66,8 @@ _EXPORTS = {
     "DataError": "gmspolicy.errors",
     "UsageError": "gmspolicy.errors",
     "LoaderError": "gmspolicy.errors",
+    "ProblemCode": "gmspolicy.errors",
+    "PartialDate": "gmspolicy.dates",
 }
 _EXPORTS.update(
     dict.fromkeys(

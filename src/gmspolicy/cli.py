@@ -620,8 +620,12 @@ def fetch_command(
     existing = load_dataset(root)
     result, today = _run_loader(state, loader_name, location, opts, existing, cache_dir, offline)
     plan = plan_merge(existing, result, root, loader_name, today, keep_existing=keep_existing)
+    if not dry_run:
+        write_merge(plan)
+    # said only once it is true: the merge was written (or, in a dry run, would be)
+    kept = "would keep existing" if dry_run else "kept existing"
     for problem in plan.conflicts:
-        click.echo(f"kept existing: {problem}", err=True)
+        click.echo(f"{kept}: {problem}", err=True)
     for note in plan.notes:
         click.echo(f"note: {note}", err=True)
     for ch in plan.changes:
@@ -631,8 +635,6 @@ def fetch_command(
         f"{len(plan.conflicts)} conflicts"
         + ("; dry run: nothing written" if dry_run else "")
     )
-    if not dry_run:
-        write_merge(plan)
 
 
 def _country_code(pset: PolicySet, name: str | None) -> str | None:

@@ -2,7 +2,9 @@
 
 Dates are ISO strings, partial dates ``YYYY[-MM[-DD]]`` strings, enums their values;
 strings must be strings (``NO`` read by YAML as ``False`` is an error, not ``"False"``);
-unknown keys are errors.
+unknown keys are errors. An :class:`~gmspolicy.models.Action` is written as the JSON feed
+1.x has it (:class:`FeedAction`): its date as the first day of the period plus a
+``precision``.
 """
 
 from __future__ import annotations
@@ -11,12 +13,51 @@ import datetime as dt
 import enum
 from typing import Any
 
+import attrs
 import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.gen import make_dict_structure_fn
 
 from gmspolicy._gc import without_gc
-from gmspolicy.dates import PartialDate, parse_date
+from gmspolicy.dates import DatePrecision, PartialDate, parse_date
+from gmspolicy.models import Action, ActionKind
+
+
+@attrs.frozen
+class FeedAction:
+    """An action as the JSON feed 1.x writes it: ``date`` is the day, or the first day of
+    the month or year when ``precision`` is ``month`` or ``year``."""
+
+    kind: ActionKind
+    date: dt.date
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+    precision: DatePrecision = DatePrecision.DAY
+
+    @classmethod
+    def of(cls, action: Action) -> FeedAction:
+        """The feed form of ``action``."""
+        return cls(
+            action.kind, action.date.earliest(), action.sources, action.note,
+            action.date.precision,
+        )
+
+    def action(self) -> Action:
+        """The :class:`Action` this record describes; ``ValueError`` when ``date`` is not
+        the first day of its month or year."""
+        d, precision = self.date, self.precision
+        if precision is DatePrecision.DAY:
+            date = PartialDate.from_date(d)
+        elif precision is DatePrecision.MONTH:
+            date = PartialDate(d.year, d.month)
+        else:
+            date = PartialDate(d.year)
+        if date.earliest() != d:
+            raise ValueError(
+                f"date {d.isoformat()} with precision {precision.value} must be the first "
+                f"day of its {precision.value} ({date.earliest().isoformat()})"
+            )
+        return Action(self.kind, date, self.sources, self.note)
 
 
 def _structure_str(value: Any, _: type) -> str:
@@ -102,9 +143,17 @@ def make_converter() -> cattrs.Converter:
     )
     conv.register_structure_hook_factory(_is_list_type, _list_structure_factory)
     conv.register_structure_hook_factory(
-        lambda t: hasattr(t, "__attrs_attrs__") and t is not PartialDate,
+        lambda t: hasattr(t, "__attrs_attrs__") and t not in (PartialDate, Action),
         lambda t: make_dict_structure_fn(t, conv, _cattrs_forbid_extra_keys=True),
     )
+    structure_feed = make_dict_structure_fn(FeedAction, conv, _cattrs_forbid_extra_keys=True)
+    unstructure_feed = conv.get_unstructure_hook(FeedAction)
+
+    def structure_action(value: Any, _: type) -> Action:
+        return structure_feed(value, FeedAction).action()
+
+    conv.register_structure_hook(Action, structure_action)
+    conv.register_unstructure_hook(Action, lambda a: unstructure_feed(FeedAction.of(a)))
     return conv
 
 
@@ -139,4 +188,4 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:
         return text
     return f"invalid value ({type(exc).__name__})"
 
-__all__ = ["converter", "error_messages", "without_gc"]
+__all__ = ["FeedAction", "converter", "error_messages", "without_gc"]

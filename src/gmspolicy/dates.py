@@ -1,8 +1,11 @@
-"""Dates: strict ISO parsing and :class:`PartialDate` for facts known only to the year or month."""
+"""Dates: strict ISO parsing and :class:`PartialDate`, the one date type of facts that
+sources may give only to the year or month (actions, statuses, MOUs, events)."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import enum
 import re
 
 import attrs
@@ -25,31 +28,57 @@ def parse_date(text: str) -> dt.date:
         raise ValueError(f"impossible date {text!r}") from None
 
 
+class DatePrecision(enum.Enum):
+    """How much of an action's date a source gives: the day, only the month, only the year.
+
+    A fact known only to the year ("Ratification: 1999" on an ILO comment page) is kept at
+    that precision, never padded to a day. It is :attr:`PartialDate.precision`.
+    """
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
 @attrs.frozen(order=False)
 class PartialDate:
     """A date known to the year, the month or the day: ``2002``, ``2002-10``, ``2002-10-18``.
 
-    Used where sources often give less than a full date (MOU signings, forum editions).
-    Never padded: an unknown month or day stays unknown.
+    The date of every fact a source may give less than fully: actions (a ratification
+    known only as "1999"), the statuses derived from them, MOU signings, forum editions.
+    Never padded: an unknown month or day stays unknown. A date names a period (a day, a
+    month, a year); a less precise one can contain a more precise one, and then both may
+    name the same day (:meth:`overlaps`).
 
     >>> PartialDate.parse("2003-06")
     PartialDate(year=2003, month=6, day=None)
     >>> str(PartialDate(2003, 6, 21))
     '2003-06-21'
+    >>> PartialDate(1992).contains(PartialDate(1992, 3, 2))
+    True
     """
 
     year: int
     month: int | None = None
     day: int | None = None
+    # the first and last day of the period, computed once (statuses ask for them often)
+    _first: dt.date = attrs.field(init=False, eq=False, repr=False)
+    _last: dt.date = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.day is not None and self.month is None:
             raise ValueError("a day needs a month")
         if self.month is not None and not 1 <= self.month <= 12:
             raise ValueError(f"impossible month {self.month}")
-        if self.day is not None:
-            assert self.month is not None
-            dt.date(self.year, self.month, self.day)  # raises ValueError when impossible
+        if self.month is None:
+            first, last = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
+        elif self.day is None:
+            first = dt.date(self.year, self.month, 1)
+            last = first.replace(day=calendar.monthrange(self.year, self.month)[1])
+        else:
+            first = last = dt.date(self.year, self.month, self.day)  # ValueError if impossible
+        object.__setattr__(self, "_first", first)
+        object.__setattr__(self, "_last", last)
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
@@ -68,38 +97,71 @@ class PartialDate:
         """A full PartialDate from a :class:`datetime.date`."""
         return cls(value.year, value.month, value.day)
 
+    @classmethod
+    def of(cls, value: PartialDate | dt.date) -> PartialDate:
+        """``value`` itself, or a full PartialDate for a :class:`datetime.date`."""
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return cls(value.year, value.month, value.day)
+        raise TypeError(f"expected a PartialDate or a datetime.date, got {value!r}")
+
     @property
     def is_full(self) -> bool:
         """True when year, month and day are all known."""
         return self.day is not None
 
+    @property
+    def precision(self) -> DatePrecision:
+        """How much of the date is known: the day, the month or only the year."""
+        if self.day is not None:
+            return DatePrecision.DAY
+        return DatePrecision.YEAR if self.month is None else DatePrecision.MONTH
+
     def to_date(self) -> dt.date | None:
         """The :class:`datetime.date` when the date is full, else ``None``."""
-        if self.month is None or self.day is None:
-            return None
-        return dt.date(self.year, self.month, self.day)
+        return self._first if self.day is not None else None
 
     def earliest(self) -> dt.date:
         """The first day this partial date can mean (for ordering and filters)."""
-        return dt.date(self.year, self.month or 1, self.day or 1)
+        return self._first
 
     def latest(self) -> dt.date:
         """The last day this partial date can mean."""
-        if self.month is None:
-            return dt.date(self.year, 12, 31)
-        if self.day is None:
-            nxt = dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
-            return nxt - dt.timedelta(days=1)
-        return dt.date(self.year, self.month, self.day)
+        return self._last
+
+    def contains(self, other: PartialDate) -> bool:
+        """True when every day ``other`` can mean is in this date's period (a date
+        contains itself): ``1992`` contains ``1992-03`` and ``1992-03-02``.
+
+        >>> PartialDate(1992, 3).contains(PartialDate(1992))
+        False
+        """
+        return self._first <= other._first and other._last <= self._last
+
+    def overlaps(self, other: PartialDate) -> bool:
+        """True when both can mean the same day, i.e. one contains the other (calendar
+        periods never overlap otherwise). Two records of one event at two precisions,
+        ``1992`` and ``1992-03-02``, overlap; ``1992-03`` and ``1992-04`` do not.
+
+        >>> PartialDate(1992).overlaps(PartialDate(1992, 3, 2))
+        True
+        """
+        return self._first <= other._last and other._first <= self._last
 
     def sort_key(self) -> tuple[int, int, int]:
         """A key that orders by year, then month, then day (unknown parts first)."""
         return (self.year, self.month or 0, self.day or 0)
 
-    def __str__(self) -> str:
+    def isoformat(self) -> str:
+        """The ISO 8601 form, as precise as the date is known: ``1999``, ``1999-08`` or
+        ``1999-08-23`` (also ``str(date)``)."""
         out = f"{self.year:04d}"
         if self.month is not None:
             out += f"-{self.month:02d}"
         if self.day is not None:
             out += f"-{self.day:02d}"
         return out
+
+    def __str__(self) -> str:
+        return self.isoformat()

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from gmspolicy.dates import DatePrecision as DatePrecision
 from gmspolicy.dates import PartialDate
 
 
@@ -78,18 +79,6 @@ CONSENT_ACTIONS = frozenset(
         ActionKind.FORMAL_CONFIRMATION,
     }
 )
-
-
-class DatePrecision(enum.Enum):
-    """How much of an action's date a source gives: the day, only the month, only the year.
-
-    A fact known only to the year ("Ratification: 1999" on an ILO comment page) is kept at
-    that precision, never padded to a day.
-    """
-
-    DAY = "day"
-    MONTH = "month"
-    YEAR = "year"
 
 
 class StatusKind(enum.Enum):
@@ -162,6 +151,14 @@ class ObservationKind(enum.Enum):
 
 def _tuple(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
+
+
+def _partial(value: PartialDate | dt.date) -> PartialDate:
+    return PartialDate.of(value)
+
+
+def _partial_or_none(value: PartialDate | dt.date | None) -> PartialDate | None:
+    return None if value is None else PartialDate.of(value)
 
 
 @attrs.frozen
@@ -241,25 +238,21 @@ class Instrument:
 class Action:
     """One action of a state on an instrument: a signature, ratification, denunciation...
 
-    ``date`` is the day of the action, or, when ``precision`` is ``month`` or ``year``,
-    the first day of the month or year the source gives (see :attr:`end` and :attr:`when`).
+    ``date`` is as precise as the source gives it: the day, or only the month or year
+    (``PartialDate(1999)`` for "Ratification: 1999"); a :class:`datetime.date` given
+    here is taken as a full date. ``str(action.date)`` shows it (``1999-08-23``,
+    ``1999-08``, ``1999``).
     """
 
     kind: ActionKind
-    date: dt.date
+    date: PartialDate = attrs.field(converter=_partial)
     sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     note: str | None = None
-    precision: DatePrecision = DatePrecision.DAY
 
-    @property
-    def end(self) -> dt.date:
-        """The last day the action can have been taken on (``date`` for a full date)."""
-        return period_end(self.date, self.precision)
-
-    @property
-    def when(self) -> str:
-        """The date as precisely as it is known: ``1999-08-23``, ``1999-08`` or ``1999``."""
-        return format_date(self.date, self.precision)
+    def same_event(self, other: Action) -> bool:
+        """True when ``other`` records the same event: the same kind, on dates that can
+        mean the same day (``1992`` and ``1992-03-02``: one recorded at two precisions)."""
+        return self.kind is other.kind and self.date.overlaps(other.date)
 
 
 @attrs.frozen
@@ -282,26 +275,6 @@ class DatedFact:
 
 
 _ACTION_ORDER = {kind: i for i, kind in enumerate(ActionKind)}
-
-
-def period_end(date: dt.date, precision: DatePrecision) -> dt.date:
-    """The last day of the day, month or year that starts at ``date``."""
-    if precision is DatePrecision.DAY:
-        return date
-    if precision is DatePrecision.YEAR:
-        return dt.date(date.year, 12, 31)
-    nxt = dt.date(date.year + (date.month == 12), date.month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
-
-
-def format_date(date: dt.date, precision: DatePrecision) -> str:
-    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` by precision."""
-    text = date.isoformat()
-    if precision is DatePrecision.YEAR:
-        return text[:4]
-    if precision is DatePrecision.MONTH:
-        return text[:7]
-    return text
 
 
 #: Actions that no other action can precede.
@@ -328,14 +301,16 @@ def _sorted_actions(actions: Iterable[Action]) -> tuple[Action, ...]:
     1999-03-01, and before a re-accession on 1999-03-01 if the country was bound before
     1999.) Ties go by date, end and kind, so the order never depends on the input order.
     """
-    remaining = sorted(actions, key=lambda a: (a.date, a.end, _ACTION_ORDER[a.kind]))
-    if len(remaining) < 2 or all(a.precision is DatePrecision.DAY for a in remaining):
+    remaining = sorted(
+        actions, key=lambda a: (a.date.earliest(), a.date.latest(), _ACTION_ORDER[a.kind])
+    )
+    if len(remaining) < 2 or all(a.date.is_full for a in remaining):
         return tuple(remaining)
     out: list[Action] = []
     bound = signed = False
     while remaining:
-        horizon = min(a.end for a in remaining)
-        candidates = [a for a in remaining if a.date <= horizon]
+        horizon = min(a.date.latest() for a in remaining)
+        candidates = [a for a in remaining if a.date.earliest() <= horizon]
 
         pick = next((a for a in candidates if _fits(a.kind, bound, signed)), candidates[0])
         remaining.remove(pick)
@@ -355,31 +330,20 @@ class Status:
 
     - ``kind``: party, signatory, denounced, withdrawn, no action or unknown;
     - ``via``: for a party, how it became bound (ratification, accession, succession...);
-    - ``date``: the date of the action that gives the status (for ``no_action``: the date
-      as of which a source confirmed it);
+    - ``date``: the date of the action that gives the status, as precisely as it is known
+      (for ``no_action``: the day as of which a source confirmed it);
     - ``signed``: the signature date, kept after a withdrawal or denunciation;
-    - ``in_force``: for a party, the date the instrument entered into force for it, if known;
-    - ``precision``: how much of ``date`` is known (day, month or year);
-    - ``signed_precision``: the same for ``signed``.
+    - ``in_force``: for a party, the date the instrument entered into force for it, if known.
+
+    ``date`` and ``signed`` are :class:`~gmspolicy.dates.PartialDate` (a
+    :class:`datetime.date` given here is taken as a full date).
     """
 
     kind: StatusKind
     via: ActionKind | None = None
-    date: dt.date | None = None
-    signed: dt.date | None = None
+    date: PartialDate | None = attrs.field(default=None, converter=_partial_or_none)
+    signed: PartialDate | None = attrs.field(default=None, converter=_partial_or_none)
     in_force: dt.date | None = None
-    precision: DatePrecision = DatePrecision.DAY
-    signed_precision: DatePrecision = DatePrecision.DAY
-
-    @property
-    def signed_when(self) -> str | None:
-        """``signed`` as precisely as it is known, or ``None``."""
-        return format_date(self.signed, self.signed_precision) if self.signed else None
-
-    @property
-    def when(self) -> str | None:
-        """``date`` as precisely as it is known (``1999-08-23``, ``1999``), or ``None``."""
-        return format_date(self.date, self.precision) if self.date else None
 
     @property
     def is_known(self) -> bool:
@@ -428,14 +392,14 @@ class Participation:
         an action known only to the month or year counts once that period has ended."""
         if as_of is None:
             return self.actions
-        return tuple(a for a in self.actions if a.end <= as_of)
+        return tuple(a for a in self.actions if a.date.latest() <= as_of)
 
     def uncertain_at(self, as_of: dt.date | None) -> bool:
         """True when an action known only to the month or year may or may not have been
         taken by ``as_of`` (``as_of`` falls inside its period)."""
         if as_of is None:
             return False
-        return any(a.date <= as_of < a.end for a in self.actions)
+        return any(a.date.earliest() <= as_of < a.date.latest() for a in self.actions)
 
     def status(self, as_of: dt.date | None = None, *, signature_step: bool = True) -> Status:
         """The status as of a date (``None``: as of the latest recorded fact).
@@ -463,49 +427,36 @@ class Participation:
                 confirmed = self.no_action.date
                 if as_of is not None and as_of < confirmed:
                     confirmed = as_of
-                return Status(StatusKind.NO_ACTION, date=confirmed)
+                return Status(StatusKind.NO_ACTION, date=PartialDate.from_date(confirmed))
             if self.actions and as_of is not None:
                 first = self.actions[0].kind
                 if not signature_step or first in _FIRST_POSSIBLE:
-                    return Status(StatusKind.NO_ACTION, date=as_of)
+                    return Status(StatusKind.NO_ACTION, date=PartialDate.from_date(as_of))
             return UNKNOWN
         kind = StatusKind.UNKNOWN
         via: ActionKind | None = None
-        date: dt.date | None = None
-        precision = DatePrecision.DAY
-        signed: dt.date | None = None
-        signed_precision = DatePrecision.DAY
+        date: PartialDate | None = None
+        signed: PartialDate | None = None
         for action in actions:
             if action.kind is ActionKind.SIGNATURE:
-                signed, signed_precision = action.date, action.precision
+                signed = action.date
                 if kind is not StatusKind.PARTY:
-                    kind, date, precision = StatusKind.SIGNATORY, action.date, action.precision
+                    kind, date = StatusKind.SIGNATORY, action.date
             elif action.kind.is_consent:
-                kind, via = StatusKind.PARTY, action.kind
-                date, precision = action.date, action.precision
+                kind, via, date = StatusKind.PARTY, action.kind, action.date
             elif action.kind is ActionKind.DENUNCIATION:
-                kind, via = StatusKind.DENOUNCED, None
-                date, precision = action.date, action.precision
+                kind, via, date = StatusKind.DENOUNCED, None, action.date
             elif action.kind is ActionKind.WITHDRAWAL:
-                kind, via = StatusKind.WITHDRAWN, None
-                date, precision = action.date, action.precision
+                kind, via, date = StatusKind.WITHDRAWN, None, action.date
         in_force: dt.date | None = None
         if eif is not None:
             if kind is StatusKind.PARTY:
                 in_force = eif
             elif kind is StatusKind.SIGNATORY:
                 # Signed, and in force for it since: party, consent not recorded.
-                kind, via, date, precision = StatusKind.PARTY, None, None, DatePrecision.DAY
+                kind, via, date = StatusKind.PARTY, None, None
                 in_force = eif
-        return Status(
-            kind,
-            via=via,
-            date=date,
-            signed=signed,
-            in_force=in_force,
-            precision=precision,
-            signed_precision=signed_precision,
-        )
+        return Status(kind, via=via, date=date, signed=signed, in_force=in_force)
 
 
 @attrs.frozen

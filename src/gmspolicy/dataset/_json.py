@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from gmspolicy.convert import converter, error_messages
 from gmspolicy.errors import DataError, Problem, UsageError
+from gmspolicy.errors import ProblemCode as C
 from gmspolicy.models import Country, Event, Instrument, Mou, Observation, Participation, Source
 from gmspolicy.query.policyset import PolicySet
 
@@ -21,7 +22,9 @@ def read_json_export(path: Path) -> PolicySet:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read: {exc}") from None
     except json.JSONDecodeError as exc:
-        raise DataError([Problem(f"{path}:{exc.lineno}", f"invalid JSON: {exc.msg}")]) from None
+        raise DataError(
+            [Problem(f"{path}:{exc.lineno}", f"invalid JSON: {exc.msg}", C.INVALID_JSON)]
+        ) from None
     if not isinstance(doc, dict) or doc.get("kind") != "dataset":
         raise UsageError(f"{path}: not a gmspolicy dataset export (export --format json)")
     problems: list[Problem] = []
@@ -35,7 +38,9 @@ def read_json_export(path: Path) -> PolicySet:
                 out.append(converter.structure(item, cls))
             except Exception as exc:
                 for p, msg in error_messages(exc):
-                    problems.append(Problem(str(path), f"{name}[{n}]{p[1:]}: {msg}"))
+                    problems.append(
+                        Problem(str(path), f"{name}[{n}]{p[1:]}: {msg}", C.INVALID_FIELD)
+                    )
         return out
 
     records = {

@@ -25,12 +25,12 @@ from gmspolicy.dataset._yaml import Located, load_yaml, plain
 from gmspolicy.dataset.validate import problem_sort_key
 from gmspolicy.dates import PartialDate, parse_date
 from gmspolicy.errors import DataError, Problem, UsageError
+from gmspolicy.errors import ProblemCode as C
 from gmspolicy.models import (
     Action,
     ActionKind,
     Country,
     DatedFact,
-    DatePrecision,
     Event,
     Instrument,
     Mou,
@@ -62,6 +62,12 @@ YAML_KINDS: dict[str, tuple[type[Any], str]] = {
     "events": (Event, "id"),
     "observations": (Observation, "id"),
 }
+#: The problem a record of each kind that failed to read causes wherever it is used.
+_UNKNOWN = {
+    "source": C.UNKNOWN_SOURCE,
+    "country": C.UNKNOWN_COUNTRY,
+    "instrument": C.UNKNOWN_INSTRUMENT,
+}
 _PLACE_NAME = {
     "sources": "source",
     "countries": "country",
@@ -83,24 +89,28 @@ class _Reader:
         self.records: dict[str, list[Any]] = {k: [] for k in YAML_KINDS}
         self.participations: list[Participation] = []
         self.failed_kinds: set[str] = set()
-        self._dates: dict[str, tuple[dt.date, DatePrecision]] = {}
+        self._dates: dict[str, PartialDate] = {}
 
     def files(self, stem: str, suffix: str) -> list[Path]:
         found, misplaced = kind_files(self.root, stem, suffix)
         if misplaced is not None:
             self.problems.append(
-                Problem(display_path(misplaced), "expected a directory, found a file")
+                Problem(
+                    display_path(misplaced), "expected a directory, found a file", C.NOT_A_DIRECTORY
+                )
             )
         return found
 
     def read_text(self, path: Path) -> str | None:
         name = display_path(path)
         if path.is_dir():
-            self.problems.append(Problem(name, "expected a file, found a directory"))
+            self.problems.append(
+                Problem(name, "expected a file, found a directory", C.NOT_A_FILE)
+            )
             return None
         result = read_file_bounded(path, self.max_bytes)
         if isinstance(result, str):
-            self.problems.append(Problem(name, result))
+            self.problems.append(Problem(name, result, C.UNREADABLE_FILE))
             return None
         data = result
         if data.startswith(b"\xef\xbb\xbf"):
@@ -113,15 +123,18 @@ class _Reader:
                 Problem(
                     f"{name}:{line}",
                     f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+                    C.NOT_UTF8,
                 )
             )
             return None
         if "\x00" in text:
             line = text[: text.index("\x00")].count("\n") + 1
-            self.problems.append(Problem(f"{name}:{line}", "file contains a NUL byte"))
+            self.problems.append(
+                Problem(f"{name}:{line}", "file contains a NUL byte", C.NUL_BYTE)
+            )
             return None
         if not text.strip():
-            self.problems.append(Problem(name, "file is empty"))
+            self.problems.append(Problem(name, "file is empty", C.EMPTY_FILE))
             return None
         return text
 
@@ -147,7 +160,11 @@ class _Reader:
                 continue
             if not isinstance(doc, list):
                 self.problems.append(
-                    Problem(f"{name}:1", f"expected a list of {kind} (lines starting with '- ')")
+                    Problem(
+                        f"{name}:1",
+                        f"expected a list of {kind} (lines starting with '- ')",
+                        C.NOT_A_LIST,
+                    )
                 )
                 continue
             for item in doc:
@@ -157,7 +174,9 @@ class _Reader:
         self, item: Any, cls: type[Any], id_field: str, kind: str, name: str
     ) -> None:
         if not isinstance(item, Located):
-            self.problems.append(Problem(name, f"expected a mapping, got {item!r}"))
+            self.problems.append(
+                Problem(name, f"expected a mapping, got {item!r}", C.NOT_A_MAPPING)
+            )
             return
         where = f"{name}:{item.line}"
         try:
@@ -167,7 +186,9 @@ class _Reader:
                 field = path[2:].split(".")[0].split("[")[0] if path.startswith("$.") else ""
                 line = item.key_lines.get(field, item.line)
                 label = f"{field}: " if field else ""
-                self.problems.append(Problem(f"{name}:{line}", f"{label}{message}"))
+                self.problems.append(
+                    Problem(f"{name}:{line}", f"{label}{message}", C.INVALID_FIELD)
+                )
             return
         ident = getattr(record, id_field)
         place_kind = _PLACE_NAME[kind]
@@ -204,7 +225,7 @@ class _Reader:
         try:
             header = next(reader)
         except csv.Error as exc:
-            self.problems.append(Problem(f"{name}:1", f"invalid CSV: {exc}"))
+            self.problems.append(Problem(f"{name}:1", f"invalid CSV: {exc}", C.INVALID_CSV))
             return
         header = [h.strip() for h in header]
         missing = [c for c in PARTICIPATION_COLUMNS if c not in header]
@@ -221,6 +242,7 @@ class _Reader:
                 Problem(
                     f"{name}:1",
                     f"header must be {','.join(PARTICIPATION_COLUMNS)} ({'; '.join(parts)})",
+                    C.BAD_HEADER,
                 )
             )
             return
@@ -240,10 +262,13 @@ class _Reader:
                         Problem(
                             f"{name}:{start}",
                             "invalid CSV: a quoted cell is never closed (missing '\"')",
+                            C.INVALID_CSV,
                         )
                     )
                     break
-                self.problems.append(Problem(f"{name}:{reader.line_num}", f"invalid CSV: {exc}"))
+                self.problems.append(
+                    Problem(f"{name}:{reader.line_num}", f"invalid CSV: {exc}", C.INVALID_CSV)
+                )
                 break
             if len(row) != width:
                 if not row or all(not cell.strip() for cell in row):
@@ -252,6 +277,7 @@ class _Reader:
                     Problem(
                         f"{name}:{start}",
                         f"expected {width} columns, found {len(row)}",
+                        C.WRONG_COLUMN_COUNT,
                     )
                 )
                 continue
@@ -288,9 +314,8 @@ class _Reader:
         rows: dict[tuple[str, str], dict[str, Any]],
     ) -> None:
         """Record one CSV row (its cells already stripped), or the problems it has."""
-        cached = self._dates.get(date_text) if date_text else None
-        parsed, precision = cached if cached is not None else (None, DatePrecision.DAY)
-        if precision is not DatePrecision.DAY and word not in _ACTION_KINDS:
+        parsed = self._dates.get(date_text) if date_text else None
+        if parsed is not None and not parsed.is_full and word not in _ACTION_KINDS:
             parsed = None  # only actions may be known to the month or year
         if ";" in source:
             sources = tuple(s.strip() for s in source.split(";") if s.strip())
@@ -304,31 +329,12 @@ class _Reader:
             or word not in _ACTION_WORDS
             or (not note_text and word in _TEXT_FACTS)
         ):
-            problems = []
-            if not country:
-                problems.append("country is empty")
-            if not instrument:
-                problems.append("instrument is empty")
-            if word not in _ACTION_WORDS:
-                problems.append(
-                    f"unknown action {word!r} (one of: {', '.join(sorted(_ACTION_WORDS))})"
-                )
-            if date_text:
-                try:
-                    parsed, precision = parse_fact_date(date_text, word in _ACTION_KINDS)
-                except ValueError as exc:
-                    problems.append(str(exc))
-                else:
-                    self._dates[date_text] = (parsed, precision)
-            elif word not in _TEXT_FACTS:
-                problems.append("date is empty")
-            if not sources:
-                problems.append("source is empty: every fact needs a source")
-            if word in _TEXT_FACTS and not note_text:
-                problems.append(f"a {word} needs its text (or a summary) in the note column")
+            parsed, problems = self.row_problems(
+                country, instrument, word, date_text, sources, note_text
+            )
             if problems:
                 where = f"{name}:{line}"
-                self.problems.extend(Problem(where, p) for p in problems)
+                self.problems.extend(Problem(where, p, code) for p, code in problems)
                 return
         date = parsed
         note = note_text or None
@@ -344,9 +350,9 @@ class _Reader:
             }
         places = self.places
         places.setdefault(("participation", country, instrument), where)
-        # a valid date's ISO form is the text it was parsed from
-        iso = date_text if precision is DatePrecision.DAY else date.isoformat() if date else ""
-        key: PlaceKey = ("action", country, instrument, word, iso if date else "")
+        # a valid date's ISO form (``1999``, ``1999-08``, ``1999-08-23``) is the text it was
+        # parsed from
+        key: PlaceKey = ("action", country, instrument, word, date_text if date else "")
         kind = _ACTION_KINDS.get(word)
         if kind is not None:
             assert date is not None
@@ -357,42 +363,85 @@ class _Reader:
                         where,
                         f"duplicate {word} of {instrument} by {country} on {date_text} "
                         f"(first at {first})",
+                        C.DUPLICATE_ACTION,
                     )
                 )
                 return
-            entry["actions"].append(Action(kind, date, sources, note, precision))
+            entry["actions"].append(Action(kind, date, sources, note))
             return
         if key in places and word in _DATED_FACTS:
-            self.problems.append(Problem(where, f"duplicate {word} for {country} x {instrument}"))
+            self.problems.append(
+                Problem(where, f"duplicate {word} for {country} x {instrument}", C.DUPLICATE_FACT)
+            )
             return
         places.setdefault(key, where)
+        day = date.to_date() if date is not None else None
         if word in _DATED_FACTS:
-            assert date is not None
+            assert day is not None
             if entry[word] is not None:
                 self.problems.append(
                     Problem(
                         where,
                         f"second {word} for {country} x {instrument} "
                         f"(first at {places.get(('participation', country, instrument))})",
+                        C.DUPLICATE_FACT,
                     )
                 )
                 return
-            entry[word] = DatedFact(date, sources, note)
+            entry[word] = DatedFact(day, sources, note)
         else:
             assert note is not None
-            entry["reservations"].append(Reservation(ReservationKind(word), note, date, sources))
+            entry["reservations"].append(Reservation(ReservationKind(word), note, day, sources))
+
+    def row_problems(
+        self,
+        country: str,
+        instrument: str,
+        word: str,
+        date_text: str,
+        sources: tuple[str, ...],
+        note_text: str,
+    ) -> tuple[PartialDate | None, list[tuple[str, C]]]:
+        """The date of a row that failed the quick checks, and its problems (messages and
+        codes); the date is remembered for the next rows."""
+        parsed: PartialDate | None = None
+        problems: list[tuple[str, C]] = []
+        if not country:
+            problems.append(("country is empty", C.MISSING_VALUE))
+        if not instrument:
+            problems.append(("instrument is empty", C.MISSING_VALUE))
+        if word not in _ACTION_WORDS:
+            problems.append((
+                f"unknown action {word!r} (one of: {', '.join(sorted(_ACTION_WORDS))})",
+                C.UNKNOWN_ACTION,
+            ))
+        if date_text:
+            try:
+                parsed = parse_fact_date(date_text, word in _ACTION_KINDS)
+            except ValueError as exc:
+                problems.append((str(exc), C.INVALID_DATE))
+            else:
+                self._dates[date_text] = parsed
+        elif word not in _TEXT_FACTS:
+            problems.append(("date is empty", C.MISSING_VALUE))
+        if not sources:
+            problems.append(("source is empty: every fact needs a source", C.NO_SOURCE))
+        if word in _TEXT_FACTS and not note_text:
+            problems.append((
+                f"a {word} needs its text (or a summary) in the note column",
+                C.MISSING_TEXT,
+            ))
+        return parsed, problems
 
 
-def parse_fact_date(text: str, partial_ok: bool) -> tuple[dt.date, DatePrecision]:
+def parse_fact_date(text: str, partial_ok: bool) -> PartialDate:
     """Parse a CSV date: a full ``YYYY-MM-DD``, or for actions also ``YYYY-MM`` or ``YYYY``
     (kept at that precision, never padded). Raises ``ValueError`` with a readable message."""
     if len(text) == 10 or not partial_ok:
         if not partial_ok and len(text) in (4, 7) and text[:4].isdigit():
             raise ValueError(f"invalid date {text!r}: this fact needs a full date YYYY-MM-DD")
-        return parse_date(text), DatePrecision.DAY
-    partial = PartialDate.parse(text)
-    precision = DatePrecision.MONTH if partial.month is not None else DatePrecision.YEAR
-    return partial.earliest(), precision
+        return PartialDate.from_date(parse_date(text))
+    return PartialDate.parse(text)
 
 
 def read_dataset(
@@ -440,8 +489,8 @@ def _load(root: Path, today: dt.date | None, max_file_bytes: int) -> PolicySet:
     except DataError as exc:
         # Records that failed to read would show up again as "unknown country 'X'" and
         # the like wherever they are used: leave those out until the first are fixed.
-        cascades = tuple(f"unknown {kind} " for kind in reader.failed_kinds)
-        later = [p for p in exc.problems if not p.message.startswith(cascades)]
+        cascades = {_UNKNOWN[kind] for kind in reader.failed_kinds if kind in _UNKNOWN}
+        later = [p for p in exc.problems if p.code not in cascades]
         raise DataError(sorted([*reader.problems, *later], key=problem_sort_key)) from None
     if reader.problems:
         raise DataError(sorted(reader.problems, key=problem_sort_key))

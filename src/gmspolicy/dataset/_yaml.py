@@ -20,6 +20,7 @@ import attrs
 import yaml
 
 from gmspolicy.errors import DataError, Problem
+from gmspolicy.errors import ProblemCode as C
 
 
 @attrs.frozen
@@ -186,7 +187,13 @@ def load_yaml(text: str, name: str) -> Any:
         for lineno, line in enumerate(text.splitlines(), 1):
             if line.lstrip(" ").startswith("\t"):
                 raise DataError(
-                    [Problem(f"{name}:{lineno}", "tab used for indentation; use spaces")]
+                    [
+                        Problem(
+                            f"{name}:{lineno}",
+                            "tab used for indentation; use spaces",
+                            C.INVALID_YAML,
+                        )
+                    ]
                 )
     if _CParser is not None:
         try:
@@ -199,8 +206,10 @@ def load_yaml(text: str, name: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         place = f"{name}:{mark.line + 1}" if mark is not None else name
         message = exc.problem or exc.context or "invalid YAML"
-        raise DataError([Problem(place, f"invalid YAML: {message}")]) from None
+        raise DataError([Problem(place, f"invalid YAML: {message}", C.INVALID_YAML)]) from None
     except yaml.YAMLError as exc:
-        raise DataError([Problem(name, f"invalid YAML: {exc}")]) from None
+        raise DataError([Problem(name, f"invalid YAML: {exc}", C.INVALID_YAML)]) from None
     except RecursionError:
-        raise DataError([Problem(name, "invalid YAML: nested too deeply")]) from None
+        raise DataError(
+            [Problem(name, "invalid YAML: nested too deeply", C.INVALID_YAML)]
+        ) from None

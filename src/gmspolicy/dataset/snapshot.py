@@ -63,8 +63,9 @@ if TYPE_CHECKING:
 #: How many snapshots are kept (the least recently used are removed beyond this).
 KEEP = 8
 
-#: Bumped when the snapshot layout changes.
-FORMAT = 2
+#: Bumped when the snapshot layout or a pickled class changes (3: actions and statuses
+#: carry a PartialDate instead of a date and a precision).
+FORMAT = 3
 
 _SUFFIX = ".pickle"
 _NAME = re.compile(r"^[0-9a-f]{64}\.pickle$")

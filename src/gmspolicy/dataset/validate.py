@@ -11,8 +11,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from gmspolicy.errors import Problem
+from gmspolicy.errors import ProblemCode as C
 from gmspolicy.models import (
     CONSENT_ACTIONS,
+    Action,
     ActionKind,
     Body,
     Instrument,
@@ -51,11 +53,11 @@ class _Validator:
         self.country_records = {c.code: c for c in pset.countries}
         self.instruments = {i.id: i for i in pset.instruments}
 
-    def add(self, key: tuple[str, ...], message: str) -> None:
+    def add(self, key: tuple[str, ...], message: str, code: C) -> None:
         place = self.p.places.get(key)
         if place is None and len(key) > 3:
             place = self.p.places.get(("participation", key[1], key[2]))
-        self.problems.append(Problem(place, message))
+        self.problems.append(Problem(place, message, code))
 
     def run(self) -> None:
         self.duplicates()
@@ -82,7 +84,9 @@ class _Validator:
                     first = self.p.places.get((record, ident))
                     also = f" (first at {first})" if first else ""
                     place = self.p.places.get(key, first)
-                    self.problems.append(Problem(place, f"duplicate {record} {ident!r}{also}"))
+                    self.problems.append(
+                        Problem(place, f"duplicate {record} {ident!r}{also}", C.DUPLICATE_ID)
+                    )
         names: dict[str, str] = {}
         for c in self.p.countries:
             for name in {c.name, *c.names}:
@@ -91,15 +95,16 @@ class _Validator:
                     self.add(
                         ("country", c.code),
                         f"name {name!r} is used by both {other} and {c.code}",
+                        C.DUPLICATE_NAME,
                     )
 
     def cite(self, key: tuple[str, ...], sources: Iterable[str], what: str) -> None:
         sources = tuple(sources)
         if not sources:
-            self.add(key, f"{what} cites no source")
+            self.add(key, f"{what} cites no source", C.NO_SOURCE)
         for sid in sources:
             if sid not in self.sources:
-                self.add(key, f"unknown source {sid!r}")
+                self.add(key, f"unknown source {sid!r}", C.UNKNOWN_SOURCE)
 
     def dated(
         self,
@@ -112,7 +117,7 @@ class _Validator:
         """Check a date (the first day it can mean) against today and its sources."""
         text = shown or date.isoformat()
         if date > self.today:
-            self.add(key, f"{what} date {text} is in the future")
+            self.add(key, f"{what} date {text} is in the future", C.FUTURE_DATE)
         for sid in sources:
             src = self.sources.get(sid)
             if src is not None and date > src.seen:
@@ -120,27 +125,34 @@ class _Validator:
                     key,
                     f"{what} date {text} is after source {sid!r} was seen "
                     f"({src.seen.isoformat()})",
+                    C.AFTER_SOURCE_SEEN,
                 )
 
     def check_sources(self) -> None:
         for s in self.p.sources:
             key = ("source", s.id)
             if s.seen > self.today:
-                self.add(key, f"source seen date {s.seen.isoformat()} is in the future")
+                self.add(
+                    key, f"source seen date {s.seen.isoformat()} is in the future", C.FUTURE_DATE
+                )
             if s.as_of is not None and s.as_of > s.seen:
-                self.add(key, f"source as_of {s.as_of.isoformat()} is after it was seen")
+                self.add(
+                    key, f"source as_of {s.as_of.isoformat()} is after it was seen", C.DATE_ORDER
+                )
             if not s.url.startswith(("http://", "https://")):
-                self.add(key, f"source url {s.url!r} must start with http:// or https://")
+                # a local file is a source `load` may show but `fetch` never merges
+                code = C.LOCAL_SOURCE if s.url.startswith("file:") else C.SOURCE_URL
+                self.add(key, f"source url {s.url!r} must start with http:// or https://", code)
 
     def check_countries(self) -> None:
         for c in self.p.countries:
             key = ("country", c.code)
             if not (len(c.code) == 3 and c.code.isascii() and c.code.isupper()):
-                self.add(key, f"country code {c.code!r} is not an ISO alpha-3 code")
+                self.add(key, f"country code {c.code!r} is not an ISO alpha-3 code", C.BAD_CODE)
             if not (len(c.alpha2) == 2 and c.alpha2.isascii() and c.alpha2.isupper()):
-                self.add(key, f"alpha2 {c.alpha2!r} is not an ISO alpha-2 code")
+                self.add(key, f"alpha2 {c.alpha2!r} is not an ISO alpha-2 code", C.BAD_CODE)
             if not (len(c.m49) == 3 and c.m49.isdigit()):
-                self.add(key, f"m49 {c.m49!r} is not a 3-digit code")
+                self.add(key, f"m49 {c.m49!r} is not a 3-digit code", C.BAD_CODE)
             self.cite(key, c.sources, f"country {c.code}")
 
     def check_instruments(self) -> None:
@@ -148,74 +160,52 @@ class _Validator:
             key = ("instrument", i.id)
             self.cite(key, i.sources, f"instrument {i.id}")
             if i.kind is InstrumentKind.PROTOCOL and i.parent is None:
-                self.add(key, f"protocol {i.id} names no parent")
+                self.add(key, f"protocol {i.id} names no parent", C.BAD_PARENT)
             if i.parent is not None:
                 if i.parent not in self.instruments:
-                    self.add(key, f"unknown parent instrument {i.parent!r}")
+                    self.add(key, f"unknown parent instrument {i.parent!r}", C.UNKNOWN_PARENT)
                 elif i.parent == i.id:
-                    self.add(key, f"instrument {i.id} is its own parent")
+                    self.add(key, f"instrument {i.id} is its own parent", C.BAD_PARENT)
             if i.requires_parent and i.parent is None:
-                self.add(key, f"requires_parent is set but {i.id} names no parent")
+                self.add(key, f"requires_parent is set but {i.id} names no parent", C.BAD_PARENT)
             if i.adopted and i.entry_into_force and i.entry_into_force < i.adopted:
-                self.add(key, f"entry into force {i.entry_into_force} is before adoption")
+                self.add(
+                    key, f"entry into force {i.entry_into_force} is before adoption", C.DATE_ORDER
+                )
 
     def check_participations(self) -> None:
         seen_pairs: set[tuple[str, str]] = set()
         countries = self.countries
         instruments = self.instruments
         seen = {sid: s.seen for sid, s in self.sources.items()}
-        today = self.today
         for part in self.p.participations:
             c, i = part.country, part.instrument
             pkey = ("participation", c, i)
             if (c, i) in seen_pairs:
-                self.add(pkey, f"duplicate participation {c} x {i}")
+                self.add(pkey, f"duplicate participation {c} x {i}", C.DUPLICATE_PARTICIPATION)
             seen_pairs.add((c, i))
             if c not in countries:
-                self.add(pkey, f"unknown country {c!r}")
+                self.add(pkey, f"unknown country {c!r}", C.UNKNOWN_COUNTRY)
             inst = instruments.get(i)
             if inst is None:
-                self.add(pkey, f"unknown instrument {i!r}")
+                self.add(pkey, f"unknown instrument {i!r}", C.UNKNOWN_INSTRUMENT)
             elif c in countries and not inst.open_for(self.country_records[c]):
                 assert inst.open_to is not None
                 self.add(
                     pkey,
                     f"{i} is open only to {inst.open_to.value} members and {c} is not one: "
                     "its status is 'not applicable', remove this row",
+                    C.NOT_APPLICABLE,
                 )
-            adopted = inst.adopted if inst is not None else None
-            seen_kinds: set[tuple[ActionKind, dt.date]] = set()
-            for action in part.actions:
-                date = action.date
-                # The same kind on the same (first) day twice, however precise: one event
-                # recorded twice ("1999-01" and "1999" both start on 1999-01-01).
-                if (action.kind, date) in seen_kinds:
-                    self.add(
-                        ("action", c, i, action.kind.value, date.isoformat()),
-                        f"duplicate {action.kind.value} of {i} by {c} on {action.when}",
-                    )
-                seen_kinds.add((action.kind, date))
-                srcs = action.sources
-                end = action.end
-                ok = bool(srcs) and date <= today and (adopted is None or end >= adopted)
-                if ok:
-                    for sid in srcs:
-                        when = seen.get(sid)
-                        if when is None or date > when:
-                            ok = False
-                            break
-                if ok:
-                    continue
-                akey = ("action", c, i, action.kind.value, date.isoformat())
-                self.cite(akey, srcs, f"{action.kind.value} of {i} by {c}")
-                self.dated(akey, date, srcs, action.kind.value, action.when)
-                if adopted is not None and end < adopted:
-                    self.add(
-                        akey,
-                        f"{action.kind.value} on {action.when} is before {i} "
-                        f"was adopted ({adopted.isoformat()})",
-                    )
-            self.order(part)
+            duplicates = self.duplicate_actions(part)
+            for action in duplicates:
+                self.add(
+                    ("action", c, i, action.kind.value, str(action.date)),
+                    f"duplicate {action.kind.value} of {i} by {c} on {action.date}",
+                    C.DUPLICATE_ACTION,
+                )
+            self.actions(part, inst.adopted if inst is not None else None, seen)
+            self.order(part, duplicates)
             for fact, name in (
                 (part.no_action, "no_action"),
                 (part.entry_into_force, "entry_into_force"),
@@ -229,17 +219,49 @@ class _Validator:
                 rkey = ("action", c, i, res.kind.value, res.date.isoformat() if res.date else "")
                 self.cite(rkey, res.sources, f"{res.kind.value} of {c} on {i}")
             if part.no_action is not None:
-                early = [a for a in part.actions if a.end <= part.no_action.date]
+                early = [a for a in part.actions if a.date.latest() <= part.no_action.date]
                 if early:
                     a = early[0]
                     self.add(
                         ("action", c, i, "no_action", part.no_action.date.isoformat()),
                         f"no_action as of {part.no_action.date.isoformat()} contradicts the "
-                        f"{a.kind.value} on {a.when}",
+                        f"{a.kind.value} on {a.date}",
+                        C.CONTRADICTS_NO_ACTION,
                     )
             self.facts(part, inst)
             if inst is not None and inst.requires_parent:
                 self.parent(part, inst)
+
+    def actions(
+        self, part: Participation, adopted: dt.date | None, seen: dict[str, dt.date]
+    ) -> None:
+        """Each action's sources and date: cited, not in the future, not after its sources
+        were seen, not before the instrument was adopted (checked in full only when the
+        quick test fails: this runs for every action of every dataset)."""
+        c, i, today = part.country, part.instrument, self.today
+        for action in part.actions:
+            date = action.date.earliest()
+            srcs = action.sources
+            end = action.date.latest()
+            ok = bool(srcs) and date <= today and (adopted is None or end >= adopted)
+            if ok:
+                for sid in srcs:
+                    when = seen.get(sid)
+                    if when is None or date > when:
+                        ok = False
+                        break
+            if ok:
+                continue
+            akey = ("action", c, i, action.kind.value, str(action.date))
+            self.cite(akey, srcs, f"{action.kind.value} of {i} by {c}")
+            self.dated(akey, date, srcs, action.kind.value, str(action.date))
+            if adopted is not None and end < adopted:
+                self.add(
+                    akey,
+                    f"{action.kind.value} on {action.date} is before {i} "
+                    f"was adopted ({adopted.isoformat()})",
+                    C.BEFORE_ADOPTION,
+                )
 
     def facts(self, part: Participation, inst: Instrument | None) -> None:
         """Entry into force, no-action dates and signatures against the rest of the record."""
@@ -252,19 +274,22 @@ class _Validator:
                     ekey,
                     f"entry_into_force on {eif.date.isoformat()} contradicts no_action as of "
                     f"{part.no_action.date.isoformat()}",
+                    C.CONTRADICTS_NO_ACTION,
                 )
             if inst is not None and inst.entry_into_force and eif.date < inst.entry_into_force:
                 self.add(
                     ekey,
                     f"entry_into_force for {c} on {eif.date.isoformat()} is before {i} itself "
                     f"entered into force ({inst.entry_into_force.isoformat()})",
+                    C.DATE_ORDER,
                 )
             consents = [a for a in part.actions if a.kind.is_consent]
-            if consents and eif.date < consents[0].date:
+            if consents and eif.date < consents[0].date.earliest():
                 self.add(
                     ekey,
                     f"entry_into_force on {eif.date.isoformat()} is before the "
-                    f"{consents[0].kind.value} on {consents[0].when}",
+                    f"{consents[0].kind.value} on {consents[0].date}",
+                    C.DATE_ORDER,
                 )
         if part.no_action is not None:
             srcs = [self.sources[s] for s in part.no_action.sources if s in self.sources]
@@ -274,52 +299,75 @@ class _Validator:
                     ("action", c, i, "no_action", part.no_action.date.isoformat()),
                     f"no_action as of {part.no_action.date.isoformat()} is later than its "
                     f"sources are current to ({max(bounds).isoformat()})",
+                    C.AFTER_SOURCE_CURRENT,
                 )
         if inst is not None and inst.body is Body.ILO:
             for a in part.actions:
                 if a.kind is ActionKind.SIGNATURE:
                     self.add(
-                        ("action", c, i, a.kind.value, a.date.isoformat()),
+                        ("action", c, i, a.kind.value, str(a.date)),
                         f"signature of {i} by {c}: ILO conventions are not signed, they are "
                         "ratified",
+                        C.ILO_SIGNATURE,
                     )
 
-    def order(self, part: Participation) -> None:
+    @staticmethod
+    def duplicate_actions(part: Participation) -> list[Action]:
+        """The actions that record again an event recorded before them: the same kind on
+        dates that can mean the same day, however precise ("1999-01-05" and "1999", or
+        "1999-01" and "1999", are one event recorded twice)."""
+        out: list[Action] = []
+        kept: list[Action] = []
+        for action in part.actions:
+            if any(action.same_event(k) for k in kept):
+                out.append(action)
+            else:
+                kept.append(action)
+        return out
+
+    def order(self, part: Participation, duplicates: list[Action]) -> None:
         c, i = part.country, part.instrument
         bound = False
         bound_end: dt.date | None = None  # last day the consent can have been given on
         signed = False
         for a in part.actions:
             kind = a.kind
+            if any(a is d for d in duplicates):
+                continue  # reported once, as a duplicate
             if kind is ActionKind.SIGNATURE:
                 # A consent known only to the year may have come after a signature dated
                 # within that year: only a signature certainly later is out of order.
-                if bound and bound_end is not None and a.date > bound_end:
+                if bound and bound_end is not None and a.date.earliest() > bound_end:
                     self.add(
-                        ("action", c, i, kind.value, a.date.isoformat()),
-                        f"signature of {i} by {c} on {a.when} comes after its consent to be bound",
+                        ("action", c, i, kind.value, str(a.date)),
+                        f"signature of {i} by {c} on {a.date} comes after its consent to be "
+                        "bound",
+                        C.ACTION_ORDER,
                     )
                 elif signed:
                     self.add(
-                        ("action", c, i, kind.value, a.date.isoformat()),
-                        f"second signature of {i} by {c} on {a.when}",
+                        ("action", c, i, kind.value, str(a.date)),
+                        f"second signature of {i} by {c} on {a.date}",
+                        C.ACTION_ORDER,
                     )
                 signed = True
             elif kind in CONSENT_ACTIONS:
                 if bound:
                     self.add(
-                        ("action", c, i, kind.value, a.date.isoformat()),
-                        f"{kind.value} of {i} by {c} on {a.when}: already bound "
+                        ("action", c, i, kind.value, str(a.date)),
+                        f"{kind.value} of {i} by {c} on {a.date}: already bound "
                         "(no denunciation or withdrawal in between)",
+                        C.ACTION_ORDER,
                     )
                 bound = True
-                bound_end = a.end
+                bound_end = a.date.latest()
             elif kind is ActionKind.DENUNCIATION or kind is ActionKind.WITHDRAWAL:
                 if not bound and not (kind is ActionKind.WITHDRAWAL and signed):
                     self.add(
-                        ("action", c, i, kind.value, a.date.isoformat()),
-                        f"{kind.value} of {i} by {c} on {a.when} with no earlier "
+                        ("action", c, i, kind.value, str(a.date)),
+                        f"{kind.value} of {i} by {c} on {a.date} with no earlier "
                         "ratification, accession or succession",
+                        C.ACTION_ORDER,
                     )
                 bound = False
 
@@ -332,15 +380,18 @@ class _Validator:
                 continue
             # An unrecorded parent is unknown, not a contradiction; a parent recorded as
             # not party at that date is.
-            ok = parent is None or self.p.status(part.country, inst.parent, a.end).kind in (
+            ok = parent is None or self.p.status(
+                part.country, inst.parent, a.date.latest()
+            ).kind in (
                 StatusKind.PARTY,
                 StatusKind.UNKNOWN,
             )
             if not ok:
                 self.add(
-                    ("action", part.country, part.instrument, a.kind.value, a.date.isoformat()),
-                    f"{part.country} became party to {inst.id} on {a.when} "
+                    ("action", part.country, part.instrument, a.kind.value, str(a.date)),
+                    f"{part.country} became party to {inst.id} on {a.date} "
                     f"without being party to {inst.parent}",
+                    C.PARENT_NOT_PARTY,
                 )
 
     def check_mous(self) -> None:
@@ -349,51 +400,55 @@ class _Validator:
             key = ("mou", m.id)
             self.cite(key, m.sources, f"MOU {m.id}")
             if len(m.parties) < 2 and m.kind.value != "other":
-                self.add(key, f"MOU {m.id} has fewer than two parties")
+                self.add(key, f"MOU {m.id} has fewer than two parties", C.TOO_FEW_PARTIES)
             for party in m.parties:
                 if party not in self.countries:
-                    self.add(key, f"unknown country {party!r}")
+                    self.add(key, f"unknown country {party!r}", C.UNKNOWN_COUNTRY)
             for field, refs in (("supersedes", m.supersedes), ("amends", m.amends)):
                 for ref in refs:
                     if ref == m.id:
-                        self.add(key, f"MOU {m.id} {field} itself")
+                        self.add(key, f"MOU {m.id} {field} itself", C.SELF_REFERENCE)
                     elif ref not in ids:
-                        self.add(key, f"MOU {m.id} {field} unknown MOU {ref!r}")
+                        self.add(key, f"MOU {m.id} {field} unknown MOU {ref!r}", C.UNKNOWN_MOU)
             if m.signed is not None and m.signed.earliest() > self.today:
-                self.add(key, f"MOU {m.id} signed date {m.signed} is in the future")
+                self.add(key, f"MOU {m.id} signed date {m.signed} is in the future", C.FUTURE_DATE)
             for field, value in (("entry_into_force", m.entry_into_force), ("expiry", m.expiry)):
                 if (
                     value is not None
                     and m.signed is not None
                     and (value.latest() < m.signed.earliest())
                 ):
-                    self.add(key, f"MOU {m.id} {field} {value} is before it was signed")
+                    self.add(
+                        key, f"MOU {m.id} {field} {value} is before it was signed", C.DATE_ORDER
+                    )
 
     def check_events(self) -> None:
         for e in self.p.events:
             key = ("event", e.id)
             self.cite(key, e.sources, f"event {e.id}")
             if e.country is not None and e.country not in self.countries:
-                self.add(key, f"unknown country {e.country!r}")
+                self.add(key, f"unknown country {e.country!r}", C.UNKNOWN_COUNTRY)
             if e.end is not None and e.end.latest() < e.start.earliest():
-                self.add(key, f"event {e.id} ends ({e.end}) before it starts ({e.start})")
+                self.add(
+                    key, f"event {e.id} ends ({e.end}) before it starts ({e.start})", C.DATE_ORDER
+                )
             if e.edition is not None and e.edition < 1:
-                self.add(key, f"event {e.id} edition must be 1 or more")
+                self.add(key, f"event {e.id} edition must be 1 or more", C.BAD_EDITION)
 
     def check_observations(self) -> None:
         for o in self.p.observations:
             key = ("observation", o.id)
             self.cite(key, o.sources, f"observation {o.id}")
             if o.country not in self.countries:
-                self.add(key, f"unknown country {o.country!r}")
+                self.add(key, f"unknown country {o.country!r}", C.UNKNOWN_COUNTRY)
             if o.instrument is not None and o.instrument not in self.instruments:
-                self.add(key, f"unknown instrument {o.instrument!r}")
+                self.add(key, f"unknown instrument {o.instrument!r}", C.UNKNOWN_INSTRUMENT)
             if (
                 o.adopted_year is not None
                 and o.published_year is not None
                 and o.published_year < o.adopted_year
             ):
-                self.add(key, f"observation {o.id} published before it was adopted")
+                self.add(key, f"observation {o.id} published before it was adopted", C.DATE_ORDER)
             for year in (o.adopted_year, o.published_year):
                 if year is not None and year > self.today.year:
-                    self.add(key, f"observation {o.id} year {year} is in the future")
+                    self.add(key, f"observation {o.id} year {year} is in the future", C.FUTURE_DATE)

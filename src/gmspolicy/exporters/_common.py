@@ -34,11 +34,11 @@ def cell_text(status: Status, labels: Labels) -> str:
         return labels.cell_word(status)
     if status.kind is StatusKind.NO_ACTION:
         assert status.date is not None
-        return labels("cell.no_action_as_of", date=status.date.isoformat())
+        return labels("cell.no_action_as_of", date=str(status.date))
     if status.kind is StatusKind.PARTY and status.via is None and status.in_force is not None:
         return labels("cell.party_in_force", date=status.in_force.isoformat())
     word = labels.cell_word(status)
-    return f"{word} {status.when}" if status.when else word
+    return f"{word} {status.date}" if status.date else word
 
 
 def history(part: Participation | None, as_of: dt.date | None, labels: Labels) -> list[str]:
@@ -46,7 +46,7 @@ def history(part: Participation | None, as_of: dt.date | None, labels: Labels) -
     if part is None:
         return []
     return [
-        f"{a.when} {labels.action_word(a.kind)}" + (f" ({a.note})" if a.note else "")
+        f"{a.date} {labels.action_word(a.kind)}" + (f" ({a.note})" if a.note else "")
         for a in part.actions_until(as_of)
     ]
 

@@ -115,7 +115,7 @@ def dataset_rows(pset: PolicySet, labels: Labels) -> list[list[str]]:
         head = [country.code, labels.country_name(country), inst.id, inst.title]
         facts: list[tuple[str, int, list[str]]] = []
         for a in part.actions:
-            day = a.when
+            day = str(a.date)
             facts.append((day, 0, _fact_row(pset, head, a.kind.value, day, a.sources, a.note)))
         for word, fact in (
             ("entry_into_force", part.entry_into_force),
@@ -151,7 +151,7 @@ def table_rows(view: TableView, labels: Labels) -> list[list[str]]:
                     i.short_name,
                     st.kind.value,
                     st.via.value if st.via else "",
-                    st.when or "",
+                    str(st.date) if st.date else "",
                     ";".join(ids),
                     _urls(pset, ids),
                 ]

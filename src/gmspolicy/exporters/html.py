@@ -140,7 +140,7 @@ def status_class(status: Status) -> str:
 
 def status_key(status: Status) -> str:
     """A key that sorts statuses by kind (party first, unknown last), then by date."""
-    date = status.date.isoformat() if status.date else "9999-99-99"
+    date = status.date.earliest().isoformat() if status.date else "9999-99-99"
     return f"{STATUS_RANK[status.kind]}:{date}"
 
 

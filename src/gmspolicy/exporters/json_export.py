@@ -34,10 +34,11 @@ def status_record(status: Status) -> dict[str, Any]:
     return {
         "status": status.kind.value,
         "via": status.via.value if status.via else None,
-        "date": status.date.isoformat() if status.date else None,
-        "precision": status.precision.value if status.date else None,
-        "signed": status.signed.isoformat() if status.signed else None,
-        "signed_precision": status.signed_precision.value if status.signed else None,
+        # feed 1.x: a date is its first day plus its precision
+        "date": status.date.earliest().isoformat() if status.date else None,
+        "precision": status.date.precision.value if status.date else None,
+        "signed": status.signed.earliest().isoformat() if status.signed else None,
+        "signed_precision": status.signed.precision.value if status.signed else None,
         "in_force": status.in_force.isoformat() if status.in_force else None,
     }
 

@@ -321,8 +321,8 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
                 part.instrument,
                 st.kind.value,
                 st.via.value if st.via else None,
-                st.when,
-                st.signed_when,
+                _iso(st.date),
+                _iso(st.signed),
                 _iso(st.in_force),
             ),
         )
@@ -330,7 +330,7 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
             cur = db.execute(
                 "INSERT INTO actions (participation_id, kind, date, precision, note) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (pid, a.kind.value, a.when, a.precision.value, a.note),
+                (pid, a.kind.value, str(a.date), a.date.precision.value, a.note),
             )
             _cite(db, "action_sources", "action_id", cur.lastrowid, a.sources)
         for word, fact in (

@@ -385,15 +385,20 @@ def group_participations(
     facts: Iterable[tuple[str, str, Action]],
 ) -> tuple[Participation, ...]:
     """Participations built from ``(country, instrument, action)`` facts, sorted by key;
-    an action seen twice (same kind and date) is kept once."""
+    an action seen twice is kept once: the same kind on the same date, or on dates of which
+    one contains the other (``1999`` and ``1999-03-02``: the more precise is kept)."""
     from gmspolicy.models import Participation
 
-    grouped: dict[tuple[str, str], dict[tuple[object, ...], Action]] = {}
+    grouped: dict[tuple[str, str], list[Action]] = {}
     for country, instrument, action in facts:
-        bucket = grouped.setdefault((country, instrument), {})
-        bucket.setdefault((action.kind, action.date), action)
+        bucket = grouped.setdefault((country, instrument), [])
+        n = next((n for n, seen in enumerate(bucket) if seen.same_event(action)), None)
+        if n is None:
+            bucket.append(action)
+        elif bucket[n].date != action.date and bucket[n].date.contains(action.date):
+            bucket[n] = action
     return tuple(
-        Participation(country=c, instrument=i, actions=tuple(acts.values()))
+        Participation(country=c, instrument=i, actions=tuple(acts))
         for (c, i), acts in sorted(grouped.items())
     )
 
@@ -413,13 +418,13 @@ def cited_participations(
 
     stamped = []
     for country, instrument, a in facts:
-        if a.date > today:
+        if a.date.earliest() > today:
             raise LoaderError(
-                f"{location}: {instrument} {a.kind.value} on {a.when} is after today "
+                f"{location}: {instrument} {a.kind.value} on {a.date} is after today "
                 f"({today.isoformat()})"
             )
         stamped.append(
-            (country, instrument, Action(a.kind, a.date, (source_id,), a.note, a.precision))
+            (country, instrument, Action(a.kind, a.date, (source_id,), a.note))
         )
     return group_participations(stamped)
 

@@ -1,14 +1,27 @@
 """Turning what a loader returned into records to show (``gmspolicy load``) or facts to
 merge into a dataset directory (``gmspolicy fetch``).
 
-Merging never overwrites: a loaded fact that the dataset already has (same country,
-instrument, action and date) is skipped; one that contradicts a sourced fact (another
-date for the same action, an action on or before a confirmed ``no_action``, or a
-``no_action`` as of a date on or after a recorded action) is a conflict, reported with the
-place of the existing fact. A loaded ``no_action`` where the dataset already has one is
-kept out (a pair has one); if it is more recent, a note says so. New facts go to
-``participations/fetched-LOADER.csv`` and their sources to ``sources/fetched-LOADER.yaml``
-(appended, each file written atomically), and only if the merged dataset validates.
+Merging never overwrites, and decides fact by fact (:func:`plan_merge`):
+
+- a loaded action the dataset already has is skipped: the same kind on the same date, or
+  on a date that contains or is contained in the recorded one (``1992`` and
+  ``1992-03-02`` are one ratification recorded at two precisions; where the loaded date
+  is the more precise, a note says so);
+- a loaded action that contradicts a sourced fact is a conflict, reported at the place of
+  the existing fact: another date for the same step (a signature, or a consent to be
+  bound: a ratification where the dataset has an accession is a conflict, whatever its
+  date, unless a denunciation or withdrawal lies between them), or an action certainly
+  taken on or before a confirmed ``no_action``;
+- a loaded ``no_action`` is a conflict with an action recorded certainly on or before its
+  date; where the dataset already has one for the pair it is kept (a pair has one), and
+  a more recent one is noted.
+
+Every conflict and note names the existing fact (with its sources) and the incoming one:
+the loader, and the row it would add (country, instrument, action, date, source). New
+facts go to ``participations/fetched-LOADER.csv`` and their sources to
+``sources/fetched-LOADER.yaml`` (appended, each file written atomically), and only if the
+merged dataset validates; otherwise :class:`MergeRefused` says why and that nothing was
+written.
 """
 
 from __future__ import annotations
@@ -16,6 +29,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
@@ -24,8 +38,17 @@ import yaml
 from gmspolicy.dataset._files import display_path
 from gmspolicy.dataset._reader import PARTICIPATION_COLUMNS
 from gmspolicy.errors import DataError, Problem, UsageError
+from gmspolicy.errors import ProblemCode as C
 from gmspolicy.loaders import LoadResult
-from gmspolicy.models import Action, Country, DatedFact, Instrument, Participation, Source
+from gmspolicy.models import (
+    Action,
+    ActionKind,
+    Country,
+    DatedFact,
+    Instrument,
+    Participation,
+    Source,
+)
 from gmspolicy.query.diff import Change
 from gmspolicy.query.policyset import PlaceKey, PolicySet
 
@@ -60,19 +83,30 @@ def loaded_policyset(reference: PolicySet, result: LoadResult, today: dt.date) -
         events=(),
         sources=tuple(sorted(sources.values(), key=lambda s: s.id)),
     )
-    problems = [
-        p
-        for p in validate(pset, today=today)
-        if not (p.message.startswith("source url 'file:") and "must start with" in p.message)
-    ]
+    problems = [p for p in validate(pset, today=today) if p.code is not C.LOCAL_SOURCE]
     if problems:
         raise DataError(problems)
     return pset
 
 
+class MergeRefused(DataError):
+    """``fetch`` refused the merge: conflicts with sourced facts (without
+    ``keep_existing``), or a merged dataset that does not validate. Nothing is written;
+    the last line says so."""
+
+    def __init__(self, problems: Iterable[Problem], why: str) -> None:
+        super().__init__(problems)
+        self.why = why
+
+    def lines(self) -> list[str]:
+        """One line per problem, then what was done: nothing written."""
+        return [*super().lines(), f"nothing written: {self.why}"]
+
+
 @attrs.frozen
 class MergePlan:
-    """What ``fetch`` would do: the new rows and sources, the conflicts, the merged set."""
+    """What ``fetch`` would do: the new rows and sources, the conflicts (existing facts
+    kept), the notes, the merged set."""
 
     rows: tuple[tuple[str, str, str, str, str, str], ...]
     sources: tuple[Source, ...]
@@ -83,6 +117,134 @@ class MergePlan:
     changes: tuple[Change, ...]
     csv_path: Path
     yaml_path: Path
+
+
+def _separates(kind: ActionKind, step: ActionKind) -> bool:
+    """Whether an action of ``kind`` ends a ``step``: between two consents (or two
+    signatures) an exit, between two exits a consent."""
+    if step.is_exit:
+        return kind.is_consent
+    return kind.is_exit
+
+
+def _same_step(a: ActionKind, b: ActionKind) -> bool:
+    """Two actions that take the same step: the same kind, or both a consent to be bound
+    (a ratification and an accession of one state are two accounts of one step)."""
+    return a is b or (a.is_consent and b.is_consent)
+
+
+def _between(x: Action, a: Action, b: Action) -> bool:
+    """True when ``x`` was certainly taken after the earlier of ``a`` and ``b`` and before
+    the later."""
+    first, last = sorted((a, b), key=lambda y: y.date.earliest())
+    return first.date.latest() < x.date.earliest() and x.date.latest() < last.date.earliest()
+
+
+def _sources(ids: Iterable[str]) -> str:
+    return f"(source {', '.join(ids)})"
+
+
+@attrs.define
+class _Planner:
+    """Decides each loaded fact against the dataset: known, a conflict, or new."""
+
+    existing: PolicySet
+    loader: str
+    rows: list[tuple[str, str, str, str, str, str]] = attrs.Factory(list)
+    conflicts: list[Problem] = attrs.Factory(list)
+    notes: list[str] = attrs.Factory(list)
+    known: int = 0
+    new_actions: dict[tuple[str, str], list[Action]] = attrs.Factory(dict)
+    new_no_action: dict[tuple[str, str], DatedFact] = attrs.Factory(dict)
+
+    def says(self, kind: str, date: object, sources: Iterable[str]) -> str:
+        """The incoming fact: ``LOADER says KIND on DATE (source ID)``."""
+        when = f"as of {date}" if kind == "no action" else f"on {date}"
+        return f"{self.loader} says {kind} {when} {_sources(sources)}"
+
+    def conflict(self, place: str | None, label: str, has: str, incoming: str) -> None:
+        self.conflicts.append(
+            Problem(place, f"{label}: the dataset has {has}, {incoming}", C.MERGE_CONFLICT)
+        )
+
+    def participation(self, part: Participation) -> None:
+        old = self.existing.participation(part.country, part.instrument)
+        for action in part.actions:
+            if self.action(old, part, action):
+                self.new_actions.setdefault(part.key, []).append(action)
+                self.rows.append((
+                    part.country, part.instrument, action.kind.value, str(action.date),
+                    ";".join(action.sources), action.note or "",
+                ))
+        if part.no_action is not None and self.no_action(old, part, part.no_action):
+            fact = part.no_action
+            self.new_no_action[part.key] = fact
+            self.rows.append((
+                part.country, part.instrument, "no_action", fact.date.isoformat(),
+                ";".join(fact.sources), fact.note or "",
+            ))
+
+    def action(self, old: Participation | None, part: Participation, action: Action) -> bool:
+        """Whether ``action`` is new; a known one is counted, a conflict recorded."""
+        if old is None:
+            return True
+        label = f"{part.country} x {part.instrument}"
+        kind = action.kind.value
+        incoming = self.says(kind, action.date, action.sources)
+        same = next((a for a in old.actions if a.same_event(action)), None)
+        if same is not None:
+            self.known += 1
+            if same.date != action.date and same.date.contains(action.date):
+                place = self.existing.place("action", *part.key, kind, str(same.date))
+                self.notes.append(
+                    f"{label}: the dataset has {kind} on {same.date} {_sources(same.sources)}"
+                    f" at {place or 'no place'}; {incoming}, more precisely: update the row "
+                    "by hand"
+                )
+            return False
+        around = (*old.actions, *part.actions)
+        for a in old.actions:
+            if not _same_step(a.kind, action.kind):
+                continue
+            if any(_separates(x.kind, action.kind) and _between(x, a, action) for x in around):
+                continue
+            place = self.existing.place("action", *part.key, a.kind.value, str(a.date))
+            has = f"{a.kind.value} on {a.date} {_sources(a.sources)}"
+            self.conflict(place, label, has, incoming)
+            return False
+        na = old.no_action
+        if na is not None and action.date.latest() <= na.date:
+            place = self.existing.place("action", *part.key, "no_action", na.date.isoformat())
+            has = f"no_action as of {na.date.isoformat()} {_sources(na.sources)}"
+            self.conflict(place, label, has, incoming)
+            return False
+        return True
+
+    def no_action(self, old: Participation | None, part: Participation, fact: DatedFact) -> bool:
+        """Whether the loaded ``no_action`` is new; a known one is counted (and a more
+        recent date noted), a conflict recorded."""
+        if old is None:
+            return True
+        label = f"{part.country} x {part.instrument}"
+        incoming = self.says("no action", fact.date.isoformat(), fact.sources)
+        if old.no_action is not None:
+            # one no_action per pair: the existing one is kept (a later date is noted)
+            self.known += 1
+            if fact.date > old.no_action.date:
+                self.notes.append(
+                    f"{label}: the dataset has no_action as of "
+                    f"{old.no_action.date.isoformat()}; {self.loader} confirms it as of "
+                    f"{fact.date.isoformat()} {_sources(fact.sources)}: update the row by hand"
+                )
+            return False
+        done = [a for a in old.actions if a.date.latest() <= fact.date]
+        if done:
+            a = done[0]
+            place = self.existing.place("action", *part.key, a.kind.value, str(a.date))
+            has = f"{a.kind.value} on {a.date} {_sources(a.sources)}"
+            self.conflict(place, label, has, incoming)
+            return False
+        return True
 
 
 def plan_merge(
@@ -96,91 +258,47 @@ def plan_merge(
 ) -> MergePlan:
     """Work out the merge of ``result`` into the dataset ``existing`` read from ``root``.
 
-    Raises :class:`DataError` listing the conflicts (unless ``keep_existing``: then they
-    are kept in the plan and the other facts merged), :class:`UsageError` if a new fact
-    would cite a local file, and :class:`DataError` if the merged dataset does not
-    validate.
+    Raises :class:`MergeRefused` listing the conflicts (unless ``keep_existing``: then
+    they are kept in the plan, the existing facts kept and the other facts merged) or the
+    problems of a merged dataset that does not validate, and :class:`UsageError` if a new
+    fact would cite a local file. Nothing is written here: see :func:`write_merge`.
     """
+    planner = _Planner(existing, loader)
+    for part in result.participations:
+        planner.participation(part)
+    if planner.conflicts and not keep_existing:
+        n = len(planner.conflicts)
+        raise MergeRefused(
+            planner.conflicts,
+            f"{n} {'fact' if n == 1 else 'facts'} from {loader} contradict"
+            f"{'s' if n == 1 else ''} the dataset (with --keep-existing, the existing facts "
+            "are kept and the rest merged)",
+        )
+    new_sources = _new_sources(existing, result, planner.rows, loader)
     csv_path = root / "participations" / f"fetched-{loader}.csv"
     yaml_path = root / "sources" / f"fetched-{loader}.yaml"
+    merged = _merged(existing, planner, new_sources, csv_path, yaml_path, today)
+    return MergePlan(
+        rows=tuple(planner.rows),
+        sources=tuple(new_sources),
+        known=planner.known,
+        conflicts=tuple(planner.conflicts),
+        notes=tuple(planner.notes),
+        merged=merged,
+        changes=existing.diff(merged),
+        csv_path=csv_path,
+        yaml_path=yaml_path,
+    )
+
+
+def _new_sources(
+    existing: PolicySet,
+    result: LoadResult,
+    rows: list[tuple[str, str, str, str, str, str]],
+    loader: str,
+) -> list[Source]:
+    """The loaded sources the new rows cite that the dataset does not have yet."""
     loaded_sources = {s.id: s for s in result.sources}
-    rows: list[tuple[str, str, str, str, str, str]] = []
-    conflicts: list[Problem] = []
-    known = 0
-    notes: list[str] = []
-    new_actions: dict[tuple[str, str], list[Action]] = {}
-    new_no_action: dict[tuple[str, str], DatedFact] = {}
-    for part in result.participations:
-        old = existing.participation(part.country, part.instrument)
-        label = f"{part.country} x {part.instrument}"
-        for action in part.actions:
-            kind, date = action.kind.value, action.when
-            if old is not None:
-                same = [a for a in old.actions if a.kind is action.kind]
-                if any((a.date, a.precision) == (action.date, action.precision) for a in same):
-                    known += 1
-                    continue
-                if same:
-                    a = same[0]
-                    conflicts.append(
-                        Problem(
-                            existing.place("action", *part.key, kind, a.date.isoformat()),
-                            f"{label}: the dataset has {kind} on {a.when} "
-                            f"(source {', '.join(a.sources)}), {loader} says {date} "
-                            f"(source {', '.join(action.sources)}); kept the existing fact",
-                        )
-                    )
-                    continue
-                na = old.no_action
-                if na is not None and action.end <= na.date:
-                    conflicts.append(
-                        Problem(
-                            existing.place("action", *part.key, "no_action", na.date.isoformat()),
-                            f"{label}: the dataset has no_action as of {na.date.isoformat()} "
-                            f"(source {', '.join(na.sources)}), {loader} says {kind} on "
-                            f"{date} (source {', '.join(action.sources)}); kept the existing "
-                            "fact",
-                        )
-                    )
-                    continue
-            new_actions.setdefault(part.key, []).append(action)
-            rows.append(
-                (part.country, part.instrument, kind, date, ";".join(action.sources),
-                 action.note or "")
-            )
-        na_new = part.no_action
-        if na_new is None:
-            continue
-        when = na_new.date.isoformat()
-        if old is not None and old.no_action is not None:
-            # one no_action per pair: an existing one is kept (a later date is reported)
-            known += 1
-            if na_new.date > old.no_action.date:
-                notes.append(
-                    f"{label}: the dataset has no_action as of "
-                    f"{old.no_action.date.isoformat()}; {loader} confirms it as of {when} "
-                    f"(source {', '.join(na_new.sources)}): update the row by hand"
-                )
-            continue
-        done = [a for a in (old.actions if old is not None else ()) if a.date <= na_new.date]
-        if done:
-            a = done[0]
-            conflicts.append(
-                Problem(
-                    existing.place("action", *part.key, a.kind.value, a.date.isoformat()),
-                    f"{label}: the dataset has {a.kind.value} on {a.when} "
-                    f"(source {', '.join(a.sources)}), {loader} says no action as of {when} "
-                    f"(source {', '.join(na_new.sources)}); kept the existing fact",
-                )
-            )
-            continue
-        new_no_action[part.key] = na_new
-        rows.append(
-            (part.country, part.instrument, "no_action", when, ";".join(na_new.sources),
-             na_new.note or "")
-        )
-    if conflicts and not keep_existing:
-        raise DataError(conflicts)
     cited = {sid for row in rows for sid in row[4].split(";")}
     new_sources: list[Source] = []
     for sid in sorted(cited):
@@ -193,58 +311,72 @@ def plan_merge(
         if existing.has_source(sid):
             if existing.source(sid) != src:
                 raise UsageError(
-                    f"source {sid!r} is already in the dataset with other details "
-                    f"({existing.place('source', sid) or 'no place'})"
+                    f"source {sid!r} of {loader} is already in the dataset with other "
+                    f"details ({existing.place('source', sid) or 'no place'}); nothing written"
                 )
             continue
         new_sources.append(src)
+    return new_sources
 
-    # the merged set, with the places the new records will have
+
+def _merged(
+    existing: PolicySet,
+    planner: _Planner,
+    new_sources: list[Source],
+    csv_path: Path,
+    yaml_path: Path,
+    today: dt.date,
+) -> PolicySet:
+    """The dataset with the new facts, checked; a problem at a new row names the incoming
+    fact and its loader (the row is not written)."""
     places: dict[PlaceKey, str] = dict(existing.places)
     csv_name = display_path(csv_path)
-    yaml_name = display_path(yaml_path)
     first_line = _line_count(csv_path) + (1 if csv_path.exists() else 2)
-    for n, (c, i, kind, date, _, _) in enumerate(rows):
-        places.setdefault(("participation", c, i), f"{csv_name}:{first_line + n}")
-        places[("action", c, i, kind, date)] = f"{csv_name}:{first_line + n}"
+    incoming: dict[str, str] = {}
+    for n, (c, i, kind, date, sources, _) in enumerate(planner.rows):
+        planned = f"{csv_name}:{first_line + n}"
+        places.setdefault(("participation", c, i), planned)
+        places[("action", c, i, kind, date)] = planned
+        word = "no action" if kind == "no_action" else kind
+        incoming[planned] = f"{c} x {i}: {planner.says(word, date, sources.split(';'))}"
     for src in new_sources:
-        places[("source", src.id)] = yaml_name
+        places[("source", src.id)] = display_path(yaml_path)
     merged_parts = {p.key: p for p in existing.participations}
-    for key, actions in new_actions.items():
+    for key, actions in planner.new_actions.items():
         old = merged_parts.get(key)
         if old is None:
             merged_parts[key] = Participation(key[0], key[1], tuple(actions))
         else:
             merged_parts[key] = attrs.evolve(old, actions=old.actions + tuple(actions))
-    for key, fact in new_no_action.items():
+    for key, fact in planner.new_no_action.items():
         old = merged_parts.get(key)
         merged_parts[key] = (
             Participation(key[0], key[1], no_action=fact)
             if old is None
             else attrs.evolve(old, no_action=fact)
         )
-    merged = PolicySet.build(
-        countries=existing.countries,
-        instruments=existing.instruments,
-        participations=merged_parts.values(),
-        mous=existing.mous,
-        events=existing.events,
-        sources=(*existing.sources, *new_sources),
-        observations=existing.observations,
-        places=places,
-        today=today,
-    )
-    return MergePlan(
-        rows=tuple(rows),
-        sources=tuple(new_sources),
-        known=known,
-        conflicts=tuple(conflicts),
-        notes=tuple(notes),
-        merged=merged,
-        changes=existing.diff(merged),
-        csv_path=csv_path,
-        yaml_path=yaml_path,
-    )
+    try:
+        return PolicySet.build(
+            countries=existing.countries,
+            instruments=existing.instruments,
+            participations=merged_parts.values(),
+            mous=existing.mous,
+            events=existing.events,
+            sources=(*existing.sources, *new_sources),
+            observations=existing.observations,
+            places=places,
+            today=today,
+        )
+    except DataError as exc:
+        problems = [
+            Problem(None, f"{incoming[p.place]}, which does not fit: {p.message}", p.code)
+            if p.place in incoming
+            else p
+            for p in exc.problems
+        ]
+        raise MergeRefused(
+            problems, f"the dataset with the new facts from {planner.loader} does not validate"
+        ) from None
 
 
 def write_merge(plan: MergePlan) -> None:

@@ -89,14 +89,14 @@ def _participations(old: PolicySet, new: PolicySet) -> list[Change]:
             before = next((x for x in gone if x.kind is act.kind), None)
             if before is None:
                 word = _NEW_ACTION_WORD[act.kind]
-                out.append(Change("participation", label, word, f"{label}: {word} on {act.when}"))
-            elif (before.date, before.precision) == (act.date, act.precision):
+                out.append(Change("participation", label, word, f"{label}: {word} on {act.date}"))
+            elif before.date == act.date:
                 out.append(
                     Change(
                         "participation",
                         label,
                         "corrected",
-                        f"{label}: sources or note of the {act.kind.value} on {act.when} updated",
+                        f"{label}: sources or note of the {act.kind.value} on {act.date} updated",
                     )
                 )
             else:
@@ -105,7 +105,7 @@ def _participations(old: PolicySet, new: PolicySet) -> list[Change]:
                         "participation",
                         label,
                         "corrected",
-                        f"{label}: {act.kind.value} corrected from {before.when} to {act.when}",
+                        f"{label}: {act.kind.value} corrected from {before.date} to {act.date}",
                     )
                 )
         came_kinds = {x.kind for x in came}
@@ -116,7 +116,7 @@ def _participations(old: PolicySet, new: PolicySet) -> list[Change]:
                         "participation",
                         label,
                         "removed",
-                        f"{label}: {act.kind.value} of {act.when} removed",
+                        f"{label}: {act.kind.value} of {act.date} removed",
                     )
                 )
         out += _fact_changes(label, pa, pb)
@@ -158,7 +158,7 @@ def _fact_changes(label: str, pa: Participation | None, pb: Participation | None
 
 
 def _action_key(a: Action) -> tuple[str, str]:
-    return (a.date.isoformat(), a.kind.value)
+    return (a.date.earliest().isoformat(), a.kind.value)
 
 
 def changes_json(changes: Sequence[Change]) -> str:

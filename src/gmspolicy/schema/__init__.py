@@ -31,6 +31,7 @@ from typing import Any
 
 import attrs
 
+from gmspolicy.convert import FeedAction
 from gmspolicy.dates import PartialDate
 from gmspolicy.exporters.json_export import SCHEMA_VERSION, dumps
 from gmspolicy.i18n import LANGUAGES
@@ -108,6 +109,10 @@ _MODELS: tuple[type[Any], ...] = (
 )
 
 
+#: Models the feed writes in another shape than their fields (the converter's hooks).
+_FEED_SHAPES: dict[type[Any], type[Any]] = {Action: FeedAction}
+
+
 def schema_path() -> Path:
     """The path of the committed schema file shipped inside the installed package."""
     return Path(str(resources.files("gmspolicy.schema").joinpath(SCHEMA_FILE)))
@@ -178,8 +183,9 @@ def _model_def(cls: type[Any], defs: dict[str, Any]) -> dict[str, Any]:
         existing: dict[str, Any] = defs[cls.__name__]
         return existing
     defs[cls.__name__] = {}  # placeholder against recursion
-    hints = typing.get_type_hints(cls)
-    properties = {f.name: _type_schema(hints[f.name], defs) for f in attrs.fields(cls)}
+    shape = _FEED_SHAPES.get(cls, cls)
+    hints = typing.get_type_hints(shape)
+    properties = {f.name: _type_schema(hints[f.name], defs) for f in attrs.fields(shape)}
     entry = _object(properties, _first_line(cls.__doc__))
     defs[cls.__name__] = entry
     return entry
