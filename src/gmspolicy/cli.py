@@ -386,6 +386,12 @@ def validate(state: _State, path: Path | None) -> None:
         f"{len(pset.participations)} participations ({known} actions), {len(pset.mous)} MOUs, "
         f"{len(pset.events)} events, {len(pset.observations)} observations, "
         f"{len(pset.sources)} sources"
+        + (
+            f", {len(pset.review_records)} reviews, {len(pset.recommendations)} "
+            f"recommendations, {len(pset.reporting)} reporting rows"
+            if pset.review_records or pset.recommendations or pset.reporting
+            else ""
+        )
     )
 
 

@@ -233,6 +233,9 @@ def plan_merge(
         observations=existing.observations,
         places=places,
         today=today,
+        reviews=existing.review_records,
+        recommendations=existing.recommendations,
+        reporting=existing.reporting,
     )
     return MergePlan(
         rows=tuple(rows),
