@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -255,3 +256,36 @@ def reporting_status(
             report_due_sources=last.sources_of("next_report_due"),
         )
     return summary
+
+
+def reporting_table(
+    pset: PolicySet,
+    countries: Sequence[str],
+    mechanism: Mechanism | str | None = None,
+    as_of: dt.date | None = None,
+    *,
+    overdue_only: bool = False,
+) -> tuple[ReportingSummary, ...]:
+    """The reporting status of each of ``countries`` under each treaty a treaty body
+    reviews (one mechanism's only, if given) that the country is party to as of
+    ``as_of``, or has a review or reporting row for; with ``overdue_only``, only those
+    :attr:`Overdue.OVERDUE`."""
+    from gmspolicy.models import StatusKind
+
+    mech = parse_mechanism(mechanism) if mechanism is not None else None
+    out: list[ReportingSummary] = []
+    for name in countries:
+        code = pset.country(name).code
+        recorded = {r.mechanism for r in pset.review_records if r.country == code}
+        recorded |= {r.mechanism for r in pset.reporting if r.country == code}
+        for m, ident in MECHANISM_INSTRUMENTS.items():
+            if (mech is not None and m is not mech) or not pset.has_instrument(ident):
+                continue
+            party = pset.status(code, ident, as_of).kind is StatusKind.PARTY
+            if not party and m not in recorded:
+                continue
+            summary = reporting_status(pset, code, ident, as_of)
+            if overdue_only and summary.overdue is not Overdue.OVERDUE:
+                continue
+            out.append(summary)
+    return tuple(out)
