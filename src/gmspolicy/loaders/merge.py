@@ -46,6 +46,14 @@ def loaded_policyset(reference: PolicySet, result: LoadResult, today: dt.date) -
             inst = reference.instrument(ident)
             instruments[ident] = inst
             ident = inst.parent
+    from gmspolicy.models import MECHANISM_INSTRUMENTS
+
+    for row in result.reporting:
+        if row.country not in countries and reference.has_country(row.country):
+            countries[row.country] = reference.country(row.country)
+        treaty = MECHANISM_INSTRUMENTS.get(row.mechanism)
+        if treaty is not None and treaty not in instruments and reference.has_instrument(treaty):
+            instruments[treaty] = reference.instrument(treaty)
     sources = {s.id: s for s in result.sources}
     records: list[Country | Instrument] = [*countries.values(), *instruments.values()]
     for record in records:
@@ -59,6 +67,7 @@ def loaded_policyset(reference: PolicySet, result: LoadResult, today: dt.date) -
         mous=(),
         events=(),
         sources=tuple(sorted(sources.values(), key=lambda s: s.id)),
+        reporting=result.reporting,
     )
     problems = [
         p
@@ -110,6 +119,11 @@ def plan_merge(
     notes: list[str] = []
     new_actions: dict[tuple[str, str], list[Action]] = {}
     new_no_action: dict[tuple[str, str], DatedFact] = {}
+    if result.reporting:
+        notes.append(
+            f"{len(result.reporting)} reporting-status rows were read but not merged: fetch "
+            "merges participations only; copy them into reporting.yaml (see `gmspolicy load`)"
+        )
     for part in result.participations:
         old = existing.participation(part.country, part.instrument)
         label = f"{part.country} x {part.instrument}"

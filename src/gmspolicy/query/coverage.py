@@ -206,7 +206,7 @@ def reviews_report(pset: PolicySet, countries: Sequence[Country]) -> list[str]:
     bodies), the latest review held and the next one recorded (scheduled or postponed)."""
     from gmspolicy.models import MECHANISM_INSTRUMENTS, Mechanism, ReviewStatus
 
-    mechanisms = [m for m in Mechanism if m is not Mechanism.CEACR]
+    mechanisms: list[Mechanism] = [m for m in Mechanism if m is not Mechanism.CEACR]
     if any(r.mechanism is Mechanism.CEACR for r in pset.review_records):
         mechanisms.append(Mechanism.CEACR)
     lines = [
