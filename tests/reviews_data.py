@@ -6,22 +6,30 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-SOURCES = """\
+import attrs
+
+from gmspolicy.models import Source
+
+# Sources say how far to trust them (``authority``) once that field is in the model
+# (issue 13, merged separately); written only where the model has it.
+_AUTHORITY = "  authority: official\n" if "authority" in attrs.fields_dict(Source) else ""
+
+SOURCES = f"""\
 - id: s1
   url: https://example.org/s1
   title: Source one
   publisher: Example
-  seen: 2024-01-31
+{_AUTHORITY}  seen: 2024-01-31
 - id: s2
   url: https://example.org/s2
   title: Source two <b>
   publisher: Example
-  seen: 2024-01-31
+{_AUTHORITY}  seen: 2024-01-31
 - id: rep
   url: https://example.org/reporting
   title: Reporting status page
   publisher: OHCHR
-  seen: 2024-01-31
+{_AUTHORITY}  seen: 2024-01-31
   as_of: 2023-06-30
 """
 

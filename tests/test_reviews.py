@@ -415,3 +415,29 @@ def test_cli_validate_counts_reviews(data: Path, cli: Callable[..., tuple[int, s
     code, out, err = cli("--no-cache", "validate", "data")
     assert (code, err) == (0, "")
     assert out.endswith(", 3 sources, 6 reviews, 3 recommendations, 1 reporting rows\n")
+
+
+def test_snapshot_fingerprint_covers_the_review_files(data: Path) -> None:
+    from gmspolicy.dataset._files import MAX_FILE_BYTES
+    from gmspolicy.dataset.snapshot import cached_load, fingerprint
+
+    def key() -> str | None:
+        return fingerprint(data, today=TODAY, max_file_bytes=MAX_FILE_BYTES)
+
+    first = cached_load(data, today=TODAY)
+    assert first.review_records[0].id == "cedaw-lao-2018"
+    before = key()
+    for name in ("reviews.yaml", "recommendations.yaml", "reporting.yaml"):
+        path = data / name
+        text = path.read_text("utf-8")
+        path.write_text(text + "\n", "utf-8")
+        changed = key()
+        assert changed != before, name
+        before = changed
+    reviews = data / "reviews.yaml"
+    reviews.write_text(
+        reviews.read_text("utf-8").replace("67th session", "sixty-seventh session"), "utf-8"
+    )
+    again = cached_load(data, today=TODAY)
+    cedaw = next(r for r in again.review_records if r.id == "cedaw-tha-2017")
+    assert cedaw.session == "sixty-seventh session"

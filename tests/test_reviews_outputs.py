@@ -230,3 +230,23 @@ def test_bad_options(cli: Run, data: Path) -> None:
     )
     code, out, err = cli("--data", "data", "reviews", "--as-of", "2020-13-01")
     assert code == 2 and "impossible date '2020-13-01'" in err
+
+
+def test_upr_recommendations_listed_under_their_reviews(cli: Run, data: Path) -> None:
+    out = run_ok(cli, "reviews", "--country", "THA", "--mechanism", "UPR")
+    section = out.split("## UPR recommendations\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert section == [
+        "| Review | Paragraph | Recommendation | Recommended by | Response | Tags | Instruments |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| Thailand, UPR cycle 2[^1] | 158.1 | Consider ratifying the Migrant Workers "
+        "Convention (Australia) | Australia | noted | migrant-workers, ratification | ICRMW |",
+        "| Thailand, UPR cycle 2[^1] | 158.2 | Protect migrant workers from trafficking (Lao "
+        "People's Democratic Republic) | Lao PDR | supported | migrant-workers, trafficking |  |",
+        "| Thailand, UPR cycle 2[^1] | 158.3 | Protect refugees (Australia) | Australia | "
+        "unknown | refugees |  |",
+    ]
+    # no UPR review shown, no recommendations section
+    assert "## UPR recommendations" not in run_ok(cli, "reviews", "--mechanism", "CEDAW")
+    html = run_ok(cli, "reviews", "--country", "THA", "--format", "html")
+    assert "<h2>UPR recommendations</h2>" in html
+    assert "Consider ratifying the Migrant Workers Convention (Australia)" in html

@@ -79,6 +79,30 @@ REPORTING_TITLES: dict[str, str] = {
     "sources": "Sources",
 }
 
+#: Columns of the UPR recommendations table.
+RECOMMENDATION_COLUMNS: tuple[str, ...] = (
+    "review",
+    "paragraph",
+    "text",
+    "recommending",
+    "response",
+    "tags",
+    "instruments",
+    "sources",
+)
+
+RECOMMENDATION_TITLES: dict[str, str] = {
+    "review": "Review",
+    "paragraph": "Paragraph",
+    "text": "Recommendation",
+    "recommending": "Recommended by",
+    "response": "Response",
+    "tags": "Tags",
+    "instruments": "Instruments",
+    "sources": "Sources",
+}
+
+RECOMMENDATIONS_HEADING = "UPR recommendations"
 REVIEWS_HEADING = "Reviews"
 REPORTING_HEADING = "Reporting status"
 NO_REVIEWS = "No review recorded for this selection."
@@ -128,6 +152,37 @@ def review_cells(pset: PolicySet, review: Review, labels: Labels) -> dict[str, s
         "next_report_due": str(review.next_report_due) if review.next_report_due else "",
         "recommendations": counts_text(review.recommendations),
         "sources": ";".join(review.all_sources),
+    }
+
+
+def view_recommendations(view: ReviewsView) -> tuple[Recommendation, ...]:
+    """The UPR recommendations of the reviews a view shows, in review order."""
+    order = {r.id: n for n, r in enumerate(view.reviews)}
+    recs = [r for r in view.pset.recommendations if r.review in order]
+    return tuple(sorted(recs, key=lambda r: order[r.review]))
+
+
+def recommendation_cells(pset: PolicySet, rec: Recommendation, labels: Labels) -> dict[str, str]:
+    """The text of each column of one UPR recommendation (``response`` ``unknown`` where
+    the state's reply was not read)."""
+    review = next((r for r in pset.review_records if r.id == rec.review), None)
+    head = rec.review
+    if review is not None:
+        name = labels.country_name(pset.country(review.country))
+        head = f"{name}, UPR {review_label(review)}".strip(", ")
+    states = [
+        labels.country_name(pset.country(c)) if pset.has_country(c) else c
+        for c in rec.recommending
+    ]
+    return {
+        "review": head,
+        "paragraph": rec.paragraph,
+        "text": rec.text,
+        "recommending": ", ".join(states),
+        "response": rec.response.value if rec.response is not None else UNKNOWN,
+        "tags": ", ".join(rec.tags),
+        "instruments": ", ".join(rec.instruments),
+        "sources": ";".join(rec.sources),
     }
 
 

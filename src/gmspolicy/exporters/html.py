@@ -789,6 +789,19 @@ def _reviews_page(page: _Page, view: ReviewsView) -> tuple[str, list[dict[str, A
     if not view.overdue:
         caption = f"{rv.REVIEWS_HEADING}, as of {as_of}"
         sections.append(_table_section("", _reviews_table(page, view.reviews, caption)))
+        recs = rv.view_recommendations(view)
+        if recs:
+            columns = [k for k in rv.RECOMMENDATION_COLUMNS if k != "sources"]
+            cells = [rv.recommendation_cells(page.pset, r, page.labels) for r in recs]
+            table = _text_table(
+                page,
+                rv.RECOMMENDATIONS_HEADING,
+                [rv.RECOMMENDATION_TITLES[k] for k in columns],
+                cells,
+                columns,
+                [r.note or "" for r in recs],
+            )
+            sections.append(_table_section(rv.RECOMMENDATIONS_HEADING, table))
     caption = f"{rv.REPORTING_HEADING}, as of {as_of}" + (
         " (overdue only, where sourced)" if view.overdue else ""
     )

@@ -275,6 +275,16 @@ def reviews_markdown(view: ReviewsView, labels: Labels, notes: SourceNumbers) ->
         else:
             lines.append(rv.NO_REVIEWS)
         lines.append("")
+        recs = rv.view_recommendations(view)
+        if recs:
+            columns = tuple(k for k in rv.RECOMMENDATION_COLUMNS if k != "sources")
+            cells = [rv.recommendation_cells(pset, r, labels) for r in recs]
+            lines += [f"## {rv.RECOMMENDATIONS_HEADING}", ""]
+            lines += _table(
+                [rv.RECOMMENDATION_TITLES[k] for k in columns],
+                _md_rows(rv.RECOMMENDATION_COLUMNS, cells, notes),
+            )
+            lines.append("")
     lines += [f"{'##' if not view.overdue else '#'} {rv.REPORTING_HEADING}", ""]
     if view.overdue:
         lines += [escape_text(f"Reports overdue as of {as_of} (only where sourced)."), ""]
