@@ -43,6 +43,7 @@ from gmspolicy.i18n import FONT_STACK, Labels
 from gmspolicy.models import (
     Document,
     Event,
+    Mechanism,
     Mou,
     Observation,
     Review,
@@ -822,12 +823,15 @@ def _matrix_reviews(page: _Page, m: Matrix, table: dict[str, Any]) -> list[dict[
         return []
     sections: list[dict[str, Any]] = []
     made: set[str] = set()
+    by_pair: dict[tuple[str, Mechanism], list[Review]] = {}
+    for review in pset.reviews(as_of=m.as_of):
+        by_pair.setdefault((review.country, review.mechanism), []).append(review)
     for row, inst in zip(table["rows"], m.instruments, strict=True):
         mechanism = mechanism_for(pset, inst)
         if mechanism is None:
             continue
         for cell, country in zip(row["cells"][1:], m.countries, strict=True):
-            reviews = pset.reviews(country.code, mechanism, m.as_of)
+            reviews = by_pair.get((country.code, mechanism))
             if not reviews:
                 continue
             anchor = f"rev-{country.code}-{mechanism.value}"
