@@ -250,3 +250,18 @@ def test_upr_recommendations_listed_under_their_reviews(cli: Run, data: Path) ->
     html = run_ok(cli, "reviews", "--country", "THA", "--format", "html")
     assert "<h2>UPR recommendations</h2>" in html
     assert "Consider ratifying the Migrant Workers Convention (Australia)" in html
+
+
+def test_diff_names_review_changes(cli: Run, data: Path, tmp_path: Path) -> None:
+    run_ok(cli, "export", "--format", "json", "-o", "old.json")
+    reviews = data / "reviews.yaml"
+    text = reviews.read_text("utf-8").replace("67th session", "sixty-seventh session")
+    reviews.write_text(text, "utf-8")
+    recs = data / "recommendations.yaml"
+    recs.write_text(recs.read_text("utf-8").split("- id: upr-tha-2-158.3")[0], "utf-8")
+    code, out, err = cli("diff", "old.json", "data")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "corrected: review cedaw-tha-2017 corrected",
+        "removed: recommendation upr-tha-2-158.3 removed",
+    ]
