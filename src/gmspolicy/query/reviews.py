@@ -112,7 +112,7 @@ def _held_by(review: Review, as_of: dt.date | None) -> bool:
 def _upcoming(review: Review, when: dt.date, historic: bool) -> bool:
     """Scheduled (or postponed) and not yet begun at ``when``; for a date in the past,
     also a review held later."""
-    if review.status is ReviewStatus.HELD and not historic:
+    if review.status is ReviewStatus.HELD and (not historic or review.start is None):
         return False
     return review.start is None or review.start.earliest() > when
 
