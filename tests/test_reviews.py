@@ -441,3 +441,32 @@ def test_snapshot_fingerprint_covers_the_review_files(data: Path) -> None:
     again = cached_load(data, today=TODAY)
     cedaw = next(r for r in again.review_records if r.id == "cedaw-tha-2017")
     assert cedaw.session == "sixty-seventh session"
+
+
+def test_undated_reviews(tmp_path: Path) -> None:
+    root = write_reviews_dataset(
+        tmp_path / "d",
+        reviews_yaml=REVIEWS
+        + """\
+- id: crc-lao-undated
+  country: LAO
+  mechanism: CRC
+  report: initial report
+  status: held
+  sources: [s1]
+- id: crc-lao-next
+  country: LAO
+  mechanism: CRC
+  report: next report
+  status: scheduled
+  sources: [s1]
+""",
+    )
+    pset = load(root)
+    # an undated review is listed, but never as held by a date or still to come
+    assert [r.id for r in pset.reviews("LAO", "CRC")] == ["crc-lao-next", "crc-lao-undated"]
+    assert pset.reviews("LAO", "CRC", as_of=dt.date(2030, 1, 1)) == ()
+    past = pset.reviews("LAO", "CRC", as_of=dt.date(2000, 1, 1), upcoming=True, today=TODAY)
+    assert [r.id for r in past] == ["crc-lao-next"]
+    st = pset.reporting_status("LAO", "CRC")
+    assert (st.last_review, st.next_review) == (None, None)
