@@ -78,7 +78,7 @@ def test_registered_through_entry_points() -> None:
         assert reg.get(name).name == name
     assert reg.get("sqlite").binary is True
     assert reg.get("csv").binary is False
-    assert reg.get("ics").views == frozenset({"events", "dataset"})
+    assert reg.get("ics").views == frozenset({"events", "dataset", "reviews"})
 
 
 # -- csv ---------------------------------------------------------------------------------
@@ -249,7 +249,7 @@ def test_csv_refuses_other_views(bundled: PolicySet) -> None:
 
     with pytest.raises(UsageError) as exc:
         render(CsvExporter(), MousView(bundled, bundled.mous))
-    assert str(exc.value) == "format 'csv' cannot render mous (it renders: dataset, table)"
+    assert str(exc.value) == "format 'csv' cannot render mous (it renders: dataset, reviews, table)"
 
 
 # -- ics ---------------------------------------------------------------------------------
@@ -384,7 +384,7 @@ def test_sqlite_bundled(bundled: PolicySet, tmp_path: Path) -> None:
     for table, n in _expected_counts(bundled).items():
         assert counts[table] == n, table
     assert dict(db.execute("SELECT key, value FROM metadata")) == {
-        "schema_version": "1.3.0",
+        "schema_version": "1.4.0",
         "generator": "gmspolicy",
         "generator_version": gmspolicy.__version__,
     }
@@ -459,5 +459,7 @@ def test_sqlite_datasette_inspect(bundled: PolicySet, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     tables = json.loads(done.stdout)["gmspolicy"]["tables"]
-    assert sorted(tables) == sorted(TABLES)
+    from gmspolicy.exporters._reviews import REVIEW_TABLES
+
+    assert sorted(tables) == sorted(TABLES + REVIEW_TABLES)
     assert tables["participations"]["count"] == len(bundled.participations)

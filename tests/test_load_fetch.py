@@ -52,7 +52,7 @@ def test_load_bad_opt_and_unknown_loader(cli: Run, make_dataset: Callable[..., P
     )
     code, _, err = cli("--data", data, "load", "nosuch", "x.csv")
     assert code == 2
-    assert err.startswith("error: unknown loader 'nosuch' (one of: csv, normlex, ohchr, untc")
+    assert err.startswith("error: unknown loader 'nosuch' (one of: csv, normlex, ohchr, tbdb, untc")
 
 
 def test_fetch_merges_new_facts_and_reports_diff(

@@ -405,6 +405,58 @@ def observations(
 
 
 @cli.command()
+@click.option("--country", help="Only this country (code or name; default: the GMS states).")
+@click.option(
+    "--mechanism",
+    help="Only this mechanism: UPR, CERD, CCPR, CESCR, CEDAW, CAT, CRC, CMW, CRPD, CED, CEACR.",
+)
+@click.option(
+    "--as-of",
+    callback=_parse_date,
+    help="As things stood on this date (YYYY-MM-DD): reviews held by then.",
+)
+@click.option(
+    "--upcoming",
+    is_flag=True,
+    help="Reviews scheduled (or postponed) and not yet begun (as of --as-of or today).",
+)
+@click.option(
+    "--overdue",
+    is_flag=True,
+    help="Only reports a source shows as overdue (due date passed, no submission recorded).",
+)
+@_lang_option
+@_output_options("reviews", "markdown")
+@click.pass_obj
+def reviews(
+    state: _State,
+    country: str | None,
+    mechanism: str | None,
+    as_of: dt.date | None,
+    upcoming: bool,
+    overdue: bool,
+    lang: str,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """UPR cycles and treaty-body reviews, and each state's reporting status: last and
+    next review, report due, overdue (only where sourced); `--format ics` for a calendar."""
+    from gmspolicy.query.reviews import parse_mechanism, reporting_table
+    from gmspolicy.query.views import ReviewsView
+
+    pset = state.pset()
+    code = _country_code(pset, country)
+    mech = parse_mechanism(mechanism) if mechanism is not None else None
+    codes = [code] if code is not None else [c.code for c in pset.select_countries()]
+    chosen = () if overdue else pset.reviews(code, mech, as_of, upcoming)
+    if code is None and not overdue:
+        chosen = tuple(r for r in chosen if r.country in codes)
+    table = reporting_table(pset, codes, mech, as_of, overdue_only=overdue)
+    view = ReviewsView(pset, chosen, table, as_of, overdue=overdue, lang=lang)
+    _render(state, fmt, view, output)
+
+
+@cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.pass_obj
 def validate(state: _State, path: Path | None) -> None:
@@ -418,6 +470,12 @@ def validate(state: _State, path: Path | None) -> None:
         f"{len(pset.participations)} participations ({known} actions), {len(pset.mous)} MOUs, "
         f"{len(pset.events)} events, {len(pset.observations)} observations, "
         f"{len(pset.sources)} sources"
+        + (
+            f", {len(pset.review_records)} reviews, {len(pset.recommendations)} "
+            f"recommendations, {len(pset.reporting)} reporting rows"
+            if pset.review_records or pset.recommendations or pset.reporting
+            else ""
+        )
     )
 
 

@@ -120,6 +120,20 @@ def _list_structure_factory(t: Any, conv: cattrs.Converter) -> Any:
     return structure
 
 
+def _structure_field_sources(value: Any, _: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A review's ``field_sources``: a mapping of field name to a list of source ids."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a mapping of field name to source ids, got {_describe(value)}")
+    out = []
+    for key, ids in value.items():
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ValueError(f"{key}: expected a list of source ids, got {_describe(ids)}")
+        out.append((_structure_str(key, str), tuple(ids)))
+    return tuple(sorted(out))
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing"
@@ -142,6 +156,13 @@ def make_converter() -> cattrs.Converter:
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
     )
     conv.register_structure_hook_factory(_is_list_type, _list_structure_factory)
+    # after the list factory: the later registration wins
+    from gmspolicy.models import FieldSources
+
+    conv.register_structure_hook_func(lambda t: t == FieldSources, _structure_field_sources)
+    conv.register_unstructure_hook_func(
+        lambda t: t == FieldSources, lambda pairs: {k: list(v) for k, v in pairs}
+    )
     conv.register_structure_hook_factory(
         lambda t: hasattr(t, "__attrs_attrs__") and t not in (PartialDate, Action),
         lambda t: make_dict_structure_fn(t, conv, _cattrs_forbid_extra_keys=True),

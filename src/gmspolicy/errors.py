@@ -71,6 +71,16 @@ class ProblemCode(enum.StrEnum):
     ILO_SIGNATURE = "ilo-signature"
     TOO_FEW_PARTIES = "too-few-parties"
     BAD_EDITION = "bad-edition"
+    # reviews, UPR recommendations and reporting status
+    UNKNOWN_OBSERVATION = "unknown-observation"
+    UNKNOWN_REVIEW = "unknown-review"
+    UNKNOWN_TAG = "unknown-tag"
+    BAD_CYCLE = "bad-cycle"
+    BAD_SYMBOL = "bad-symbol"
+    BEFORE_PARTY = "before-party"
+    DUPLICATE_REVIEW = "duplicate-review"
+    MISSING_RESPONSE = "missing-response"
+    WRONG_MECHANISM = "wrong-mechanism"
     # merging loaded facts into a dataset (``gmspolicy fetch``)
     MERGE_CONFLICT = "merge-conflict"
 

@@ -281,8 +281,9 @@ def check_exporter(exporter: Any, view: Any) -> str | bytes:
 def check_loader(loader: Any, location: str, options: Mapping[str, str], context: Any) -> Any:
     """Check a loader against the contract on one input; return its :class:`LoadResult`.
 
-    Every participation must cite sources that the result defines, every fact must be
-    dated no later than the source was seen, and loading twice must give equal results.
+    Every participation and reporting row must cite sources that the result defines, every
+    fact must be dated no later than the source was seen, and loading twice must give equal
+    results.
     """
     from gmspolicy.loaders import Loader, LoadResult
 
@@ -299,6 +300,11 @@ def check_loader(loader: Any, location: str, options: Mapping[str, str], context
                 assert action.date.earliest() <= defined[sid].seen, (
                     f"{part.key}: action after source seen"
                 )
+    for row in result.reporting:
+        assert row.sources, f"reporting row {row.id} cites no source"
+        for sid in row.sources:
+            assert sid in defined, f"reporting row {row.id} cites undefined source {sid!r}"
+            assert row.as_of <= defined[sid].seen, f"reporting row {row.id}: as_of after seen"
     again = loader.load(location, options, context)
     assert again == result, f"loader {loader.name!r} is not deterministic"
     return result

@@ -14,7 +14,17 @@ from pathlib import Path
 MAX_FILE_BYTES = 32 * 1024 * 1024
 
 #: The kinds of YAML records, each read from ``KIND.yaml`` and ``KIND/*.yaml``.
-YAML_KIND_NAMES = ("sources", "countries", "instruments", "mous", "events", "observations")
+YAML_KIND_NAMES = (
+    "sources",
+    "countries",
+    "instruments",
+    "mous",
+    "events",
+    "observations",
+    "reviews",
+    "recommendations",
+    "reporting",
+)
 
 
 def kind_files(root: Path, stem: str, suffix: str) -> tuple[list[Path], Path | None]:

@@ -9,7 +9,18 @@ from typing import Any, TypeVar
 from gmspolicy.convert import converter, error_messages
 from gmspolicy.errors import DataError, Problem, UsageError
 from gmspolicy.errors import ProblemCode as C
-from gmspolicy.models import Country, Event, Instrument, Mou, Observation, Participation, Source
+from gmspolicy.models import (
+    Country,
+    Event,
+    Instrument,
+    Mou,
+    Observation,
+    Participation,
+    Recommendation,
+    ReportingStatus,
+    Review,
+    Source,
+)
 from gmspolicy.query.policyset import PolicySet
 
 T = TypeVar("T")
@@ -51,6 +62,9 @@ def read_json_export(path: Path) -> PolicySet:
         "events": structure("events", Event),
         "observations": structure("observations", Observation),
         "sources": structure("sources", Source),
+        "reviews": structure("reviews", Review),
+        "recommendations": structure("recommendations", Recommendation),
+        "reporting": structure("reporting", ReportingStatus),
     }
     if problems:
         raise DataError(problems)

@@ -36,8 +36,11 @@ from gmspolicy.models import (
     Mou,
     Observation,
     Participation,
+    Recommendation,
+    ReportingStatus,
     Reservation,
     ReservationKind,
+    Review,
     Source,
 )
 from gmspolicy.query.policyset import PlaceKey, PolicySet
@@ -61,6 +64,9 @@ YAML_KINDS: dict[str, tuple[type[Any], str]] = {
     "mous": (Mou, "id"),
     "events": (Event, "id"),
     "observations": (Observation, "id"),
+    "reviews": (Review, "id"),
+    "recommendations": (Recommendation, "id"),
+    "reporting": (ReportingStatus, "id"),
 }
 #: The problem a record of each kind that failed to read causes wherever it is used.
 _UNKNOWN = {
@@ -75,6 +81,9 @@ _PLACE_NAME = {
     "mous": "mou",
     "events": "event",
     "observations": "observation",
+    "reviews": "review",
+    "recommendations": "recommendation",
+    "reporting": "reporting",
 }
 
 
@@ -483,6 +492,9 @@ def _load(root: Path, today: dt.date | None, max_file_bytes: int) -> PolicySet:
             events=reader.records["events"],
             sources=reader.records["sources"],
             observations=reader.records["observations"],
+            reviews=reader.records["reviews"],
+            recommendations=reader.records["recommendations"],
+            reporting=reader.records["reporting"],
             places=reader.places,
             today=today,
         )

@@ -10,16 +10,24 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+import attrs
+
 from gmspolicy.errors import Problem
 from gmspolicy.errors import ProblemCode as C
 from gmspolicy.models import (
     CONSENT_ACTIONS,
+    MECHANISM_INSTRUMENTS,
+    OUTCOME_SYMBOL_PREFIXES,
+    RECOMMENDATION_TAGS,
     Action,
     ActionKind,
     Body,
     Instrument,
     InstrumentKind,
+    Mechanism,
     Participation,
+    Review,
+    ReviewStatus,
     StatusKind,
 )
 
@@ -68,6 +76,9 @@ class _Validator:
         self.check_mous()
         self.check_events()
         self.check_observations()
+        self.check_reviews()
+        self.check_recommendations()
+        self.check_reporting()
 
     def duplicates(self) -> None:
         for record, ids in (
@@ -77,6 +88,9 @@ class _Validator:
             ("mou", [m.id for m in self.p.mous]),
             ("event", [e.id for e in self.p.events]),
             ("observation", [o.id for o in self.p.observations]),
+            ("review", [r.id for r in self.p.review_records]),
+            ("recommendation", [r.id for r in self.p.recommendations]),
+            ("reporting", [r.id for r in self.p.reporting]),
         ):
             for ident, n in Counter(ids).items():
                 if n > 1:
@@ -123,8 +137,7 @@ class _Validator:
             if src is not None and date > src.seen:
                 self.add(
                     key,
-                    f"{what} date {text} is after source {sid!r} was seen "
-                    f"({src.seen.isoformat()})",
+                    f"{what} date {text} is after source {sid!r} was seen ({src.seen.isoformat()})",
                     C.AFTER_SOURCE_SEEN,
                 )
 
@@ -340,8 +353,7 @@ class _Validator:
                 if bound and bound_end is not None and a.date.earliest() > bound_end:
                     self.add(
                         ("action", c, i, kind.value, str(a.date)),
-                        f"signature of {i} by {c} on {a.date} comes after its consent to be "
-                        "bound",
+                        f"signature of {i} by {c} on {a.date} comes after its consent to be bound",
                         C.ACTION_ORDER,
                     )
                 elif signed:
@@ -452,3 +464,186 @@ class _Validator:
             for year in (o.adopted_year, o.published_year):
                 if year is not None and year > self.today.year:
                     self.add(key, f"observation {o.id} year {year} is in the future", C.FUTURE_DATE)
+
+    # -- reviews, recommendations, reporting ---------------------------------------------
+
+    def check_reviews(self) -> None:
+        observations = {o.id: o for o in self.p.observations}
+        firsts: dict[tuple[str, str, str], str] = {}
+        fields = {a.name for a in attrs.fields(Review)}
+        for r in self.p.review_records:
+            key = ("review", r.id)
+            self.cite(key, r.sources, f"review {r.id}")
+            for field, ids in r.field_sources:
+                if field not in fields or field in ("id", "sources", "field_sources"):
+                    self.add(key, f"field_sources names unknown field {field!r}", C.INVALID_FIELD)
+                self.cite(key, ids, f"review {r.id} {field}")
+            if r.country not in self.countries:
+                self.add(key, f"unknown country {r.country!r}", C.UNKNOWN_COUNTRY)
+            if r.mechanism is Mechanism.UPR:
+                if r.cycle is not None and not 1 <= r.cycle <= 4:
+                    self.add(key, f"UPR cycle {r.cycle} is outside 1-4", C.BAD_CYCLE)
+            else:
+                if r.cycle is not None:
+                    self.add(
+                        key,
+                        f"cycle {r.cycle} given for a {r.mechanism.value} review: "
+                        "cycles are for UPR reviews only",
+                        C.WRONG_MECHANISM,
+                    )
+                if r.recommendations is not None:
+                    self.add(
+                        key,
+                        f"recommendation counts given for a {r.mechanism.value} "
+                        "review: they are for UPR reviews only",
+                        C.WRONG_MECHANISM,
+                    )
+            self.symbol(key, r)
+            if r.observation is not None:
+                obs = observations.get(r.observation)
+                if obs is None:
+                    self.add(key, f"unknown observation {r.observation!r}", C.UNKNOWN_OBSERVATION)
+                elif obs.country != r.country:
+                    self.add(
+                        key,
+                        f"observation {r.observation!r} is addressed to "
+                        f"{obs.country}, not {r.country}",
+                        C.UNKNOWN_OBSERVATION,
+                    )
+            if r.start is not None and r.end is not None and r.end.latest() < r.start.earliest():
+                self.add(
+                    key, f"review {r.id} ends ({r.end}) before it starts ({r.start})", C.DATE_ORDER
+                )
+            if (
+                r.status is ReviewStatus.HELD
+                and r.start is not None
+                and r.start.earliest() > self.today
+            ):
+                self.add(
+                    key,
+                    f"review {r.id} is marked held but starts in the future ({r.start})",
+                    C.FUTURE_DATE,
+                )
+            self.party_before(key, r)
+            # one review per country, mechanism and UPR cycle; for a treaty body, per start
+            # date and report (the CRC reviews a protocol's report in the same meeting)
+            if r.mechanism is Mechanism.UPR and r.cycle is not None:
+                slot, what = f"cycle {r.cycle}", f"UPR cycle {r.cycle} of {r.country}"
+            elif r.start is not None:
+                report = r.report or r.outcome_symbol or ""
+                slot = f"start {r.start} {report.casefold()}"
+                what = f"{r.mechanism.value} review of {r.country} starting {r.start}"
+                if report:
+                    what += f" ({report})"
+            else:
+                continue
+            first = firsts.setdefault((r.country, r.mechanism.value, slot), r.id)
+            if first != r.id:
+                where = self.p.places.get(("review", first))
+                also = f" (first at {where})" if where else f" (first: {first})"
+                self.add(key, f"duplicate review: {what}{also}", C.DUPLICATE_REVIEW)
+
+    def symbol(self, key: tuple[str, ...], r: Review) -> None:
+        prefixes = OUTCOME_SYMBOL_PREFIXES.get(r.mechanism)
+        if r.outcome_symbol is None or prefixes is None:
+            return
+        if not r.outcome_symbol.startswith(prefixes):
+            expected = " or ".join(p + "..." for p in prefixes)
+            self.add(
+                key,
+                f"outcome symbol {r.outcome_symbol!r} does not fit "
+                f"{r.mechanism.value} (expected {expected})",
+                C.BAD_SYMBOL,
+            )
+
+    def party_before(self, key: tuple[str, ...], r: Review) -> None:
+        """A treaty-body review dated before the state became party to the treaty (or,
+        for the CRC, to the CRC or one of its protocols)."""
+        ident = MECHANISM_INSTRUMENTS.get(r.mechanism)
+        if ident is None or r.start is None or r.status is not ReviewStatus.HELD:
+            return
+        family = [ident] + [
+            i.id for i in self.p.instruments if r.mechanism is Mechanism.CRC and i.parent == ident
+        ]
+        consents = [
+            a
+            for inst in family
+            if (part := self.p.participation(r.country, inst)) is not None
+            for a in part.actions
+            if a.kind.is_consent
+        ]
+        if not consents:
+            return  # not recorded: unknown, not a contradiction
+        first = min(consents, key=lambda a: a.date.earliest())
+        if r.start.latest() < first.date.earliest():
+            self.add(
+                key,
+                f"{r.mechanism.value} review of {r.country} on {r.start} is before "
+                f"{r.country} became party to {ident} ({first.date})",
+                C.BEFORE_PARTY,
+            )
+
+    def check_recommendations(self) -> None:
+        reviews = {r.id: r for r in self.p.review_records}
+        for rec in self.p.recommendations:
+            key = ("recommendation", rec.id)
+            self.cite(key, rec.sources, f"recommendation {rec.id}")
+            review = reviews.get(rec.review)
+            if review is None:
+                self.add(key, f"unknown review {rec.review!r}", C.UNKNOWN_REVIEW)
+            elif review.mechanism is not Mechanism.UPR:
+                self.add(
+                    key,
+                    f"review {rec.review!r} is a {review.mechanism.value} review: "
+                    "recommendations are recorded for UPR reviews only",
+                    C.WRONG_MECHANISM,
+                )
+            if rec.response is None:
+                self.add(
+                    key,
+                    f"recommendation {rec.id} has no response (supported, noted, or pending "
+                    "where the Working Group report defers it)",
+                    C.MISSING_RESPONSE,
+                )
+            if not rec.recommending:
+                self.add(
+                    key, f"recommendation {rec.id} names no recommending state", C.MISSING_VALUE
+                )
+            for code in rec.recommending:
+                if code not in self.countries:
+                    self.add(key, f"unknown country {code!r}", C.UNKNOWN_COUNTRY)
+            for tag in rec.tags:
+                if tag not in RECOMMENDATION_TAGS:
+                    self.add(
+                        key,
+                        f"unknown tag {tag!r} (one of: {', '.join(sorted(RECOMMENDATION_TAGS))})",
+                        C.UNKNOWN_TAG,
+                    )
+            for ident in rec.instruments:
+                if ident not in self.instruments:
+                    self.add(key, f"unknown instrument {ident!r}", C.UNKNOWN_INSTRUMENT)
+
+    def check_reporting(self) -> None:
+        for row in self.p.reporting:
+            key = ("reporting", row.id)
+            what = f"reporting row {row.country} {row.mechanism.value} {row.report!r}"
+            self.cite(key, row.sources, what)
+            if row.country not in self.countries:
+                self.add(key, f"unknown country {row.country!r}", C.UNKNOWN_COUNTRY)
+            if row.as_of > self.today:
+                self.add(key, f"as_of {row.as_of.isoformat()} is in the future", C.FUTURE_DATE)
+            if row.submitted is not None and row.submitted.earliest() > row.as_of:
+                self.add(
+                    key,
+                    f"submitted {row.submitted} is after as_of {row.as_of.isoformat()}",
+                    C.DATE_ORDER,
+                )
+            for sid in row.sources:
+                src = self.sources.get(sid)
+                if src is not None and row.as_of > (src.as_of or src.seen):
+                    self.add(
+                        key,
+                        f"as_of {row.as_of.isoformat()} is later than source "
+                        f"{sid!r} is current to ({(src.as_of or src.seen).isoformat()})",
+                        C.AFTER_SOURCE_CURRENT,
+                    )

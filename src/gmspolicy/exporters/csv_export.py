@@ -36,7 +36,7 @@ from typing import ClassVar
 from gmspolicy.errors import UsageError
 from gmspolicy.i18n import Labels
 from gmspolicy.query.policyset import PolicySet
-from gmspolicy.query.views import DatasetView, TableView, View
+from gmspolicy.query.views import DatasetView, ReviewsView, TableView, View
 
 #: Columns of a dataset export.
 DATASET_COLUMNS: tuple[str, ...] = (
@@ -167,13 +167,41 @@ class CsvExporter:
         "tidy CSV, one row per participation fact (dataset) or per cell (table)"
     )
     binary: ClassVar[bool] = False
-    views: ClassVar[frozenset[str]] = frozenset({"table", "dataset"})
+    views: ClassVar[frozenset[str]] = frozenset({"table", "dataset", "reviews"})
 
     def render(self, view: View) -> str:
-        """Render a table or dataset view as CSV text."""
+        """Render a table, dataset or reviews view as CSV text."""
         labels = Labels(view.lang)
+        if isinstance(view, ReviewsView):
+            return reviews_csv(view, labels)
         if isinstance(view, TableView):
             return write_rows(TABLE_COLUMNS, table_rows(view, labels))
         if isinstance(view, DatasetView):
             return write_rows(DATASET_COLUMNS, dataset_rows(view.pset, labels))
-        raise UsageError(f"format 'csv' cannot render {view.kind} (it renders: dataset, table)")
+        raise UsageError(
+            f"format 'csv' cannot render {view.kind} (it renders: dataset, reviews, table)"
+        )
+
+
+def reviews_csv(view: ReviewsView, labels: Labels) -> str:
+    """A reviews view: one row per review (columns ``_reviews.REVIEW_COLUMNS`` plus
+    ``id`` and ``source_urls``); with ``--overdue``, one row per reporting status
+    (``_reviews.REPORTING_COLUMNS`` plus ``instrument`` and ``source_urls``)."""
+    from gmspolicy.exporters import _reviews as rv
+
+    pset = view.pset
+    if view.overdue:
+        header = ["instrument", *rv.REPORTING_COLUMNS, "source_urls"]
+        rows = []
+        for s in view.reporting:
+            cells = rv.reporting_cells(pset, s, labels)
+            urls = _urls(pset, [i for i in cells["sources"].split(";") if i])
+            rows.append([s.instrument, *(cells[k] for k in rv.REPORTING_COLUMNS), urls])
+        return write_rows(header, rows)
+    header = ["id", *rv.REVIEW_COLUMNS, "source_urls"]
+    rows = []
+    for r in view.reviews:
+        cells = rv.review_cells(pset, r, labels)
+        urls = _urls(pset, list(r.all_sources))
+        rows.append([r.id, *(cells[k] for k in rv.REVIEW_COLUMNS), urls])
+    return write_rows(header, rows)

@@ -43,8 +43,10 @@ from gmspolicy.i18n import FONT_STACK, Labels
 from gmspolicy.models import (
     Document,
     Event,
+    Mechanism,
     Mou,
     Observation,
+    Review,
     Source,
     Status,
     StatusKind,
@@ -56,6 +58,7 @@ from gmspolicy.query.views import (
     MousView,
     ObservationsView,
     ProfileView,
+    ReviewsView,
     TableView,
     View,
 )
@@ -509,6 +512,13 @@ def _cell_html(c: dict[str, Any]) -> str:
     refs = c.get("refs")
     if refs:
         out.append(_refs_html(refs))
+    rev = c.get("rev")
+    if rev:
+        label = escape(rev["label"])
+        out.append(
+            f' <a class="rev" href="#{escape(rev["anchor"])}" title="{label}" '
+            f'aria-label="{label}">\u21bb{escape(rev["count"])}</a>'
+        )
     obs = c.get("obs")
     if obs:
         label = escape(obs["label"])
@@ -591,7 +601,7 @@ class HtmlExporter:
     )
     binary: ClassVar[bool] = False
     views: ClassVar[frozenset[str]] = frozenset(
-        {"table", "dataset", "events", "mous", "observations", "profile"}
+        {"table", "dataset", "events", "mous", "observations", "profile", "reviews"}
     )
 
     def render(self, view: View) -> str:
@@ -618,6 +628,8 @@ class HtmlExporter:
             title = labels("heading.observations")
             groups = page.observation_groups_by_country(view.observations)
             sections = [{"kind": "observations", "heading": "", "groups": groups}]
+        elif isinstance(view, ReviewsView):
+            title, sections = _reviews_page(page, view)
         else:
             title = labels("heading.profile", country=labels.country_name(view.country))
             sections = _profile_sections(page, view)
@@ -659,10 +671,12 @@ def _matrix_sections(page: _Page, m: Matrix, dataset: DatasetView | None) -> lis
     """The matrix, its legend, (for the whole dataset: MOUs and events,) observations."""
     labels = page.labels
     anchors, groups = page.matrix_observations(m)
+    table = page.matrix(m, anchors)
     sections: list[dict[str, Any]] = [
-        {"kind": "matrix", "table": page.matrix(m, anchors)},
+        {"kind": "matrix", "table": table},
         {"kind": "legend", "items": page.legend()},
     ]
+    sections += _matrix_reviews(page, m, table)
     if dataset is not None:
         pset = dataset.pset
         if pset.mous:
@@ -707,6 +721,7 @@ def _profile_sections(page: _Page, view: ProfileView) -> list[dict[str, Any]]:
     mous = pset.mous_for(code, until=view.as_of)
     if mous:
         sections.append(_table_section(page.labels("heading.mous"), page.mous_table(mous)))
+    sections += _profile_reporting(page, view)
     page.fill_groups(groups)
     linked = {
         o.id for pair in anchors for o in pset.observations_for(*pair, until=view.as_of)
@@ -714,6 +729,138 @@ def _profile_sections(page: _Page, view: ProfileView) -> list[dict[str, Any]]:
     rest = [o for o in pset.observations_for(code, until=view.as_of) if o.id not in linked]
     groups += page.observation_groups_by_country(rest)
     return sections + _observations_section(page, groups)
+
+
+# -- reviews and reporting (issue 18) ---------------------------------------------------
+
+
+def _text_table(
+    page: _Page,
+    caption: str,
+    titles: Sequence[str],
+    cells: Sequence[dict[str, str]],
+    columns: Sequence[str],
+    first_note: Sequence[str] = (),
+) -> dict[str, Any]:
+    """A data table of text cells; the ``sources`` of each row become footnotes on its
+    first cell (and ``first_note[i]`` its note)."""
+    rows = []
+    for index, cell in enumerate(cells):
+        row: list[dict[str, Any]] = [{"text": cell[k]} for k in columns]
+        row[0]["refs"] = page.cite([i for i in cell["sources"].split(";") if i])
+        if index < len(first_note) and first_note[index]:
+            row[0]["note"] = first_note[index]
+        for c, k in zip(row, columns, strict=True):
+            if k in ("dates", "report_due"):
+                c["key"] = _pd_key(cell[k].split("/")[0].split(": ")[-1])
+        rows.append(_row(index, row))
+    return {
+        "id": page.table_id(),
+        "caption": caption,
+        "columns": [page.column(t) for t in titles],
+        "rows": rows,
+    }
+
+
+def _reviews_table(page: _Page, reviews: Sequence[Review], caption: str) -> dict[str, Any]:
+    from gmspolicy.exporters import _reviews as rv
+
+    columns = [k for k in rv.REVIEW_COLUMNS if k != "sources"]
+    cells = [rv.review_cells(page.pset, r, page.labels) for r in reviews]
+    notes = [r.note or "" for r in reviews]
+    return _text_table(
+        page, caption, [rv.REVIEW_TITLES[k] for k in columns], cells, columns, notes
+    )
+
+
+def _reporting_table(page: _Page, summaries: Sequence[Any], caption: str) -> dict[str, Any]:
+    from gmspolicy.exporters import _reviews as rv
+
+    columns = [k for k in rv.REPORTING_COLUMNS if k != "sources"]
+    cells = [rv.reporting_cells(page.pset, s, page.labels) for s in summaries]
+    return _text_table(page, caption, [rv.REPORTING_TITLES[k] for k in columns], cells, columns)
+
+
+def _reviews_page(page: _Page, view: ReviewsView) -> tuple[str, list[dict[str, Any]]]:
+    """The title and sections of a reviews view: reviews, then reporting status."""
+    from gmspolicy.exporters import _reviews as rv
+
+    as_of = as_of_text(view.as_of, page.labels)
+    sections: list[dict[str, Any]] = []
+    if not view.overdue:
+        caption = f"{rv.REVIEWS_HEADING}, as of {as_of}"
+        sections.append(_table_section("", _reviews_table(page, view.reviews, caption)))
+        recs = rv.view_recommendations(view)
+        if recs:
+            columns = [k for k in rv.RECOMMENDATION_COLUMNS if k != "sources"]
+            cells = [rv.recommendation_cells(page.pset, r, page.labels) for r in recs]
+            table = _text_table(
+                page,
+                rv.RECOMMENDATIONS_HEADING,
+                [rv.RECOMMENDATION_TITLES[k] for k in columns],
+                cells,
+                columns,
+                [r.note or "" for r in recs],
+            )
+            sections.append(_table_section(rv.RECOMMENDATIONS_HEADING, table))
+    caption = f"{rv.REPORTING_HEADING}, as of {as_of}" + (
+        " (overdue only, where sourced)" if view.overdue else ""
+    )
+    heading = "" if view.overdue else rv.REPORTING_HEADING
+    sections.append(_table_section(heading, _reporting_table(page, view.reporting, caption)))
+    return (rv.REPORTING_HEADING if view.overdue else rv.REVIEWS_HEADING), sections
+
+
+def _matrix_reviews(page: _Page, m: Matrix, table: dict[str, Any]) -> list[dict[str, Any]]:
+    """Link each matrix cell to the reviews of its treaty (where there are any, held by
+    the table's date) and return the sections listing them, one per country and treaty
+    body."""
+    from gmspolicy.exporters import _reviews as rv
+    from gmspolicy.query.reviews import mechanism_for
+
+    pset = page.pset
+    if not pset.review_records:
+        return []
+    sections: list[dict[str, Any]] = []
+    made: set[str] = set()
+    by_pair: dict[tuple[str, Mechanism], list[Review]] = {}
+    for review in pset.reviews(as_of=m.as_of):
+        by_pair.setdefault((review.country, review.mechanism), []).append(review)
+    for row, inst in zip(table["rows"], m.instruments, strict=True):
+        mechanism = mechanism_for(pset, inst)
+        if mechanism is None:
+            continue
+        for cell, country in zip(row["cells"][1:], m.countries, strict=True):
+            reviews = by_pair.get((country.code, mechanism))
+            if not reviews:
+                continue
+            anchor = f"rev-{country.code}-{mechanism.value}"
+            label = f"{rv.REVIEWS_HEADING}: {len(reviews)}"
+            cell["rev"] = {"anchor": anchor, "count": len(reviews), "label": label}
+            if anchor in made:
+                continue
+            made.add(anchor)
+            name = page.labels.country_name(country)
+            heading = f"{rv.REVIEWS_HEADING}: {name} — {mechanism.value}"
+            section = _table_section(heading, _reviews_table(page, reviews, heading))
+            section["anchor"] = anchor
+            sections.append(section)
+    return sections
+
+
+def _profile_reporting(page: _Page, view: ProfileView) -> list[dict[str, Any]]:
+    """A profile's reporting section (none when the country has no reviews recorded)."""
+    from gmspolicy.exporters import _reviews as rv
+    from gmspolicy.query.reviews import reporting_table
+
+    pset, code = view.pset, view.country.code
+    if not any(r.country == code for r in pset.review_records) and not any(
+        r.country == code for r in pset.reporting
+    ):
+        return []
+    summaries = reporting_table(pset, [code], as_of=view.as_of)
+    caption = f"{rv.REPORTING_HEADING}, as of {as_of_text(view.as_of, page.labels)}"
+    return [_table_section(rv.REPORTING_HEADING, _reporting_table(page, summaries, caption))]
 
 
 __all__ = [

@@ -36,7 +36,7 @@ from gmspolicy.errors import UsageError
 from gmspolicy.i18n import Labels
 from gmspolicy.models import Event
 from gmspolicy.query.policyset import PolicySet
-from gmspolicy.query.views import DatasetView, EventsView, View
+from gmspolicy.query.views import DatasetView, EventsView, ReviewsView, View
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -146,17 +146,22 @@ class IcsExporter:
         "iCalendar of forum events (all-day, stable UIDs; year- or month-only dates skipped)"
     )
     binary: ClassVar[bool] = False
-    views: ClassVar[frozenset[str]] = frozenset({"events", "dataset"})
+    views: ClassVar[frozenset[str]] = frozenset({"events", "dataset", "reviews"})
 
     def render(self, view: View) -> str:
-        """Render an events (or dataset) view as iCalendar text."""
+        """Render an events (or dataset) view as iCalendar text; a reviews view as the
+        calendar of its reviews and report due dates."""
+        if isinstance(view, ReviewsView):
+            from gmspolicy.exporters._reviews_ics import reviews_calendar
+
+            return reviews_calendar(view)
         if isinstance(view, EventsView):
             events = view.events
         elif isinstance(view, DatasetView):
             events = view.pset.events
         else:
             raise UsageError(
-                f"format 'ics' cannot render {view.kind} (it renders: dataset, events)"
+                f"format 'ics' cannot render {view.kind} (it renders: dataset, events, reviews)"
             )
         text: str = calendar(view.pset, events, view.lang).to_ical().decode("utf-8")
         return text

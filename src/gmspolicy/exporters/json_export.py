@@ -21,12 +21,13 @@ from gmspolicy.query.views import (
     MousView,
     ObservationsView,
     ProfileView,
+    ReviewsView,
     TableView,
     View,
 )
 
 #: The version of the JSON feed's schema (semantic versioning).
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 
 
 def status_record(status: Status) -> dict[str, Any]:
@@ -98,9 +99,16 @@ def document(view: View) -> dict[str, Any]:
             mous=[converter.unstructure(m) for m in pset.mous],
             events=[converter.unstructure(e) for e in pset.events],
             observations=[converter.unstructure(o) for o in pset.observations],
+            **dataset_reviews(pset),
         )
         doc["sources"] = [converter.unstructure(s) for s in pset.sources]
         return doc
+    elif isinstance(view, ReviewsView):
+        from gmspolicy.exporters._reviews import reviews_json
+
+        body = reviews_json(view)
+        cited.update(body.pop("_source_ids"))
+        doc.update(body)
     elif isinstance(view, EventsView):
         doc["events"] = [converter.unstructure(e) for e in view.events]
         for e in view.events:
@@ -144,8 +152,39 @@ def document(view: View) -> dict[str, Any]:
             mous=[converter.unstructure(m) for m in mous],
             observations=[converter.unstructure(o) for o in obs],
         )
+        doc["reporting"] = profile_reporting(pset, c.code, view.as_of, cited)
     doc["sources"] = _sources(pset, cited)
     return doc
+
+
+def dataset_reviews(pset: PolicySet) -> dict[str, Any]:
+    """The ``reviews``, ``recommendations`` and ``reporting`` of a dataset document (since
+    1.4; a review's ``research_note`` is for maintainers and never written)."""
+    from gmspolicy.exporters._reviews import (
+        recommendation_record,
+        reporting_record,
+        review_record,
+    )
+
+    return {
+        "reviews": [review_record(r) for r in pset.review_records],
+        "recommendations": [recommendation_record(r) for r in pset.recommendations],
+        "reporting": [reporting_record(r) for r in pset.reporting],
+    }
+
+
+def profile_reporting(
+    pset: PolicySet, code: str, as_of: Any, cited: set[str]
+) -> list[dict[str, Any]]:
+    """A profile's ``reporting`` (since 1.4): the country's reporting status under each
+    treaty it is party to or has reviews of; adds the sources to ``cited``."""
+    from gmspolicy.exporters._reviews import summary_record
+    from gmspolicy.query.reviews import reporting_table
+
+    rows = reporting_table(pset, [code], as_of=as_of)
+    for row in rows:
+        cited.update(row.sources)
+    return [summary_record(row) for row in rows]
 
 
 def dumps(data: Any) -> str:
@@ -160,7 +199,7 @@ class JsonExporter:
     description: ClassVar[str] = "versioned JSON feed (schema in gmspolicy/schema/)"
     binary: ClassVar[bool] = False
     views: ClassVar[frozenset[str]] = frozenset(
-        {"table", "dataset", "events", "mous", "observations", "profile"}
+        {"table", "dataset", "events", "mous", "observations", "profile", "reviews"}
     )
 
     def render(self, view: View) -> str:

@@ -21,6 +21,7 @@ from gmspolicy.query.views import (
     MousView,
     ObservationsView,
     ProfileView,
+    ReviewsView,
     TableView,
     View,
 )
@@ -68,7 +69,7 @@ class MarkdownExporter:
     description: ClassVar[str] = "GitHub-flavoured Markdown tables with sources as footnotes"
     binary: ClassVar[bool] = False
     views: ClassVar[frozenset[str]] = frozenset(
-        {"table", "dataset", "events", "mous", "observations", "profile"}
+        {"table", "dataset", "events", "mous", "observations", "profile", "reviews"}
     )
 
     def render(self, view: View) -> str:
@@ -92,6 +93,8 @@ class MarkdownExporter:
             body = self._mous(view, labels, notes)
         elif isinstance(view, ObservationsView):
             body = self._observations(view, labels, notes)
+        elif isinstance(view, ReviewsView):
+            body = reviews_markdown(view, labels, notes)
         else:
             body = self._profile(view, labels, notes)
         return "\n".join([*body, *self._footnotes(notes, labels)]) + "\n"
@@ -219,6 +222,7 @@ class MarkdownExporter:
             lines += self._observations(
                 ObservationsView(pset, obs, view.lang), labels, notes, level=2
             )
+        lines += profile_reporting_markdown(view, labels, notes)
         return lines
 
     def _footnotes(self, notes: SourceNumbers, labels: Labels) -> list[str]:
@@ -237,3 +241,83 @@ def _country_name(pset: PolicySet, code: str | None, labels: Labels) -> str:
     if code is None:
         return ""
     return labels.country_name(pset.country(code)) if pset.has_country(code) else code
+
+
+def _md_rows(
+    columns: tuple[str, ...], cells: list[dict[str, str]], notes: SourceNumbers
+) -> list[list[str]]:
+    """Escaped rows; the ``sources`` column becomes footnote references on the first."""
+    rows = []
+    for cell in cells:
+        ids = [i for i in cell["sources"].split(";") if i]
+        refs = "".join(f"[^{n}]" for n in notes.cite(ids))
+        row = [escape_cell(cell[k]) for k in columns if k != "sources"]
+        row[0] += refs
+        rows.append(row)
+    return rows
+
+
+def reviews_markdown(view: ReviewsView, labels: Labels, notes: SourceNumbers) -> list[str]:
+    """A reviews view: the reviews table, then the reporting status table."""
+    from gmspolicy.exporters import _reviews as rv
+
+    pset = view.pset
+    as_of = as_of_text(view.as_of, labels)
+    lines: list[str] = []
+    if not view.overdue:
+        lines += [f"# {rv.REVIEWS_HEADING}", "", escape_text(f"As of {as_of}."), ""]
+        if view.reviews:
+            columns = tuple(k for k in rv.REVIEW_COLUMNS if k != "sources")
+            cells = [rv.review_cells(pset, r, labels) for r in view.reviews]
+            lines += _table(
+                [rv.REVIEW_TITLES[k] for k in columns], _md_rows(rv.REVIEW_COLUMNS, cells, notes)
+            )
+        else:
+            lines.append(rv.NO_REVIEWS)
+        lines.append("")
+        recs = rv.view_recommendations(view)
+        if recs:
+            columns = tuple(k for k in rv.RECOMMENDATION_COLUMNS if k != "sources")
+            cells = [rv.recommendation_cells(pset, r, labels) for r in recs]
+            lines += [f"## {rv.RECOMMENDATIONS_HEADING}", ""]
+            lines += _table(
+                [rv.RECOMMENDATION_TITLES[k] for k in columns],
+                _md_rows(rv.RECOMMENDATION_COLUMNS, cells, notes),
+            )
+            lines.append("")
+    lines += [f"{'##' if not view.overdue else '#'} {rv.REPORTING_HEADING}", ""]
+    if view.overdue:
+        lines += [escape_text(f"Reports overdue as of {as_of} (only where sourced)."), ""]
+    lines += _reporting_table(view.pset, view.reporting, labels, notes)
+    return lines
+
+
+def _reporting_table(
+    pset: PolicySet, summaries: object, labels: Labels, notes: SourceNumbers
+) -> list[str]:
+    from gmspolicy.exporters import _reviews as rv
+
+    assert isinstance(summaries, tuple)
+    if not summaries:
+        return [rv.NO_REPORTING]
+    columns = tuple(k for k in rv.REPORTING_COLUMNS if k != "sources")
+    cells = [rv.reporting_cells(pset, s, labels) for s in summaries]
+    return _table(
+        [rv.REPORTING_TITLES[k] for k in columns], _md_rows(rv.REPORTING_COLUMNS, cells, notes)
+    )
+
+
+def profile_reporting_markdown(
+    view: ProfileView, labels: Labels, notes: SourceNumbers
+) -> list[str]:
+    """The reporting section of a country profile (nothing when nothing is recorded)."""
+    from gmspolicy.exporters import _reviews as rv
+    from gmspolicy.query.reviews import reporting_table
+
+    pset, code = view.pset, view.country.code
+    if not any(r.country == code for r in pset.review_records) and not any(
+        r.country == code for r in pset.reporting
+    ):
+        return []
+    table = reporting_table(pset, [code], as_of=view.as_of)
+    return ["", f"## {rv.REPORTING_HEADING}", "", *_reporting_table(pset, table, labels, notes)]

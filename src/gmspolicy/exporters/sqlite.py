@@ -14,6 +14,13 @@ Tables (every one with a primary key; every reference a ``FOREIGN KEY``, and
   (reservations and declarations);
 - ``mous``, ``mou_parties``, ``mou_supersedes``, ``mou_amends``, ``mou_documents``;
 - ``events``, ``event_documents``; ``observations``, ``excerpts``;
+- ``reviews`` (UPR cycles and treaty-body reviews; ``review_sources`` with the ``field``
+  a source backs, ``NULL`` for the whole record), ``recommendations`` (UPR
+  recommendations; ``recommending_states``, ``recommendation_instruments``,
+  ``recommendation_sources``), ``reporting`` (reports due and submitted as of a date;
+  ``reporting_sources``); a reviews view (``gmspolicy reviews --format sqlite``) holds
+  only the reviews shown and adds ``reporting_status`` (the derived status of each state
+  and treaty shown);
 - citation link tables, one per kind of record: ``country_sources``,
   ``instrument_sources``, ``action_sources``, ``dated_fact_sources``,
   ``reservation_sources``, ``mou_sources``, ``event_sources``, ``observation_sources``
@@ -51,7 +58,7 @@ from gmspolicy.models import (
     StatusKind,
 )
 from gmspolicy.query.policyset import PolicySet
-from gmspolicy.query.views import DatasetView, View
+from gmspolicy.query.views import DatasetView, ReviewsView, View
 
 
 def _check(column: str, cls: type[enum.Enum], nullable: bool = False) -> str:
@@ -427,15 +434,24 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
             [(o.id, n, x.paragraph, x.text) for n, x in enumerate(o.excerpts)],
         )
         _cite(db, "observation_sources", "observation_id", o.id, o.sources)
+    from gmspolicy.exporters._reviews import fill_reviews
+
+    fill_reviews(db, pset)
 
 
-def database_bytes(pset: PolicySet) -> bytes:
-    """The SQLite database of ``pset``, as the bytes of a database file."""
+def database_bytes(pset: PolicySet, view: ReviewsView | None = None) -> bytes:
+    """The SQLite database of ``pset``, as the bytes of a database file (for a reviews
+    view: its reviews only, and its reporting status)."""
     db = sqlite3.connect(":memory:", isolation_level=None)
     try:
         # references are checked once, at the end: records may refer to later ones
         db.execute("PRAGMA foreign_keys = OFF")
-        fill(db, pset)
+        if view is None:
+            fill(db, pset)
+        else:
+            from gmspolicy.exporters._reviews import fill_reviews_view
+
+            fill_reviews_view(db, view, fill)
         problems = db.execute("PRAGMA foreign_key_check").fetchall()
         if problems:  # a validated PolicySet cannot get here; never ship a broken file
             db.execute("ROLLBACK")
@@ -455,10 +471,14 @@ class SqliteExporter:
         "SQLite database of the whole dataset, with foreign keys (binary: use -o FILE)"
     )
     binary: ClassVar[bool] = True
-    views: ClassVar[frozenset[str]] = frozenset({"dataset"})
+    views: ClassVar[frozenset[str]] = frozenset({"dataset", "reviews"})
 
     def render(self, view: View) -> bytes:
-        """Render a dataset view as the bytes of a SQLite database file."""
+        """Render a dataset or reviews view as the bytes of a SQLite database file."""
+        if isinstance(view, ReviewsView):
+            return database_bytes(view.pset, view)
         if not isinstance(view, DatasetView):
-            raise UsageError(f"format 'sqlite' cannot render {view.kind} (it renders: dataset)")
+            raise UsageError(
+                f"format 'sqlite' cannot render {view.kind} (it renders: dataset, reviews)"
+            )
         return database_bytes(view.pset)

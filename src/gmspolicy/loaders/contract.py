@@ -10,7 +10,7 @@ import attrs
 
 if TYPE_CHECKING:
     from gmspolicy.loaders.http import Fetcher
-    from gmspolicy.models import Country, Instrument, Participation, Source
+    from gmspolicy.models import Country, Instrument, Participation, ReportingStatus, Source
     from gmspolicy.query.policyset import PolicySet
 
 __all__ = ["LoadContext", "LoadResult", "Loader"]
@@ -37,6 +37,8 @@ class LoadResult:
 
     ``warnings`` are one-line notes for the user about what was left out (e.g.
     participants skipped with ``--opt unknown=skip``); the CLI prints them to stderr.
+    ``reporting`` holds reporting-status rows (a report due and whether it was submitted,
+    as of a date) for loaders of treaty-body reporting pages.
     """
 
     participations: tuple[Participation, ...] = ()
@@ -44,6 +46,7 @@ class LoadResult:
     instruments: tuple[Instrument, ...] = ()
     countries: tuple[Country, ...] = ()
     warnings: tuple[str, ...] = ()
+    reporting: tuple[ReportingStatus, ...] = ()
 
 
 @runtime_checkable

@@ -69,6 +69,14 @@ def loaded_policyset(reference: PolicySet, result: LoadResult, today: dt.date) -
             inst = reference.instrument(ident)
             instruments[ident] = inst
             ident = inst.parent
+    from gmspolicy.models import MECHANISM_INSTRUMENTS
+
+    for row in result.reporting:
+        if row.country not in countries and reference.has_country(row.country):
+            countries[row.country] = reference.country(row.country)
+        treaty = MECHANISM_INSTRUMENTS.get(row.mechanism)
+        if treaty is not None and treaty not in instruments and reference.has_instrument(treaty):
+            instruments[treaty] = reference.instrument(treaty)
     sources = {s.id: s for s in result.sources}
     records: list[Country | Instrument] = [*countries.values(), *instruments.values()]
     for record in records:
@@ -82,6 +90,7 @@ def loaded_policyset(reference: PolicySet, result: LoadResult, today: dt.date) -
         mous=(),
         events=(),
         sources=tuple(sorted(sources.values(), key=lambda s: s.id)),
+        reporting=result.reporting,
     )
     problems = [p for p in validate(pset, today=today) if p.code is not C.LOCAL_SOURCE]
     if problems:
@@ -264,6 +273,11 @@ def plan_merge(
     fact would cite a local file. Nothing is written here: see :func:`write_merge`.
     """
     planner = _Planner(existing, loader)
+    if result.reporting:
+        planner.notes.append(
+            f"{len(result.reporting)} reporting-status rows were read but not merged: fetch "
+            "merges participations only; copy them into reporting.yaml (see `gmspolicy load`)"
+        )
     for part in result.participations:
         planner.participation(part)
     if planner.conflicts and not keep_existing:
@@ -366,6 +380,9 @@ def _merged(
             observations=existing.observations,
             places=places,
             today=today,
+            reviews=existing.review_records,
+            recommendations=existing.recommendations,
+            reporting=existing.reporting,
         )
     except DataError as exc:
         problems = [

@@ -142,7 +142,10 @@ def report(pset: PolicySet) -> str:
         missing = by_country.get(c.code, [])
         if missing:
             lines.append(f"- **{c.name}** ({len(missing)}): {', '.join(missing)}")
-    return "\n".join([*lines, "", *observations_report(pset, gms)]) + "\n"
+    return (
+        "\n".join([*lines, "", *observations_report(pset, gms), "", *reviews_report(pset, gms)])
+        + "\n"
+    )
 
 
 def observations_report(pset: PolicySet, countries: Sequence[Country]) -> list[str]:
@@ -194,6 +197,64 @@ def observations_report(pset: PolicySet, countries: Sequence[Country]) -> list[s
         "",
         f"Records held on these instruments: **{held}**, of which **{with_excerpts}** quote "
         "migrant-relevant excerpts.",
+    ]
+    return lines
+
+
+def reviews_report(pset: PolicySet, countries: Sequence[Country]) -> list[str]:
+    """The reviews held for ``countries``: for each mechanism (the UPR and the treaty
+    bodies), the latest review held and the next one recorded (scheduled or postponed)."""
+    from gmspolicy.models import MECHANISM_INSTRUMENTS, Mechanism, ReviewStatus
+
+    mechanisms: list[Mechanism] = [m for m in Mechanism if m is not Mechanism.CEACR]
+    if any(r.mechanism is Mechanism.CEACR for r in pset.review_records):
+        mechanisms.append(Mechanism.CEACR)
+    lines = [
+        "### Reviews held for the GMS states",
+        "",
+        "The latest review held by each mechanism (its date as precisely as a source gives "
+        "it; for the UPR, the cycle), and the next one recorded (scheduled or postponed). "
+        "*none held* means no review is recorded yet; *not party* means the state is not "
+        "party to the treaty on the latest facts.",
+        "",
+        "| Mechanism | " + " | ".join(c.code for c in countries) + " |",
+        "| --- | " + " | ".join("---" for _ in countries) + " |",
+    ]
+    held_total = 0
+    for mech in mechanisms:
+        cells = []
+        for c in countries:
+            reviews = pset.reviews(c.code, mech)
+            held = [r for r in reviews if r.status is ReviewStatus.HELD and r.start is not None]
+            held_total += len(held)
+            text = ""
+            if held:
+                last = max(held, key=lambda r: r.start.sort_key() if r.start else (0, 0, 0))
+                text = str(last.start) + (f" (cycle {last.cycle})" if last.cycle else "")
+            else:
+                ident = MECHANISM_INSTRUMENTS.get(mech)
+                kind = (
+                    pset.status(c.code, ident).kind
+                    if ident is not None and pset.has_instrument(ident)
+                    else StatusKind.PARTY
+                )
+                if kind is StatusKind.PARTY:
+                    text = "*none held*"
+                elif kind is StatusKind.UNKNOWN:
+                    text = "*none held* (status unknown)"
+                else:
+                    text = "not party"
+            ahead = [r for r in reviews if r.status is not ReviewStatus.HELD]
+            if ahead:
+                nxt = ahead[0]
+                text += f"; next {nxt.start or 'date unknown'} ({nxt.status.value})"
+            cells.append(text)
+        lines.append(f"| {mech.value} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        f"Reviews held: **{held_total}**; UPR recommendations on migrants, trafficking, "
+        f"refugees, statelessness, labour rights and ratification: "
+        f"**{len(pset.recommendations)}**.",
     ]
     return lines
 

@@ -52,6 +52,10 @@ def diff(old: PolicySet, new: PolicySet) -> tuple[Change, ...]:
     out += _records("mou", old.mous, new.mous, lambda m: m.id)
     out += _records("event", old.events, new.events, lambda e: e.id)
     out += _records("observation", old.observations, new.observations, lambda o: o.id)
+    out += _records("review", old.review_records, new.review_records, lambda r: r.id)
+    out += _records(
+        "recommendation", old.recommendations, new.recommendations, lambda r: r.id
+    )
     out += _records("source", old.sources, new.sources, lambda s: s.id)
     return tuple(out)
 

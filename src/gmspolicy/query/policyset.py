@@ -22,13 +22,18 @@ from gmspolicy.models import (
     Mou,
     Observation,
     Participation,
+    Recommendation,
+    ReportingStatus,
+    Review,
     Source,
     Status,
     StatusKind,
 )
 
 if TYPE_CHECKING:
+    from gmspolicy.models import Mechanism
     from gmspolicy.query.diff import Change
+    from gmspolicy.query.reviews import ReportingSummary
 
 #: Keys of :attr:`PolicySet.places`: ``("country", code)``, ``("instrument", id)``,
 #: ``("source", id)``, ``("mou", id)``, ``("event", id)``, ``("observation", id)``,
@@ -139,6 +144,10 @@ class PolicySet:
     sources: tuple[Source, ...]
     observations: tuple[Observation, ...] = ()
     places: Mapping[PlaceKey, str] = attrs.field(factory=dict, repr=False)
+    #: Every review (the constructor argument is ``reviews``; :meth:`reviews` selects).
+    review_records: tuple[Review, ...] = attrs.field(default=(), alias="reviews")
+    recommendations: tuple[Recommendation, ...] = ()
+    reporting: tuple[ReportingStatus, ...] = ()
     _country_index: dict[str, Country] = attrs.field(init=False, repr=False)
     _instrument_index: dict[str, Instrument] = attrs.field(init=False, repr=False)
     _participation_index: dict[tuple[str, str], Participation] = attrs.field(init=False, repr=False)
@@ -181,13 +190,17 @@ class PolicySet:
         observations: Iterable[Observation] = (),
         places: Mapping[PlaceKey, str] | None = None,
         today: dt.date | None = None,
+        reviews: Iterable[Review] = (),
+        recommendations: Iterable[Recommendation] = (),
+        reporting: Iterable[ReportingStatus] = (),
     ) -> PolicySet:
         """Validate the records and build a PolicySet.
 
         Raises :class:`~gmspolicy.errors.DataError` listing every problem found:
         unknown codes, duplicates, actions out of order or before adoption, dates in the
         future or after their source was seen, protocols without their parent, MOUs
-        superseding unknown MOUs, events ending before they start.
+        superseding unknown MOUs, events ending before they start; reviews, recommendations
+        and reporting rows that do not fit (see :mod:`gmspolicy.dataset.validate`).
         """
         pset = cls(
             countries=tuple(sorted(countries, key=lambda c: c.code)),
@@ -198,6 +211,9 @@ class PolicySet:
             sources=tuple(sorted(sources, key=lambda s: s.id)),
             observations=tuple(observations),
             places=dict(places or {}),
+            reviews=tuple(sorted(reviews, key=review_sort_key)),
+            recommendations=tuple(recommendations),
+            reporting=tuple(reporting),
         )
         from gmspolicy.dataset.validate import validate
 
@@ -470,6 +486,54 @@ class PolicySet:
             sorted(out, key=lambda o: (o.country, -(o.adopted_year or 0), o.body.value, o.id))
         )
 
+    def reviews(
+        self,
+        country: str | None = None,
+        mechanism: Mechanism | str | None = None,
+        as_of: dt.date | None = None,
+        upcoming: bool = False,
+        *,
+        today: dt.date | None = None,
+    ) -> tuple[Review, ...]:
+        """Reviews (UPR cycles, treaty-body reviews) by country and mechanism, ordered by
+        country and date. With ``as_of``, those certainly held by then; with
+        ``upcoming``, those scheduled or postponed and not begun as of ``as_of`` (default:
+        ``today``, the current date). See :func:`gmspolicy.query.reviews.select_reviews`.
+        """
+        from gmspolicy.query.reviews import select_reviews
+
+        return select_reviews(self, country, mechanism, as_of, upcoming, today=today)
+
+    def reporting_status(
+        self, country: str, instrument: str, as_of: dt.date | None = None
+    ) -> ReportingSummary:
+        """Where ``country`` stands with the treaty body of ``instrument`` as of a date:
+        last review, next scheduled review, report due and whether it is overdue (only
+        where a source gives the due date and, as of a later date, no submission;
+        otherwise unknown). See :func:`gmspolicy.query.reviews.reporting_status`."""
+        from gmspolicy.query.reviews import reporting_status
+
+        return reporting_status(self, country, instrument, as_of)
+
+    def recommendations_for(
+        self,
+        country: str | None = None,
+        review: str | None = None,
+        tag: str | None = None,
+        instrument: str | None = None,
+    ) -> tuple[Recommendation, ...]:
+        """UPR recommendations by the country reviewed, review id, tag and instrument."""
+        code = self.country(country).code if country is not None else None
+        countries = {r.id: r.country for r in self.review_records}
+        return tuple(
+            r
+            for r in self.recommendations
+            if (code is None or countries.get(r.review) == code)
+            and (review is None or r.review == review)
+            and (tag is None or tag in r.tags)
+            and (instrument is None or instrument in r.instruments)
+        )
+
     def protocols_of(self, instrument: str) -> tuple[Instrument, ...]:
         """The protocols whose parent is ``instrument``."""
         return tuple(
@@ -504,7 +568,16 @@ def _content(pset: PolicySet) -> tuple[object, ...]:
         pset.events,
         pset.sources,
         tuple(sorted(pset.observations, key=lambda o: o.id)),
+        pset.review_records,
+        tuple(sorted(pset.recommendations, key=lambda r: r.id)),
+        tuple(sorted(pset.reporting, key=lambda r: (r.id, r.as_of))),
     )
+
+
+def review_sort_key(review: Review) -> tuple[str, tuple[int, int, int], str, str]:
+    """Reviews by country, then date (undated last), then mechanism and id."""
+    start = review.start.sort_key() if review.start is not None else (9999, 0, 0)
+    return (review.country, start, review.mechanism.value, review.id)
 
 
 def _fold(name: str) -> str:

@@ -11,8 +11,9 @@ import datetime as dt
 
 import attrs
 
-from gmspolicy.models import Country, Event, Mou, Observation
+from gmspolicy.models import Country, Event, Mou, Observation, Review
 from gmspolicy.query.policyset import Matrix, PolicySet
+from gmspolicy.query.reviews import ReportingSummary
 
 
 @attrs.frozen
@@ -75,7 +76,36 @@ class ProfileView:
     kind: str = attrs.field(default="profile", init=False)
 
 
-View = TableView | DatasetView | EventsView | MousView | ObservationsView | ProfileView
+@attrs.frozen
+class ReviewsView:
+    """Reviews (UPR cycles, treaty-body reviews) and where states stand in reporting.
+
+    ``reviews`` are the reviews selected; ``reporting`` the reporting status of each
+    state x treaty shown (for ``--overdue``, only the overdue ones); ``as_of`` the date
+    asked about (``None``: the latest recorded facts); ``overdue`` is True when the
+    reporting table is the point (``gmspolicy reviews --overdue``).
+    """
+
+    pset: PolicySet
+    reviews: tuple[Review, ...]
+    reporting: tuple[ReportingSummary, ...] = ()
+    as_of: dt.date | None = None
+    overdue: bool = False
+    lang: str = "en"
+    kind: str = attrs.field(default="reviews", init=False)
+
+
+View = (
+    TableView | DatasetView | EventsView | MousView | ObservationsView | ProfileView | ReviewsView
+)
 """Any view an exporter may be given."""
 
-VIEW_KINDS: tuple[str, ...] = ("table", "dataset", "events", "mous", "observations", "profile")
+VIEW_KINDS: tuple[str, ...] = (
+    "table",
+    "dataset",
+    "events",
+    "mous",
+    "observations",
+    "profile",
+    "reviews",
+)

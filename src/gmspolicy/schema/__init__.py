@@ -11,7 +11,7 @@ Regenerate it after an intended change with ``python -m gmspolicy.schema --write
 
 >>> from gmspolicy.schema import SCHEMA_VERSION, schema_path
 >>> SCHEMA_VERSION
-'1.3.0'
+'1.4.0'
 >>> schema_path().name
 'gmspolicy.schema.json'
 """
@@ -41,10 +41,14 @@ from gmspolicy.models import (
     Country,
     DatePrecision,
     Event,
+    FieldSources,
     Instrument,
     Mou,
     Observation,
     Participation,
+    Recommendation,
+    ReportingStatus,
+    Review,
     Source,
     StatusKind,
 )
@@ -91,6 +95,12 @@ VERSION_HISTORY: tuple[tuple[str, str], ...] = (
         "was adopted) and 'not_applicable' (the instrument is open only to a group the "
         "country is not in); instruments carry 'open_to' (minor bump: an addition)",
     ),
+    (
+        "1.4.0",
+        "reviews and reporting: documents of kind reviews; reviews, recommendations and "
+        "reporting lists in dataset documents; a reporting list in profile documents "
+        "(minor bump: an addition)",
+    ),
 )
 
 _DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -106,7 +116,13 @@ _MODELS: tuple[type[Any], ...] = (
     Mou,
     Event,
     Observation,
+    Review,
+    Recommendation,
+    ReportingStatus,
 )
+
+#: Model fields never written to the feed (maintainers' notes).
+_PRIVATE_FIELDS = frozenset({"research_note"})
 
 
 #: Models the feed writes in another shape than their fields (the converter's hooks).
@@ -134,6 +150,12 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
     """The JSON Schema of a field type, as the shared converter unstructures it."""
+    if tp == FieldSources:
+        return {
+            "type": "object",
+            "description": "Field name -> the sources that field rests on.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        }
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
@@ -185,7 +207,11 @@ def _model_def(cls: type[Any], defs: dict[str, Any]) -> dict[str, Any]:
     defs[cls.__name__] = {}  # placeholder against recursion
     shape = _FEED_SHAPES.get(cls, cls)
     hints = typing.get_type_hints(shape)
-    properties = {f.name: _type_schema(hints[f.name], defs) for f in attrs.fields(shape)}
+    properties = {
+        f.name: _type_schema(hints[f.name], defs)
+        for f in attrs.fields(shape)
+        if f.name not in _PRIVATE_FIELDS
+    }
     entry = _object(properties, _first_line(cls.__doc__))
     defs[cls.__name__] = entry
     return entry
@@ -254,6 +280,25 @@ def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
         },
         "One instrument in a country profile: status as of the profile's date, history.",
     )
+    string = {"type": "string"}
+    defs["ReportingSummary"] = _object(
+        {
+            "country": string,
+            "instrument": string,
+            "mechanism": _ref("Mechanism"),
+            "as_of": _nullable(_ref("Date")),
+            "last_review": _nullable(string),
+            "next_review": _nullable(string),
+            "report": _nullable(string),
+            "report_due": _nullable(_ref("PartialDate")),
+            "overdue": {"enum": ["overdue", "not_overdue", "unknown"]},
+            "overdue_days": _nullable({"type": "integer"}),
+            "overdue_as_of": _nullable(_ref("Date")),
+            "sources": _list(string),
+        },
+        "Where a state stands with one treaty body as of a date (derived): last and next "
+        "review (ids), the report due, and overdue only where sourced.",
+    )
     as_of = _nullable(_ref("Date"))
     bodies: dict[str, tuple[str, dict[str, Any]]] = {
         "table": (
@@ -274,6 +319,9 @@ def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 "mous": _list(_ref("Mou")),
                 "events": _list(_ref("Event")),
                 "observations": _list(_ref("Observation")),
+                "reviews": _list(_ref("Review")),
+                "recommendations": _list(_ref("Recommendation")),
+                "reporting": _list(_ref("ReportingStatus")),
             },
         ),
         "events": ("A list of forum events.", {"events": _list(_ref("Event"))}),
@@ -290,6 +338,16 @@ def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 "instruments": _list(_ref("ProfileRow")),
                 "mous": _list(_ref("Mou")),
                 "observations": _list(_ref("Observation")),
+                "reporting": _list(_ref("ReportingSummary")),
+            },
+        ),
+        "reviews": (
+            "Reviews and reporting status (since 1.4).",
+            {
+                "as_of": as_of,
+                "reviews": _list(_ref("Review")),
+                "recommendations": _list(_ref("Recommendation")),
+                "reporting": _list(_ref("ReportingSummary")),
             },
         ),
     }
