@@ -195,7 +195,12 @@ class _Page:
     def instrument_name(self, ident: str | None) -> str:
         if ident is None:
             return ""
-        return self.pset.instrument(ident).short_name if self.pset.has_instrument(ident) else ident
+        if not self.pset.has_instrument(ident):
+            return ident
+        return self.labels.instrument_name(self.pset.instrument(ident))
+
+    def obs_label(self, count: int) -> str:
+        return self.labels("heading.observations") + self.labels.punct("colon") + str(count)
 
     def cite(self, ids: Iterable[str]) -> list[int]:
         return self.notes.cite([i for i in ids if self.pset.has_source(i)])
@@ -232,12 +237,9 @@ class _Page:
         labels = self.labels
         rows = []
         for index, inst in enumerate(m.instruments):
+            name, title = labels.instrument_name(inst), labels.instrument_title(inst)
             cells: list[dict[str, Any]] = [
-                {
-                    "text": inst.short_name,
-                    "sub": inst.title if inst.title != inst.short_name else "",
-                    "href": safe_href(inst.url),
-                }
+                {"text": name, "sub": title if title != name else "", "href": safe_href(inst.url)}
             ]
             for c in m.countries:
                 cell = m.cell(c.code, inst.id)
@@ -257,7 +259,7 @@ class _Page:
                         "obs": {
                             "anchor": anchor,
                             "count": count,
-                            "label": f"{labels('heading.observations')}: {count}",
+                            "label": self.obs_label(count),
                         }
                         if anchor
                         else None,
@@ -270,7 +272,7 @@ class _Page:
             "id": self.table_id(),
             "caption": labels(
                 "table.caption",
-                countries=", ".join(names),
+                countries=labels.join(names),
                 count=len(m.instruments),
                 as_of=as_of_text(m.as_of, labels),
             ),
@@ -313,7 +315,8 @@ class _Page:
                 groups.append(
                     {
                         "anchor": anchor,
-                        "heading": f"{self.labels.country_name(c)} — {inst.short_name}",
+                        "heading": f"{self.labels.country_name(c)} — "
+                        + self.labels.instrument_name(inst),
                         "items": [],
                         "_obs": obs,
                     }
@@ -367,7 +370,7 @@ class _Page:
         keys = ("series", "edition", "dates", "place", "title", "theme", "document")
         rows = []
         for index, e in enumerate(events):
-            dates = str(e.start) + (f" \u2013 {e.end}" if e.end and e.end != e.start else "")
+            dates = self.labels.date_range(e.start, e.end, english=" \u2013 ")
             place = ", ".join(p for p in (e.city, self.country_name(e.country)) if p)
             cells: list[dict[str, Any]] = [
                 {"text": e.series.value},
@@ -388,7 +391,7 @@ class _Page:
         for index, m in enumerate(mous):
             signed = str(m.signed) if m.signed else labels("cell.unknown")
             cells: list[dict[str, Any]] = [
-                {"text": ", ".join(self.country_name(p) for p in m.parties)},
+                {"text": labels.join([self.country_name(p) for p in m.parties])},
                 {"text": m.title, "note": m.note or "", "refs": self.cite(m.sources)},
                 {"text": signed, "key": _pd_key(str(m.signed) if m.signed else "")},
                 {"text": m.place or ""},
@@ -414,7 +417,11 @@ class _Page:
                 else 0
             )
             cells: list[dict[str, Any]] = [
-                {"text": inst.short_name, "sub": inst.title, "href": safe_href(inst.url)},
+                {
+                    "text": labels.instrument_name(inst),
+                    "sub": labels.instrument_title(inst),
+                    "href": safe_href(inst.url),
+                },
                 {
                     "text": text,
                     "cls": status_class(status),
@@ -423,7 +430,7 @@ class _Page:
                     "obs": {
                         "anchor": anchor,
                         "count": count,
-                        "label": f"{labels('heading.observations')}: {count}",
+                        "label": self.obs_label(count),
                     }
                     if anchor
                     else None,
@@ -453,7 +460,7 @@ class _Page:
                     continue
                 out.append(
                     {
-                        "instrument": inst.short_name,
+                        "instrument": self.labels.instrument_name(inst),
                         "kind": r.kind.value,
                         "date": r.date.isoformat() if r.date else "",
                         "text": r.text,
@@ -690,7 +697,8 @@ def _profile_sections(page: _Page, view: ProfileView) -> list[dict[str, Any]]:
             page.obs_groups += 1
             anchor = f"obs-{page.obs_groups}"
             anchors[(code, inst.id)] = anchor
-            groups.append({"anchor": anchor, "heading": inst.short_name, "items": [], "_obs": obs})
+            heading = page.labels.instrument_name(inst)
+            groups.append({"anchor": anchor, "heading": heading, "items": [], "_obs": obs})
     sections: list[dict[str, Any]] = [
         _table_section("", page.profile_table(view, anchors)),
         {"kind": "legend", "items": page.legend()},

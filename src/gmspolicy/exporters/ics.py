@@ -109,7 +109,7 @@ def _stamp(pset: PolicySet, event: Event) -> dt.datetime:
 def _description(pset: PolicySet, event: Event, labels: Labels) -> str:
     parts: list[str] = []
     if event.theme:
-        parts.append(f"{labels('column.theme')}: {event.theme}")
+        parts.append(labels("column.theme") + labels.punct("colon") + event.theme)
     if event.notes:
         parts.append(event.notes)
     for doc in event.outcome_documents:
