@@ -159,6 +159,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["dates"] = keep_dates
     return env
 
 
@@ -298,6 +299,11 @@ class _Page:
             out.append({"cls": LEGEND_CLASSES[key], "word": word, "text": text})
         return out
 
+    def badge_key(self, anchors: dict[tuple[str, str], str]) -> str:
+        """What the legend says about the observation badges (``※2``), when a cell has
+        one: touch screens show no hover title."""
+        return self.labels("obs.badge") if anchors else ""
+
     def matrix_observations(
         self, m: Matrix
     ) -> tuple[dict[tuple[str, str], str], list[dict[str, Any]]]:
@@ -375,7 +381,7 @@ class _Page:
             cells: list[dict[str, Any]] = [
                 {"text": e.series.value},
                 {"text": str(e.edition or ""), "key": f"{e.edition or 0:06d}"},
-                {"text": dates, "key": _pd_key(str(e.start))},
+                {"text": dates, "key": _pd_key(str(e.start)), "cls": "dates"},
                 {"text": place},
                 {"text": e.title, "note": e.notes or "", "refs": self.cite(e.sources)},
                 {"text": e.theme or ""},
@@ -441,6 +447,7 @@ class _Page:
         return {
             "id": self.table_id(),
             "caption": labels("heading.profile", country=labels.country_name(c)),
+            "row_headers": True,
             "columns": [
                 self.column(labels("heading.instrument")),
                 self.column(labels("heading.status")),
@@ -507,10 +514,32 @@ def _link_html(item: dict[str, Any]) -> str:
     return out
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+
+
+def keep_dates(text: object) -> Markup:
+    """``text`` escaped, with every ISO date (``2005-05-05``, ``2003-06``) in a
+    ``<span class="nw">`` that keeps it on one line (browsers break after hyphens).
+
+    >>> str(keep_dates("seen 2024-01-31 <b>"))
+    'seen <span class="nw">2024-01-31</span> &lt;b&gt;'
+    """
+    text = str(text)
+    out: list[str] = []
+    pos = 0
+    for m in _ISO_DATE.finditer(text):
+        out.append(str(escape(text[pos : m.start()])))
+        out.append(f'<span class="nw">{escape(m.group())}</span>')
+        pos = m.end()
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))  # noqa: S704 - every piece above is escaped
+
+
 def _cell_html(c: dict[str, Any]) -> str:
     """What a table cell contains: its text (or link), footnotes, observation link,
     sub-title, note, lines and links. Every value is escaped."""
-    text = escape(c["text"])
+    # status and date cells are nowrap as a whole (page.css); elsewhere each date is
+    text = escape(c["text"]) if c.get("cls") else keep_dates(c["text"])
     href = c.get("href")
     out = [f'<a href="{escape(href)}">{text}</a>' if href else text]
     refs = c.get("refs")
@@ -524,12 +553,14 @@ def _cell_html(c: dict[str, Any]) -> str:
             f'aria-label="{label}">\u203b{escape(obs["count"])}</a>'
         )
     if c.get("sub"):
-        out.append(f' <span class="sub">{escape(c["sub"])}</span>')
+        out.append(f' <span class="sub">{keep_dates(c["sub"])}</span>')
     if c.get("note"):
-        out.append(f' <span class="note">{escape(c["note"])}</span>')
+        out.append(f' <span class="note">{keep_dates(c["note"])}</span>')
     if c.get("lines"):
         out.append(
-            '<ul class="lines">' + "".join(f"<li>{escape(x)}</li>" for x in c["lines"]) + "</ul>"
+            '<ul class="lines">'
+            + "".join(f"<li>{keep_dates(x)}</li>" for x in c["lines"])
+            + "</ul>"
         )
     if c.get("links"):
         out.append(
@@ -668,7 +699,7 @@ def _matrix_sections(page: _Page, m: Matrix, dataset: DatasetView | None) -> lis
     anchors, groups = page.matrix_observations(m)
     sections: list[dict[str, Any]] = [
         {"kind": "matrix", "table": page.matrix(m, anchors)},
-        {"kind": "legend", "items": page.legend()},
+        {"kind": "legend", "items": page.legend(), "badge": page.badge_key(anchors)},
     ]
     if dataset is not None:
         pset = dataset.pset
@@ -701,7 +732,7 @@ def _profile_sections(page: _Page, view: ProfileView) -> list[dict[str, Any]]:
             groups.append({"anchor": anchor, "heading": heading, "items": [], "_obs": obs})
     sections: list[dict[str, Any]] = [
         _table_section("", page.profile_table(view, anchors)),
-        {"kind": "legend", "items": page.legend()},
+        {"kind": "legend", "items": page.legend(), "badge": page.badge_key(anchors)},
     ]
     reservations = page.reservations(view)
     if reservations:
