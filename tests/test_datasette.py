@@ -123,7 +123,8 @@ def test_cells_view_matches_the_table(server: str, bundled: PolicySet) -> None:
     for row in rows:
         cell = m.cell(row["country_code"], row["instrument_id"])
         inst = bundled.instrument(row["instrument_id"])
-        assert row["country"] == bundled.country(row["country_code"]).name
+        # as the table names them (display names: "Lao PDR")
+        assert row["country"] == labels.country_name(bundled.country(row["country_code"]))
         assert row["instrument"] == inst.short_name
         assert row["status_text"] == cell_text(cell.status, labels)
         assert row["status"] == cell.status.kind.value
@@ -166,7 +167,7 @@ def test_metadata_is_served(server: str) -> None:
     page = requests.get(f"{server}/gms/cells", timeout=60)
     assert page.status_code == 200
     assert "Ratification table" in page.text
-    assert "<dt>instrument</dt><dd>The instrument&#39;s short name.</dd>" in page.text
+    assert "<dt>instrument</dt><dd>The instrument&#39;s short name (in the language" in page.text
     # the sources table links every source to the page read
     sources = requests.get(f"{server}/gms/sources", params={"_size": "5"}, timeout=60).text
     assert '<a href="https://' in sources or '<a href="http://' in sources
@@ -178,9 +179,14 @@ def test_cells_in_another_language(tmp_path: Path, bundled: PolicySet) -> None:
     path = tmp_path / "th.db"
     assert main(["export", "--format", "sqlite", "--lang", "th", "-o", str(path)]) == 0
     db = sqlite3.connect(path)
-    text = db.execute(
-        "select status_text from cells where country_code = 'THA' and instrument_id = 'ILO-C029'"
-    ).fetchone()[0]
+    text, country, instrument = db.execute(
+        "select status_text, country, instrument from cells "
+        "where country_code = 'THA' and instrument_id = 'ILO-C029'"
+    ).fetchone()
     cell = bundled.matrix(["THA"], ["ILO-C029"]).cell("THA", "ILO-C029")
-    assert text == cell_text(cell.status, Labels("th"))
+    th = Labels("th")
+    assert text == cell_text(cell.status, th)
     assert text != cell_text(cell.status, Labels("en"))
+    inst = bundled.instrument("ILO-C029")
+    assert instrument == th.instrument_name(inst) != inst.short_name
+    assert country == th.country_name(bundled.country("THA")) == "ไทย"

@@ -15,7 +15,8 @@ Tables (every one with a primary key; every reference a ``FOREIGN KEY``, and
 - ``mous``, ``mou_parties``, ``mou_supersedes``, ``mou_amends``, ``mou_documents``;
 - ``events``, ``event_documents``; ``observations``, ``excerpts``;
 - ``cell_status`` (one row per country x instrument: the status a table shows, as of the
-  latest recorded facts, with ``status_text`` in the language of ``--lang``) and
+  latest recorded facts, with ``status_text``, ``country_name`` and ``instrument_name`` in
+  the language of ``--lang``) and
   ``cell_sources``;
 - the view ``cells``: one readable row per cell (country name, instrument short name,
   status text, date, confirmed as of, source titles and URLs), for Datasette or any SQL
@@ -239,6 +240,8 @@ CREATE TABLE cell_status (
   via TEXT {_check("via", ActionKind, nullable=True)},
   date TEXT,
   status_text TEXT NOT NULL,
+  country_name TEXT NOT NULL,
+  instrument_name TEXT NOT NULL,
   confirmed_as_of TEXT,
   authority TEXT,
   PRIMARY KEY (country, instrument)
@@ -265,8 +268,8 @@ CREATE TABLE cell_sources (
 CELLS_VIEW = """
 CREATE VIEW cells AS
 SELECT
-  c.name AS country,
-  i.short_name AS instrument,
+  s.country_name AS country,
+  s.instrument_name AS instrument,
   s.status_text AS status_text,
   s.date AS date,
   s.confirmed_as_of AS confirmed_as_of,
@@ -337,6 +340,8 @@ def _fill_cells(db: sqlite3.Connection, pset: PolicySet, labels: Labels) -> None
                     st.via.value if st.via else None,
                     st.when,
                     cell_text(st, labels),
+                    labels.country_name(c),
+                    labels.instrument_name(inst),
                     _iso(confirmed),
                     None if authority is None else str(getattr(authority, "value", authority)),
                 )
@@ -346,7 +351,7 @@ def _fill_cells(db: sqlite3.Connection, pset: PolicySet, labels: Labels) -> None
                 (c.code, inst.id, sid, n)
                 for sid, n in sorted(first.items(), key=lambda kv: kv[1])
             ]
-    db.executemany("INSERT INTO cell_status VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO cell_status VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     db.executemany("INSERT INTO cell_sources VALUES (?, ?, ?, ?)", links)
 
 
@@ -550,8 +555,9 @@ _TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
         "table shows in each cell, as of the latest recorded facts. \"unknown\" means not "
         "yet confirmed in a source, never \"not party\".",
         {
-            "country": "The country's name.",
-            "instrument": "The instrument's short name.",
+            "country": "The country's name (in the language the export was made in).",
+            "instrument": "The instrument's short name (in the language the export was made "
+            "in).",
             "status_text": "What the table cell says (in the language the export was made in).",
             "date": "The date the status rests on (YYYY-MM-DD, or YYYY-MM / YYYY when "
             "known only that far); empty when unknown.",
@@ -567,6 +573,8 @@ _TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
         "The status behind each cell of the cells view (codes and ids).",
         {
             "status_text": "What the table cell says.",
+            "country_name": "The country's name, as the cells view shows it.",
+            "instrument_name": "The instrument's short name, as the cells view shows it.",
             "confirmed_as_of": "The date a source last confirmed the cell, where recorded.",
             "authority": "Who the confirmation comes from, where recorded.",
         },
