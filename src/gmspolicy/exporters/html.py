@@ -12,6 +12,12 @@ each heading, ``aria-sort`` kept up to date), a filter box, and a print styleshe
 cell links to the supervisory observations on that country and instrument, listed with
 their excerpts further down the page.
 
+At phone width a wide table scrolls sideways in its own box with the instrument column
+(the row headers) held at the left, the caption stays on screen, dates never break across
+lines (status and date cells are nowrap; other ISO dates are wrapped by
+:func:`keep_dates`), and the legend explains the observation badges; heading levels never
+skip. ``tests/test_browser_phone.py`` checks this with axe-core at 400 and 1280 px.
+
 Output is deterministic: the same view renders to the same text.
 """
 
@@ -761,6 +767,7 @@ __all__ = [
     "HtmlExporter",
     "content_security_policy",
     "csp_hash",
+    "keep_dates",
     "safe_href",
     "script",
     "status_class",

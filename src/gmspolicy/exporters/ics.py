@@ -30,8 +30,9 @@ precision of its dates) and ``X-GMSPOLICY-DATES`` (the dates as recorded, ``2016
 ``START/END``). It is ``TRANSP:TRANSPARENT``, so a month- or year-long entry never marks
 anyone busy. Entries with full dates carry neither property.
 
-The calendar has a human name in ``--lang``'s language ("gmspolicy: Forums and events"),
-in both ``NAME`` (RFC 7986) and ``X-WR-CALNAME`` (read by Apple, Google and Outlook).
+The calendar has a human name in ``--lang``'s language ("Forums and events on labour
+migration (gmspolicy)", catalog key ``calendar.name``), in both ``NAME`` (RFC 7986) and
+``X-WR-CALNAME`` (read by Apple, Google and Outlook).
 
 Text is sanitised for iCalendar: control characters other than tab and line breaks are
 dropped (RFC 5545 does not allow them in TEXT values).
