@@ -191,8 +191,23 @@ def test_events_ics(cli: Run, data: Path) -> None:
         "VERSION:2.0",
         "PRODID:-//gmspolicy//gmspolicy events//EN",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:gmspolicy {__version__}",
-        "X-GMSPOLICY-SKIPPED:AFML-2008: start 2008 is not a full date",
+        "NAME:Forums and events on labour migration (gmspolicy)",
+        "X-WR-CALNAME:Forums and events on labour migration (gmspolicy)",
+        "BEGIN:VEVENT",
+        "SUMMARY:1st ASEAN Forum on Migrant Labour",
+        "DTSTART;VALUE=DATE:20080101",
+        "DTEND;VALUE=DATE:20090101",
+        "DTSTAMP:20240131T000000Z",
+        "UID:AFML-2008@gmspolicy",
+        "CATEGORIES:AFML",
+        "DESCRIPTION:Date known only to the year (2008): this entry spans the whole",
+        "  year.\\nSources:\\n- Source one\\, Example\\, https://example.org/s1 (seen 20",
+        " 24-01-31)",
+        "TRANSP:TRANSPARENT",
+        "URL:https://example.org/s1",
+        "X-GMSPOLICY-DATES:2008",
+        "X-GMSPOLICY-PRECISION:year",
+        "END:VEVENT",
         "BEGIN:VEVENT",
         "SUMMARY:2nd ASEAN Forum on Migrant Labour",
         "DTSTART;VALUE=DATE:20090730",
@@ -217,7 +232,7 @@ def test_events_ics_to_file_filtered(cli: Run, data: Path) -> None:
     ) == (0, "", "")
     text = target.read_bytes().decode("utf-8")
     assert "UID:AFML-2009@gmspolicy\r\n" in text
-    assert "X-GMSPOLICY-SKIPPED" not in text
+    assert "UID:AFML-2008@gmspolicy" not in text
 
 
 def test_events_csv_is_not_offered(cli: Run, data: Path) -> None:

@@ -485,8 +485,9 @@ def test_other_views() -> None:
         "Country A, Country B", "Mou Title1 Mou Note", "2003-06", "Mou Place", "", "Mou Doc",
     ]]  # fmt: skip
     obs = pages["observations"]
-    assert [h.text() for h in obs.find_all("h3")] == ["Country A", "Country B"]
-    assert [h.text() for h in obs.find_all("h4")] == [
+    # no section heading on this page: groups are h2, observations h3 (no level skipped)
+    assert [h.text() for h in obs.find_all("h2")] == ["Country A", "Country B", "Sources"]
+    assert [h.text() for h in obs.find_all("h3")] == [
         "Country A · CMW · concluding observations · Inst Short · 20191",
         "Country B · UPR · UPR recommendation · 20211",
     ]

@@ -290,10 +290,26 @@ def table(
 @_output_options("dataset", "json")
 @click.pass_obj
 def export(state: _State, lang: str, fmt: str, output: Path | None) -> None:
-    """Export the whole dataset (every record and its sources)."""
+    """Export the whole dataset (every record and its sources).
+
+    With --format sqlite -o NAME.db, also writes NAME.metadata.json for Datasette
+    (datasette NAME.db -m NAME.metadata.json)."""
     from gmspolicy.query.views import DatasetView
 
     _render(state, fmt, DatasetView(state.pset(), lang), output)
+    if output is not None and fmt.lower() == "sqlite":
+        _write_datasette_metadata(state, output)
+
+
+def _write_datasette_metadata(state: _State, database: Path) -> None:
+    import json
+
+    from gmspolicy._output import emit
+    from gmspolicy.exporters.sqlite import datasette_metadata
+
+    meta = datasette_metadata(state.pset(), database.stem)
+    text = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
+    emit(text, database.with_name(database.stem + ".metadata.json"))
 
 
 @cli.command()

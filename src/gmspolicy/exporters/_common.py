@@ -46,7 +46,7 @@ def history(part: Participation | None, as_of: dt.date | None, labels: Labels) -
     if part is None:
         return []
     return [
-        f"{a.date} {labels.action_word(a.kind)}" + (f" ({a.note})" if a.note else "")
+        f"{a.date} {labels.action_word(a.kind)}" + (labels.paren(a.note) if a.note else "")
         for a in part.actions_until(as_of)
     ]
 

@@ -13,7 +13,8 @@
 
 ``sources`` holds source ids separated by ``;`` (as in the dataset); ``source_urls`` the
 URLs of those sources in the same order, separated by a space (a URL has no spaces).
-Country names follow ``--lang``; codes, actions and statuses are the dataset's own words.
+Country and instrument names follow ``--lang`` (instrument names from
+``locales/instruments.json``); codes, actions and statuses are the dataset's own words.
 
 The output is RFC 4180: UTF-8 (no byte order mark), CRLF line ends, a header row, fields
 quoted when they hold a comma, a quote or a line break (quotes doubled).
@@ -112,7 +113,7 @@ def dataset_rows(pset: PolicySet, labels: Labels) -> list[list[str]]:
     for part in pset.participations:
         country = pset.country(part.country)
         inst = pset.instrument(part.instrument)
-        head = [country.code, labels.country_name(country), inst.id, inst.title]
+        head = [country.code, labels.country_name(country), inst.id, labels.instrument_title(inst)]
         facts: list[tuple[str, int, list[str]]] = []
         for a in part.actions:
             day = str(a.date)
@@ -148,7 +149,7 @@ def table_rows(view: TableView, labels: Labels) -> list[list[str]]:
                     c.code,
                     labels.country_name(c),
                     i.id,
-                    i.short_name,
+                    labels.instrument_name(i),
                     st.kind.value,
                     st.via.value if st.via else "",
                     str(st.date) if st.date else "",

@@ -12,6 +12,12 @@ each heading, ``aria-sort`` kept up to date), a filter box, and a print styleshe
 cell links to the supervisory observations on that country and instrument, listed with
 their excerpts further down the page.
 
+At phone width a wide table scrolls sideways in its own box with the instrument column
+(the row headers) held at the left, the caption stays on screen, dates never break across
+lines (status and date cells are nowrap; other ISO dates are wrapped by
+:func:`keep_dates`), and the legend explains the observation badges; heading levels never
+skip. ``tests/test_browser_phone.py`` checks this with axe-core at 400 and 1280 px.
+
 Output is deterministic: the same view renders to the same text.
 """
 
@@ -162,6 +168,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["dates"] = keep_dates
     return env
 
 
@@ -198,7 +205,12 @@ class _Page:
     def instrument_name(self, ident: str | None) -> str:
         if ident is None:
             return ""
-        return self.pset.instrument(ident).short_name if self.pset.has_instrument(ident) else ident
+        if not self.pset.has_instrument(ident):
+            return ident
+        return self.labels.instrument_name(self.pset.instrument(ident))
+
+    def obs_label(self, count: int) -> str:
+        return self.labels("heading.observations") + self.labels.punct("colon") + str(count)
 
     def cite(self, ids: Iterable[str]) -> list[int]:
         return self.notes.cite([i for i in ids if self.pset.has_source(i)])
@@ -235,12 +247,9 @@ class _Page:
         labels = self.labels
         rows = []
         for index, inst in enumerate(m.instruments):
+            name, title = labels.instrument_name(inst), labels.instrument_title(inst)
             cells: list[dict[str, Any]] = [
-                {
-                    "text": inst.short_name,
-                    "sub": inst.title if inst.title != inst.short_name else "",
-                    "href": safe_href(inst.url),
-                }
+                {"text": name, "sub": title if title != name else "", "href": safe_href(inst.url)}
             ]
             for c in m.countries:
                 cell = m.cell(c.code, inst.id)
@@ -260,7 +269,7 @@ class _Page:
                         "obs": {
                             "anchor": anchor,
                             "count": count,
-                            "label": f"{labels('heading.observations')}: {count}",
+                            "label": self.obs_label(count),
                         }
                         if anchor
                         else None,
@@ -273,7 +282,7 @@ class _Page:
             "id": self.table_id(),
             "caption": labels(
                 "table.caption",
-                countries=", ".join(names),
+                countries=labels.join(names),
                 count=len(m.instruments),
                 as_of=as_of_text(m.as_of, labels),
             ),
@@ -299,6 +308,11 @@ class _Page:
             out.append({"cls": LEGEND_CLASSES[key], "word": word, "text": text})
         return out
 
+    def badge_key(self, anchors: dict[tuple[str, str], str]) -> str:
+        """What the legend says about the observation badges (``※2``), when a cell has
+        one: touch screens show no hover title."""
+        return self.labels("obs.badge") if anchors else ""
+
     def matrix_observations(
         self, m: Matrix
     ) -> tuple[dict[tuple[str, str], str], list[dict[str, Any]]]:
@@ -316,7 +330,8 @@ class _Page:
                 groups.append(
                     {
                         "anchor": anchor,
-                        "heading": f"{self.labels.country_name(c)} — {inst.short_name}",
+                        "heading": f"{self.labels.country_name(c)} — "
+                        + self.labels.instrument_name(inst),
                         "items": [],
                         "_obs": obs,
                     }
@@ -370,12 +385,12 @@ class _Page:
         keys = ("series", "edition", "dates", "place", "title", "theme", "document")
         rows = []
         for index, e in enumerate(events):
-            dates = str(e.start) + (f" \u2013 {e.end}" if e.end and e.end != e.start else "")
+            dates = self.labels.date_range(e.start, e.end, english=" \u2013 ")
             place = ", ".join(p for p in (e.city, self.country_name(e.country)) if p)
             cells: list[dict[str, Any]] = [
                 {"text": e.series.value},
                 {"text": str(e.edition or ""), "key": f"{e.edition or 0:06d}"},
-                {"text": dates, "key": _pd_key(str(e.start))},
+                {"text": dates, "key": _pd_key(str(e.start)), "cls": "dates"},
                 {"text": place},
                 {"text": e.title, "note": e.notes or "", "refs": self.cite(e.sources)},
                 {"text": e.theme or ""},
@@ -391,7 +406,7 @@ class _Page:
         for index, m in enumerate(mous):
             signed = str(m.signed) if m.signed else labels("cell.unknown")
             cells: list[dict[str, Any]] = [
-                {"text": ", ".join(self.country_name(p) for p in m.parties)},
+                {"text": labels.join([self.country_name(p) for p in m.parties])},
                 {"text": m.title, "note": m.note or "", "refs": self.cite(m.sources)},
                 {"text": signed, "key": _pd_key(str(m.signed) if m.signed else "")},
                 {"text": m.place or ""},
@@ -417,7 +432,11 @@ class _Page:
                 else 0
             )
             cells: list[dict[str, Any]] = [
-                {"text": inst.short_name, "sub": inst.title, "href": safe_href(inst.url)},
+                {
+                    "text": labels.instrument_name(inst),
+                    "sub": labels.instrument_title(inst),
+                    "href": safe_href(inst.url),
+                },
                 {
                     "text": text,
                     "cls": status_class(status),
@@ -426,7 +445,7 @@ class _Page:
                     "obs": {
                         "anchor": anchor,
                         "count": count,
-                        "label": f"{labels('heading.observations')}: {count}",
+                        "label": self.obs_label(count),
                     }
                     if anchor
                     else None,
@@ -437,6 +456,7 @@ class _Page:
         return {
             "id": self.table_id(),
             "caption": labels("heading.profile", country=labels.country_name(c)),
+            "row_headers": True,
             "columns": [
                 self.column(labels("heading.instrument")),
                 self.column(labels("heading.status")),
@@ -456,7 +476,7 @@ class _Page:
                     continue
                 out.append(
                     {
-                        "instrument": inst.short_name,
+                        "instrument": self.labels.instrument_name(inst),
                         "kind": r.kind.value,
                         "date": r.date.isoformat() if r.date else "",
                         "text": r.text,
@@ -503,10 +523,32 @@ def _link_html(item: dict[str, Any]) -> str:
     return out
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+
+
+def keep_dates(text: object) -> Markup:
+    """``text`` escaped, with every ISO date (``2005-05-05``, ``2003-06``) in a
+    ``<span class="nw">`` that keeps it on one line (browsers break after hyphens).
+
+    >>> str(keep_dates("seen 2024-01-31 <b>"))
+    'seen <span class="nw">2024-01-31</span> &lt;b&gt;'
+    """
+    text = str(text)
+    out: list[str] = []
+    pos = 0
+    for m in _ISO_DATE.finditer(text):
+        out.append(str(escape(text[pos : m.start()])))
+        out.append(f'<span class="nw">{escape(m.group())}</span>')
+        pos = m.end()
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))  # noqa: S704 - every piece above is escaped
+
+
 def _cell_html(c: dict[str, Any]) -> str:
     """What a table cell contains: its text (or link), footnotes, observation link,
     sub-title, note, lines and links. Every value is escaped."""
-    text = escape(c["text"])
+    # status and date cells are nowrap as a whole (page.css); elsewhere each date is
+    text = escape(c["text"]) if c.get("cls") else keep_dates(c["text"])
     href = c.get("href")
     out = [f'<a href="{escape(href)}">{text}</a>' if href else text]
     refs = c.get("refs")
@@ -527,12 +569,14 @@ def _cell_html(c: dict[str, Any]) -> str:
             f'aria-label="{label}">\u203b{escape(obs["count"])}</a>'
         )
     if c.get("sub"):
-        out.append(f' <span class="sub">{escape(c["sub"])}</span>')
+        out.append(f' <span class="sub">{keep_dates(c["sub"])}</span>')
     if c.get("note"):
-        out.append(f' <span class="note">{escape(c["note"])}</span>')
+        out.append(f' <span class="note">{keep_dates(c["note"])}</span>')
     if c.get("lines"):
         out.append(
-            '<ul class="lines">' + "".join(f"<li>{escape(x)}</li>" for x in c["lines"]) + "</ul>"
+            '<ul class="lines">'
+            + "".join(f"<li>{keep_dates(x)}</li>" for x in c["lines"])
+            + "</ul>"
         )
     if c.get("links"):
         out.append(
@@ -674,7 +718,7 @@ def _matrix_sections(page: _Page, m: Matrix, dataset: DatasetView | None) -> lis
     table = page.matrix(m, anchors)
     sections: list[dict[str, Any]] = [
         {"kind": "matrix", "table": table},
-        {"kind": "legend", "items": page.legend()},
+        {"kind": "legend", "items": page.legend(), "badge": page.badge_key(anchors)},
     ]
     sections += _matrix_reviews(page, m, table)
     if dataset is not None:
@@ -704,10 +748,11 @@ def _profile_sections(page: _Page, view: ProfileView) -> list[dict[str, Any]]:
             page.obs_groups += 1
             anchor = f"obs-{page.obs_groups}"
             anchors[(code, inst.id)] = anchor
-            groups.append({"anchor": anchor, "heading": inst.short_name, "items": [], "_obs": obs})
+            heading = page.labels.instrument_name(inst)
+            groups.append({"anchor": anchor, "heading": heading, "items": [], "_obs": obs})
     sections: list[dict[str, Any]] = [
         _table_section("", page.profile_table(view, anchors)),
-        {"kind": "legend", "items": page.legend()},
+        {"kind": "legend", "items": page.legend(), "badge": page.badge_key(anchors)},
     ]
     reservations = page.reservations(view)
     if reservations:
@@ -869,6 +914,7 @@ __all__ = [
     "HtmlExporter",
     "content_security_policy",
     "csp_hash",
+    "keep_dates",
     "safe_href",
     "script",
     "status_class",

@@ -1,7 +1,7 @@
 """iCalendar exporter: forum events for calendar applications (``gmspolicy events
 --format ics``).
 
-Each event with a full start date becomes an all-day ``VEVENT``:
+Each event becomes an all-day ``VEVENT``:
 
 - ``UID``: the event id + ``@gmspolicy`` (stable: a calendar that subscribes updates the
   event instead of duplicating it);
@@ -13,10 +13,26 @@ Each event with a full start date becomes an all-day ``VEVENT``:
 - ``DTSTAMP``: the newest date on which one of the event's sources was seen (midnight
   UTC), never the time of the export, so the same data gives the same bytes.
 
-Events whose start or end date is known only to the year or the month are **left out**:
-an all-day calendar entry needs days, and a guessed day would be shown as a fact. Each
-one left out is named in an ``X-GMSPOLICY-SKIPPED`` property of the calendar
-(``AFML-2016: start 2016-11 is not a full date``), so a reader can see what is missing.
+Events whose start or end date is known only to the month or the year are **not left
+out** and never given a guessed day: their entry spans every day the date can mean.
+
+- known to the month (``2016-11``): an all-day entry for the whole month
+  (``DTSTART;VALUE=DATE:20161101``, ``DTEND;VALUE=DATE:20161201``);
+- known to the year (``2012``): an all-day entry for the whole year
+  (``20120101`` to ``20130101``);
+- a range whose ends have different precision (``2009-07-30`` to ``2009-08``) spans from
+  the first day the start can mean to the last day the end can mean.
+
+Such an entry says so where a person sees it, on the first line of ``DESCRIPTION``
+("Date known only to the month (2016-11): this entry spans the whole month."), and where
+a program reads it: ``X-GMSPOLICY-PRECISION`` (``month`` or ``year``: the coarsest
+precision of its dates) and ``X-GMSPOLICY-DATES`` (the dates as recorded, ``2016-11`` or
+``START/END``). It is ``TRANSP:TRANSPARENT``, so a month- or year-long entry never marks
+anyone busy. Entries with full dates carry neither property.
+
+The calendar has a human name in ``--lang``'s language ("Forums and events on labour
+migration (gmspolicy)", catalog key ``calendar.name``), in both ``NAME`` (RFC 7986) and
+``X-WR-CALNAME`` (read by Apple, Google and Outlook).
 
 Text is sanitised for iCalendar: control characters other than tab and line breaks are
 dropped (RFC 5545 does not allow them in TEXT values).
@@ -31,7 +47,6 @@ from typing import ClassVar
 from icalendar import Calendar, vText
 from icalendar import Event as VEvent
 
-from gmspolicy._version import __version__
 from gmspolicy.errors import UsageError
 from gmspolicy.i18n import Labels
 from gmspolicy.models import Event
@@ -54,13 +69,34 @@ def event_uid(event: Event) -> str:
     return f"{event.id}@gmspolicy"
 
 
-def skip_reason(event: Event) -> str | None:
-    """Why an event cannot be an all-day calendar entry, or ``None`` when it can."""
-    if not event.start.is_full:
-        return f"start {event.start} is not a full date"
-    if event.end is not None and not event.end.is_full:
-        return f"end {event.end} is not a full date"
+def precision(event: Event) -> str | None:
+    """``"year"`` or ``"month"`` when a date of the event is known only that far (the
+    coarsest), ``None`` when its dates are full days."""
+    dates = [event.start] + ([event.end] if event.end is not None else [])
+    if any(d.month is None for d in dates):
+        return "year"
+    if any(d.day is None for d in dates):
+        return "month"
     return None
+
+
+def recorded_dates(event: Event) -> str:
+    """The event's dates as recorded: ``START`` or ``START/END`` (ISO 8601 interval)."""
+    if event.end is None or event.end == event.start:
+        return str(event.start)
+    return f"{event.start}/{event.end}"
+
+
+def span(event: Event) -> tuple[dt.date, dt.date]:
+    """``(first day, day after the last day)`` of the event's entry: every day its dates
+    can mean (the whole month or year for a date known only that far)."""
+    last = (event.end or event.start).latest()
+    return event.start.earliest(), last + dt.timedelta(days=1)
+
+
+def calendar_name(labels: Labels) -> str:
+    """The calendar's human name in the labels' language."""
+    return labels("calendar.name")
 
 
 def _stamp(pset: PolicySet, event: Event) -> dt.datetime:
@@ -74,7 +110,7 @@ def _stamp(pset: PolicySet, event: Event) -> dt.datetime:
 def _description(pset: PolicySet, event: Event, labels: Labels) -> str:
     parts: list[str] = []
     if event.theme:
-        parts.append(f"{labels('column.theme')}: {event.theme}")
+        parts.append(labels("column.theme") + labels.punct("colon") + event.theme)
     if event.notes:
         parts.append(event.notes)
     for doc in event.outcome_documents:
@@ -100,34 +136,35 @@ def _location(pset: PolicySet, event: Event, labels: Labels) -> str:
 
 
 def calendar(pset: PolicySet, events: tuple[Event, ...], lang: str = "en") -> Calendar:
-    """The calendar of ``events`` (those without full dates listed as skipped)."""
+    """The calendar of ``events``: one all-day entry each, spanning the month or year of a
+    date known only that far."""
     labels = Labels(lang)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", vText(f"gmspolicy {__version__}"))
+    name = calendar_name(labels)
+    cal.add("name", vText(name))
+    cal.add("x-wr-calname", vText(name))
     for event in events:
-        reason = skip_reason(event)
-        if reason is not None:
-            cal.add("x-gmspolicy-skipped", vText(clean_text(f"{event.id}: {reason}")))
-    for event in events:
-        if skip_reason(event) is not None:
-            continue
-        start = event.start.to_date()
-        assert start is not None
-        last = event.end.to_date() if event.end is not None else start
-        assert last is not None
+        start, end = span(event)
+        coarse = precision(event)
         ve = VEvent()
         ve.add("uid", event_uid(event))
         ve.add("dtstamp", _stamp(pset, event))
         ve.add("dtstart", start)
-        ve.add("dtend", last + dt.timedelta(days=1))
+        ve.add("dtend", end)
         ve.add("summary", clean_text(event.title))
         location = _location(pset, event, labels)
         if location:
             ve.add("location", clean_text(location))
         description = _description(pset, event, labels)
+        if coarse is not None:
+            note = labels(f"calendar.{coarse}_only", date=recorded_dates(event))
+            description = note + ("\n" + description if description else "")
+            ve.add("transp", "TRANSPARENT")
+            ve.add("x-gmspolicy-precision", coarse)
+            ve.add("x-gmspolicy-dates", recorded_dates(event))
         if description:
             ve.add("description", clean_text(description))
         ve.add("categories", [event.series.value])
@@ -143,7 +180,8 @@ class IcsExporter:
 
     name: ClassVar[str] = "ics"
     description: ClassVar[str] = (
-        "iCalendar of forum events (all-day, stable UIDs; year- or month-only dates skipped)"
+        "iCalendar of forum events (all-day, stable UIDs; a date known only to the month or "
+        "year spans it)"
     )
     binary: ClassVar[bool] = False
     views: ClassVar[frozenset[str]] = frozenset({"events", "dataset", "reviews"})

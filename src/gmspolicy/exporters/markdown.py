@@ -104,7 +104,7 @@ class MarkdownExporter:
         header = [labels("heading.instrument")] + [labels.country_name(c) for c in m.countries]
         rows = []
         for i in m.instruments:
-            row = [escape_cell(i.short_name)]
+            row = [escape_cell(labels.instrument_name(i))]
             for c in m.countries:
                 cell = m.cell(c.code, i.id)
                 text = escape_cell(cell_text(cell.status, labels))
@@ -112,7 +112,7 @@ class MarkdownExporter:
                 row.append(text + refs)
             rows.append(row)
         known, total = m.coverage()
-        names = ", ".join(labels.country_name(c) for c in m.countries)
+        names = labels.join([labels.country_name(c) for c in m.countries])
         caption = labels(
             "table.caption",
             countries=names,
@@ -131,7 +131,7 @@ class MarkdownExporter:
         header = [labels(f"column.{k}") for k in ("series", "edition", "dates", "place", "theme")]
         rows = []
         for e in view.events:
-            dates = str(e.start) + (f" to {e.end}" if e.end and e.end != e.start else "")
+            dates = labels.date_range(e.start, e.end, english=" to ")
             place = ", ".join(p for p in (e.city, _country_name(view.pset, e.country, labels)) if p)
             refs = "".join(f"[^{n}]" for n in notes.cite(list(e.sources)))
             rows.append(
@@ -151,7 +151,7 @@ class MarkdownExporter:
         ]
         rows = []
         for m in view.mous:
-            parties = ", ".join(_country_name(view.pset, p, labels) for p in m.parties)
+            parties = labels.join([_country_name(view.pset, p, labels) for p in m.parties])
             refs = "".join(f"[^{n}]" for n in notes.cite(list(m.sources)))
             rows.append(
                 [
@@ -174,7 +174,9 @@ class MarkdownExporter:
             lines.append(escape_text(labels("list.empty")))
         for o in view.observations:
             country = _country_name(view.pset, o.country, labels)
-            inst = view.pset.instrument(o.instrument).short_name if o.instrument else ""
+            inst = (
+                labels.instrument_name(view.pset.instrument(o.instrument)) if o.instrument else ""
+            )
             year = o.adopted_year or o.published_year or ""
             refs = "".join(f"[^{n}]" for n in notes.cite(list(o.sources)))
             kind = labels(f"obskind.{o.kind.value}")
@@ -206,7 +208,7 @@ class MarkdownExporter:
             )
             rows.append(
                 [
-                    escape_cell(inst.short_name),
+                    escape_cell(labels.instrument_name(inst)),
                     escape_cell(cell_text(status, labels)) + refs,
                     escape_cell("; ".join(history(part, view.as_of, labels))),
                 ]

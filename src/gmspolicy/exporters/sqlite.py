@@ -21,6 +21,13 @@ Tables (every one with a primary key; every reference a ``FOREIGN KEY``, and
   ``reporting_sources``); a reviews view (``gmspolicy reviews --format sqlite``) holds
   only the reviews shown and adds ``reporting_status`` (the derived status of each state
   and treaty shown);
+- ``cell_status`` (one row per country x instrument: the status a table shows, as of the
+  latest recorded facts, with ``status_text``, ``country_name`` and ``instrument_name`` in
+  the language of ``--lang``) and
+  ``cell_sources``;
+- the view ``cells``: one readable row per cell (country name, instrument short name,
+  status text, date, confirmed as of, source titles and URLs), for Datasette or any SQL
+  tool;
 - citation link tables, one per kind of record: ``country_sources``,
   ``instrument_sources``, ``action_sources``, ``dated_fact_sources``,
   ``reservation_sources``, ``mou_sources``, ``event_sources``, ``observation_sources``
@@ -31,11 +38,18 @@ booleans 0/1, lists of plain words (names, tags) JSON arrays. Closed sets are ch
 ``CHECK`` constraints generated from the enums in :mod:`gmspolicy.models`.
 The database is built in memory and serialised, so ``render`` writes no file; the same
 data gives the same bytes.
+
+Datasette: :func:`datasette_metadata` gives the metadata Datasette reads with ``-m``
+(titles, descriptions of every table and view and their columns, ``label_column`` so that
+references show short names, links to the sources). ``gmspolicy export --format sqlite -o
+NAME.db`` writes it next to the database as ``NAME.metadata.json``; then
+``datasette NAME.db -m NAME.metadata.json``.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -43,7 +57,9 @@ from typing import Any, ClassVar
 
 from gmspolicy._version import __version__
 from gmspolicy.errors import ExportError, UsageError
+from gmspolicy.exporters._common import cell_text
 from gmspolicy.exporters.json_export import SCHEMA_VERSION
+from gmspolicy.i18n import Labels
 from gmspolicy.models import (
     ActionKind,
     Body,
@@ -225,6 +241,27 @@ CREATE TABLE excerpts (
   text TEXT NOT NULL,
   PRIMARY KEY (observation_id, position)
 );
+CREATE TABLE cell_status (
+  country TEXT NOT NULL REFERENCES countries(code),
+  instrument TEXT NOT NULL REFERENCES instruments(id),
+  status TEXT NOT NULL {_check("status", StatusKind)},
+  via TEXT {_check("via", ActionKind, nullable=True)},
+  date TEXT,
+  status_text TEXT NOT NULL,
+  country_name TEXT NOT NULL,
+  instrument_name TEXT NOT NULL,
+  confirmed_as_of TEXT,
+  authority TEXT,
+  PRIMARY KEY (country, instrument)
+);
+CREATE TABLE cell_sources (
+  country TEXT NOT NULL,
+  instrument TEXT NOT NULL,
+  source_id TEXT NOT NULL REFERENCES sources(id),
+  position INTEGER NOT NULL,
+  PRIMARY KEY (country, instrument, source_id),
+  FOREIGN KEY (country, instrument) REFERENCES cell_status(country, instrument)
+);
 {_link("country_sources", "country_code", "countries", "code", "TEXT")}
 {_link("instrument_sources", "instrument_id", "instruments", "id", "TEXT")}
 {_link("action_sources", "action_id", "actions", "id", "INTEGER")}
@@ -233,6 +270,32 @@ CREATE TABLE excerpts (
 {_link("mou_sources", "mou_id", "mous", "id", "TEXT")}
 {_link("event_sources", "event_id", "events", "id", "TEXT")}
 {_link("observation_sources", "observation_id", "observations", "id", "TEXT")}
+"""
+
+#: The ``cells`` view: one readable row per country x instrument.
+CELLS_VIEW = """
+CREATE VIEW cells AS
+SELECT
+  s.country_name AS country,
+  s.instrument_name AS instrument,
+  s.status_text AS status_text,
+  s.date AS date,
+  s.confirmed_as_of AS confirmed_as_of,
+  (SELECT group_concat(title, '; ') FROM (
+     SELECT src.title AS title FROM cell_sources x JOIN sources src ON src.id = x.source_id
+     WHERE x.country = s.country AND x.instrument = s.instrument ORDER BY x.position
+  )) AS sources,
+  (SELECT group_concat(url, ' ') FROM (
+     SELECT src.url AS url FROM cell_sources x JOIN sources src ON src.id = x.source_id
+     WHERE x.country = s.country AND x.instrument = s.instrument ORDER BY x.position
+  )) AS source_urls,
+  s.status AS status,
+  s.country AS country_code,
+  s.instrument AS instrument_id
+FROM cell_status s
+JOIN countries c ON c.code = s.country
+JOIN instruments i ON i.id = s.instrument
+ORDER BY s.country, i.rowid;
 """
 
 #: Every table, in creation order.
@@ -263,10 +326,47 @@ def _cite(db: sqlite3.Connection, table: str, column: str, key: object, ids: Seq
     )
 
 
-def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
+def _fill_cells(db: sqlite3.Connection, pset: PolicySet, labels: Labels) -> None:
+    """One ``cell_status`` row (and its ``cell_sources``) per country x instrument."""
+    m = pset.matrix([c.code for c in pset.countries], [i.id for i in pset.instruments])
+    rows = []
+    links = []
+    for c in m.countries:
+        for inst in m.instruments:
+            cell = m.cell(c.code, inst.id)
+            st = cell.status
+            # Hook for cell trust data: when Cell carries ``confirmed_as_of`` (the date a
+            # source last confirmed the cell) and ``authority`` (who says so), they are
+            # stored here; until then these columns stay NULL (unknown, never guessed).
+            confirmed = getattr(cell, "confirmed_as_of", None)
+            authority = getattr(cell, "authority", None)
+            rows.append(
+                (
+                    c.code,
+                    inst.id,
+                    st.kind.value,
+                    st.via.value if st.via else None,
+                    str(st.date) if st.date is not None else None,
+                    cell_text(st, labels),
+                    labels.country_name(c),
+                    labels.instrument_name(inst),
+                    _iso(confirmed),
+                    None if authority is None else str(getattr(authority, "value", authority)),
+                )
+            )
+            first = {sid: n for n, sid in reversed(list(enumerate(cell.source_ids(m.as_of))))}
+            links += [
+                (c.code, inst.id, sid, n)
+                for sid, n in sorted(first.items(), key=lambda kv: kv[1])
+            ]
+    db.executemany("INSERT INTO cell_status VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO cell_sources VALUES (?, ?, ?, ?)", links)
+
+
+def fill(db: sqlite3.Connection, pset: PolicySet, lang: str = "en") -> None:
     """Create the tables in ``db`` and insert every record of ``pset`` (in one transaction;
-    ``db`` should be in autocommit mode, ``isolation_level=None``)."""
-    db.executescript(DDL)
+    ``db`` should be in autocommit mode, ``isolation_level=None``); cell texts in ``lang``."""
+    db.executescript(DDL + CELLS_VIEW)
     db.execute("BEGIN")
     db.executemany(
         "INSERT INTO metadata VALUES (?, ?)",
@@ -437,21 +537,24 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
     from gmspolicy.exporters._reviews import fill_reviews
 
     fill_reviews(db, pset)
+    _fill_cells(db, pset, Labels(lang))
 
 
-def database_bytes(pset: PolicySet, view: ReviewsView | None = None) -> bytes:
-    """The SQLite database of ``pset``, as the bytes of a database file (for a reviews
-    view: its reviews only, and its reporting status)."""
+def database_bytes(
+    pset: PolicySet, view: ReviewsView | None = None, lang: str = "en"
+) -> bytes:
+    """The SQLite database of ``pset``, as the bytes of a database file (cell texts in
+    ``lang``; for a reviews view: its reviews only, and its reporting status)."""
     db = sqlite3.connect(":memory:", isolation_level=None)
     try:
         # references are checked once, at the end: records may refer to later ones
         db.execute("PRAGMA foreign_keys = OFF")
         if view is None:
-            fill(db, pset)
+            fill(db, pset, lang)
         else:
             from gmspolicy.exporters._reviews import fill_reviews_view
 
-            fill_reviews_view(db, view, fill)
+            fill_reviews_view(db, view, functools.partial(fill, lang=lang))
         problems = db.execute("PRAGMA foreign_key_check").fetchall()
         if problems:  # a validated PolicySet cannot get here; never ship a broken file
             db.execute("ROLLBACK")
@@ -461,6 +564,136 @@ def database_bytes(pset: PolicySet, view: ReviewsView | None = None) -> bytes:
         return bytes(db.serialize())
     finally:
         db.close()
+
+
+#: Descriptions of the tables and views, and of their columns, for Datasette.
+_TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
+    "cells": (
+        "The ratification table, one row per country and instrument: what a gmspolicy "
+        "table shows in each cell, as of the latest recorded facts. \"unknown\" means not "
+        "yet confirmed in a source, never \"not party\".",
+        {
+            "country": "The country's name (in the language the export was made in).",
+            "instrument": "The instrument's short name (in the language the export was made "
+            "in).",
+            "status_text": "What the table cell says (in the language the export was made in).",
+            "date": "The date the status rests on (YYYY-MM-DD, or YYYY-MM / YYYY when "
+            "known only that far); empty when unknown.",
+            "confirmed_as_of": "The date a source last confirmed this cell, where recorded.",
+            "sources": "The titles of the sources behind the cell, in citation order.",
+            "source_urls": "The URLs of those sources, in the same order, separated by spaces.",
+            "status": "The status kind (party, signatory, no_action, unknown...).",
+            "country_code": "ISO 3166-1 alpha-3 code of the country.",
+            "instrument_id": "gmspolicy's id of the instrument (e.g. ILO-C029).",
+        },
+    ),
+    "cell_status": (
+        "The status behind each cell of the cells view (codes and ids).",
+        {
+            "status_text": "What the table cell says.",
+            "country_name": "The country's name, as the cells view shows it.",
+            "instrument_name": "The instrument's short name, as the cells view shows it.",
+            "confirmed_as_of": "The date a source last confirmed the cell, where recorded.",
+            "authority": "Who the confirmation comes from, where recorded.",
+        },
+    ),
+    "cell_sources": ("The sources cited by each cell, in citation order.", {}),
+    "sources": (
+        "Every source cited by a fact: the page or document, who published it, when it "
+        "was seen.",
+        {
+            "url": "Address of the source.",
+            "seen": "The date the source was read.",
+            "as_of": "The date the source says it is current to.",
+        },
+    ),
+    "countries": (
+        "Countries (ISO 3166-1 codes, M49, names, groups).",
+        {"names": "Other names (JSON array).", "groups": "Groups: GMS, ASEAN (JSON array)."},
+    ),
+    "instruments": (
+        "UN, ILO and ASEAN instruments (conventions, protocols, declarations).",
+        {
+            "short_name": "The name a table shows.",
+            "parent": "The instrument a protocol belongs to.",
+            "open_to": "The only group whose members may join, if any.",
+        },
+    ),
+    "participations": (
+        "One country and one instrument, with the status derived from the actions.",
+        {"status_date": "The date the status rests on."},
+    ),
+    "actions": ("Signatures, ratifications, accessions... of a participation.", {}),
+    "dated_facts": ("Entry into force, and confirmed no action, of a participation.", {}),
+    "reservations": ("Reservations and declarations.", {}),
+    "mous": ("Bilateral labour memoranda of understanding.", {}),
+    "mou_parties": ("The parties to each MOU.", {}),
+    "mou_supersedes": ("Which MOU replaced which.", {}),
+    "mou_amends": ("Which MOU amended which.", {}),
+    "mou_documents": ("The texts of each MOU.", {}),
+    "events": ("Regional forums: AFML, GFMD, ACSC/APF, WSFM...", {}),
+    "event_documents": ("Outcome documents of each forum.", {}),
+    "observations": ("What UN and ILO supervisory bodies told each government.", {}),
+    "excerpts": ("Migrant-relevant passages quoted from the observations.", {}),
+    "metadata": ("The version of gmspolicy and of the JSON feed these tables mirror.", {}),
+}
+
+#: The column Datasette shows for a reference to each table (instead of its key).
+_LABEL_COLUMNS: dict[str, str] = {
+    "countries": "name",
+    "instruments": "short_name",
+    "sources": "title",
+    "mous": "title",
+    "events": "title",
+    "cell_status": "status_text",
+}
+
+
+def datasette_metadata(pset: PolicySet, database: str = "gmspolicy") -> dict[str, Any]:
+    """Datasette metadata (``datasette DATABASE.db -m FILE.json``) for the database
+    ``database`` (its file name without ``.db``): titles, descriptions of the tables, the
+    ``cells`` view and their columns, label columns (references show short names and
+    titles), and the sources of the data, linked.
+
+    >>> meta = datasette_metadata(PolicySet.build(), "x")
+    >>> meta["databases"]["x"]["tables"]["instruments"]["label_column"]
+    'short_name'
+    """
+    tables: dict[str, Any] = {}
+    for name, (description, columns) in _TABLE_DOCS.items():
+        entry: dict[str, Any] = {"description": description}
+        if columns:
+            entry["columns"] = dict(columns)
+        if name in _LABEL_COLUMNS:
+            entry["label_column"] = _LABEL_COLUMNS[name]
+        tables[name] = entry
+    tables["cells"]["title"] = "Ratification table"
+    tables["cells"]["facets"] = ["country", "status"]
+    tables["sources"]["title"] = "Sources"
+    for link in (t for t in TABLES if t.endswith("_sources") and t not in tables):
+        tables[link] = {"description": f"Sources cited by {link.removesuffix('_sources')}s."}
+    return {
+        "title": "gmspolicy",
+        "description": (
+            "Which governments of the Greater Mekong Subregion and ASEAN signed, ratified or "
+            "acceded to UN, ILO and ASEAN instruments, with labour MOUs, regional forums and "
+            "supervisory observations. Every fact cites a source (see the sources table); "
+            "unknown means not yet confirmed, never \"not party\"."
+        ),
+        "source": f"gmspolicy {__version__}: {len(pset.sources)} sources, each linked in the "
+        "sources table",
+        "source_url": f"/{database}/sources",
+        "databases": {
+            database: {
+                "title": "gmspolicy dataset",
+                "description": "Start with the cells view: the ratification table, one row "
+                "per country and instrument, with its sources.",
+                "source": "The sources table (every row links to the page read)",
+                "source_url": f"/{database}/sources",
+                "tables": tables,
+            }
+        },
+    }
 
 
 class SqliteExporter:
@@ -476,9 +709,9 @@ class SqliteExporter:
     def render(self, view: View) -> bytes:
         """Render a dataset or reviews view as the bytes of a SQLite database file."""
         if isinstance(view, ReviewsView):
-            return database_bytes(view.pset, view)
+            return database_bytes(view.pset, view, view.lang)
         if not isinstance(view, DatasetView):
             raise UsageError(
                 f"format 'sqlite' cannot render {view.kind} (it renders: dataset, reviews)"
             )
-        return database_bytes(view.pset)
+        return database_bytes(view.pset, lang=view.lang)
