@@ -1,0 +1,382 @@
+"""Plugins cannot take the CLI down or fake success (issue 14.7), and `gmspolicy plugins`
+shows what each plugin does (issue 15.8).
+
+A plugin that exits, raises any BaseException, has a name that is not a string, breaks
+the contract's types or returns objects of the wrong types is listed as failed; the
+command goes on without it, or fails with one line naming it. Never exit 0 with nothing
+printed, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gmspolicy import plugins
+from gmspolicy.plugins import loaders
+
+Run = Callable[..., tuple[int, str, str]]
+
+HOSTILE_IMPORTS = {
+    "exits.py": "import sys\nsys.exit(0)\n",
+    "exits3.py": "raise SystemExit(3)\n",
+    "baseexc.py": "class Odd(BaseException):\n    pass\nraise Odd('not an Exception')\n",
+    "multiline.py": "raise ValueError('line one\\nline two\\x1b[31m red')\n",
+}
+
+HOSTILE_LOADERS = '''\
+import datetime as dt
+import sys
+
+from gmspolicy.loaders import LoadResult
+from gmspolicy.models import Action, ActionKind, Participation, Source
+
+SRC = Source("s", "https://example.org/s", "t", "p", dt.date(2024, 1, 1))
+
+
+def result(**changes):
+    part = Participation("THA", "CONV", (Action(ActionKind.RATIFICATION, dt.date(2005, 5, 5), ("s",)),))
+    fields = {"participations": (part,), "sources": (SRC,)}
+    fields.update(changes)
+    return LoadResult(**fields)
+
+
+class Base:
+    description = "hostile"
+    options = {}
+
+
+class Exiter(Base):
+    name = "exiter"
+    def load(self, location, options, context):
+        sys.exit(0)
+
+
+class Interrupter(Base):
+    name = "generator-exit"
+    def load(self, location, options, context):
+        raise GeneratorExit("odd")
+
+
+class Crashy(Base):
+    name = "crashy"
+    def load(self, location, options, context):
+        raise KeyError("missing column")
+
+
+class DictRows(Base):
+    name = "dict-rows"
+    def load(self, location, options, context):
+        return result(participations=({"country": "THA"},))
+
+
+class IntCountry(Base):
+    name = "int-country"
+    def load(self, location, options, context):
+        part = Participation(764, "CONV", (Action(ActionKind.RATIFICATION, dt.date(2005, 5, 5), ("s",)),))
+        return result(participations=(part,))
+
+
+class StrDate(Base):
+    name = "str-date"
+    def load(self, location, options, context):
+        part = Participation("THA", "CONV", (Action(ActionKind.RATIFICATION, "2005-05-05", ("s",)),))
+        return result(participations=(part,))
+
+
+class ListSources(Base):
+    name = "list-sources"
+    def load(self, location, options, context):
+        return result(sources=[SRC])
+
+
+class BytesWarning_(Base):
+    name = "bytes-warning"
+    def load(self, location, options, context):
+        return result(warnings=(b"bytes",))
+
+
+class NumberName(Base):
+    name = 42
+    def load(self, location, options, context):
+        return result()
+
+
+class BadOptions(Base):
+    name = "bad-options"
+    options = {"x": 1}
+    def load(self, location, options, context):
+        return result()
+
+
+class Fine(Base):
+    name = "fine"
+    description = "loads one ratification"
+    options = {"unknown": "error or skip", "source_url": "where it was published"}
+    def load(self, location, options, context):
+        return result()
+
+
+LOADERS = [Exiter, Interrupter, Crashy, DictRows, IntCountry, StrDate, ListSources,
+           BytesWarning_, NumberName, BadOptions, Fine]
+'''
+
+HOSTILE_EXPORTERS = '''\
+import sys
+
+
+class Base:
+    description = "hostile"
+    binary = False
+    views = frozenset({"table", "dataset"})
+
+
+class ExitsOk(Base):
+    name = "exits-ok"
+    def render(self, view):
+        sys.exit(0)
+
+
+class Raises(Base):
+    name = "raises-base"
+    def render(self, view):
+        raise BaseException("very odd")
+
+
+class StrViews(Base):
+    name = "str-views"
+    views = "table"
+    def render(self, view):
+        return ""
+
+
+class NoneName(Base):
+    name = None
+    def render(self, view):
+        return ""
+
+
+EXPORTERS = [ExitsOk, Raises, StrViews, NoneName]
+'''
+
+
+@pytest.fixture(autouse=True)
+def fresh_registries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plugins, "_registries", {})
+
+
+@pytest.fixture
+def pdir(tmp_path: Path) -> Path:
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    for name, text in HOSTILE_IMPORTS.items():
+        (folder / name).write_text(text)
+    (folder / "loaders_mod.py").write_text(HOSTILE_LOADERS)
+    (folder / "exporters_mod.py").write_text(HOSTILE_EXPORTERS)
+    return folder
+
+
+def listing(out: str) -> dict[tuple[str, str], str]:
+    """(kind, name) -> status column of `gmspolicy plugins`."""
+    rows = [line.split("\t") for line in out.splitlines() if not line.startswith("    ")]
+    return {(r[0], r[1]): r[3] for r in rows}
+
+
+def test_plugins_that_exit_or_raise_at_import_are_listed_as_failed(pdir: Path, cli: Run) -> None:
+    code, out, err = cli("--plugins-dir", str(pdir), "plugins")
+    assert (code, err) == (0, "")
+    status = listing(out)
+    exits = "FAILED: SystemExit (the plugin called sys.exit)"
+    assert status[("exporter", "exits")] == f"{exits}: 0"
+    assert status[("exporter", "exits3")] == f"{exits}: 3"
+    assert status[("exporter", "baseexc")] == "FAILED: Odd: not an Exception"
+    assert status[("exporter", "multiline")] == "FAILED: ValueError: line one line two [31m red"
+    assert status[("loader", "exits")] == f"{exits}: 0"
+    assert status[("exporter", "markdown")] == "ok"
+    assert status[("loader", "fine")] == "ok"
+    assert "Traceback" not in out
+
+
+def test_contract_types_are_checked_when_a_plugin_loads(pdir: Path, cli: Run) -> None:
+    code, out, err = cli("--plugins-dir", str(pdir), "plugins")
+    assert (code, err) == (0, "")
+    status = listing(out)
+    assert status[("loader", "loaders_mod:NumberName")] == (
+        "FAILED: its name must be a non-empty string, not 42"
+    )
+    assert status[("exporter", "exporters_mod:NoneName")] == (
+        "FAILED: its name must be a non-empty string, not None"
+    )
+    assert status[("loader", "bad-options")] == (
+        "FAILED: TypeError: options['x']: expected str, got int"
+    )
+    assert status[("exporter", "str-views")] == (
+        "FAILED: TypeError: views: expected a frozenset, got str"
+    )
+
+
+@pytest.mark.parametrize(
+    ("loader", "message"),
+    [
+        ("exiter", "LOC: loader 'exiter' failed: SystemExit (the plugin called sys.exit): 0"),
+        ("generator-exit", "LOC: loader 'generator-exit' failed: GeneratorExit: odd"),
+        ("crashy", "LOC: loader 'crashy' failed: KeyError: 'missing column'"),
+        (
+            "dict-rows",
+            "error: loader 'dict-rows' returned a malformed result: "
+            "result.participations[0]: expected Participation, got dict",
+        ),
+        (
+            "int-country",
+            "error: loader 'int-country' returned a malformed result: "
+            "result.participations[0].country: expected str, got int",
+        ),
+        (
+            "str-date",
+            "error: loader 'str-date' returned a malformed result: "
+            "result.participations[0].actions[0].date: expected date, got str",
+        ),
+        (
+            "list-sources",
+            "error: loader 'list-sources' returned a malformed result: "
+            "result.sources: expected a tuple, got list",
+        ),
+        (
+            "bytes-warning",
+            "error: loader 'bytes-warning' returned a malformed result: "
+            "result.warnings[0]: expected str, got bytes",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["load", "fetch"])
+def test_a_hostile_loader_fails_the_command_with_one_line_naming_it(
+    loader: str,
+    message: str,
+    command: str,
+    pdir: Path,
+    cli: Run,
+    make_dataset: Callable[..., Path],
+    tmp_path: Path,
+) -> None:
+    root = make_dataset()
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    location = str(tmp_path / "sheet.csv")
+    args = ["--data", str(root), "--plugins-dir", str(pdir), command, loader, location]
+    if command == "fetch":
+        args += ["--into", str(root)]
+    code, out, err = cli(*args)
+    # a path in the line is its place: no "error: " prefix then
+    assert (code, out, err) == (1, "", message.replace("LOC", location) + "\n")
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before
+
+
+def test_the_good_loader_beside_the_hostile_ones_still_works(
+    pdir: Path, cli: Run, make_dataset: Callable[..., Path]
+) -> None:
+    root = str(make_dataset())
+    code, out, err = cli("--data", root, "--plugins-dir", str(pdir), "load", "fine", "x",
+                         "--format", "csv")
+    assert (code, err) == (0, "")
+    assert "THA" in out and "ratification" in out
+
+
+@pytest.mark.parametrize(
+    ("fmt", "message"),
+    [
+        ("exits-ok", "error: exporter 'exits-ok' failed: SystemExit (the plugin called "
+         "sys.exit): 0"),
+        ("raises-base", "error: exporter 'raises-base' failed: BaseException: very odd"),
+        (
+            "str-views",
+            "error: exporter 'str-views' from PDIR/exporters_mod.py failed to load: "
+            "TypeError: views: expected a frozenset, got str",
+        ),
+    ],
+)
+def test_a_hostile_exporter_fails_the_command_with_one_line_naming_it(
+    fmt: str, message: str, pdir: Path, cli: Run, make_dataset: Callable[..., Path]
+) -> None:
+    root = str(make_dataset())
+    code, out, err = cli("--data", root, "--plugins-dir", str(pdir), "table", "--format", fmt)
+    expected = message.replace("PDIR", str(pdir))
+    if "PDIR" in message:  # the line names a file: that is its place
+        expected = expected.removeprefix("error: ")
+    assert (code, out, err) == (1, "", expected + "\n")
+
+
+def test_exit_in_a_plugin_never_reaches_the_shell_as_success(
+    pdir: Path, make_dataset: Callable[..., Path]
+) -> None:
+    root = str(make_dataset())
+    proc = subprocess.run(
+        [sys.executable, "-m", "gmspolicy", "--data", root, "--plugins-dir", str(pdir),
+         "table", "--format", "exits-ok"],
+        capture_output=True, text=True, check=False,
+    )
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr == (
+        "error: exporter 'exits-ok' failed: SystemExit (the plugin called sys.exit): 0\n"
+    )
+
+
+def test_plugins_lists_descriptions_and_options(pdir: Path, cli: Run) -> None:
+    code, out, err = cli("--plugins-dir", str(pdir), "plugins")
+    assert (code, err) == (0, "")
+    fine = out[out.index("loader\tfine\t"):].splitlines()[:4]
+    assert fine == [
+        f"loader\tfine\t{pdir / 'loaders_mod.py'}\tok",
+        "    loads one ratification",
+        "    --opt unknown=...: error or skip",
+        "    --opt source_url=...: where it was published",
+    ]
+
+
+def test_plugins_json_is_a_list_of_objects(pdir: Path, cli: Run) -> None:
+    code, out, err = cli("--plugins-dir", str(pdir), "plugins", "--json")
+    assert (code, err) == (0, "")
+    listed = json.loads(out)
+    keys = {"kind", "name", "package", "version", "origin", "status", "error",
+            "description", "options"}
+    assert all(set(item) == keys for item in listed)
+    by_name = {(i["kind"], i["name"]): i for i in listed}
+    assert by_name[("loader", "fine")] == {
+        "kind": "loader",
+        "name": "fine",
+        "package": None,
+        "version": None,
+        "origin": str(pdir / "loaders_mod.py"),
+        "status": "ok",
+        "error": None,
+        "description": "loads one ratification",
+        "options": {"unknown": "error or skip", "source_url": "where it was published"},
+    }
+    untc = by_name[("loader", "untc")]
+    assert (untc["package"], untc["status"], untc["error"]) == ("gmspolicy-untc", "ok", None)
+    assert untc["options"] == dict(loaders().get("untc").options)
+    exits = by_name[("exporter", "exits")]
+    assert (exits["status"], exits["description"], exits["options"]) == ("failed", None, {})
+    assert exits["error"] == "SystemExit (the plugin called sys.exit): 0"
+
+
+def test_a_plugin_dir_loader_may_not_take_an_installed_name(tmp_path: Path, cli: Run) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "mine.py").write_text(
+        "class Csv:\n    name = 'csv'\n    description = 'mine'\n    options = {}\n"
+        "    def load(self, location, options, context):\n        return None\n"
+        "LOADERS = [Csv]\n"
+    )
+    code, out, err = cli("--plugins-dir", str(folder), "plugins")
+    assert (code, err) == (0, "")
+    both = (
+        f"two loaders are named 'csv': one from gmspolicy-csvsheet 0.1.0, "
+        f"one from {folder / 'mine.py'}"
+    )
+    assert f"loader\tcsv\tgmspolicy-csvsheet 0.1.0\tFAILED: {both}\n" in out
+    assert f"loader\tcsv\t{folder / 'mine.py'}\tFAILED: {both}\n" in out
+    assert "loader\tuntc\tgmspolicy-untc 0.1.0\tok\n" in out
