@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from gmspolicy._text import fold
 from gmspolicy.errors import LoaderError, UsageError
 
 if TYPE_CHECKING:
@@ -212,12 +213,6 @@ def parse_numeric_date(text: str, dayfirst: bool) -> dt.date:
         return dt.date(y, mo, d)
     except ValueError:
         raise ValueError(f"impossible date {text.strip()!r}") from None
-
-
-def fold(text: str) -> str:
-    """Text folded for matching header names: case, accents and punctuation ignored."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if ch.isalnum())
 
 
 def slug(text: str) -> str:

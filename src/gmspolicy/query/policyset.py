@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from gmspolicy._text import fold as _fold
 from gmspolicy.errors import DataError, UsageError
 from gmspolicy.models import (
     UNKNOWN,
@@ -118,9 +119,6 @@ def _cell_sources(part: Participation, as_of: dt.date | None) -> tuple[str, ...]
     if not ids:
         ids.extend(part.sources)
     return tuple(dict.fromkeys(ids))
-
-
-cell_sources = _cell_sources
 
 
 @attrs.frozen(eq=False)
@@ -470,13 +468,6 @@ def _content(pset: PolicySet) -> tuple[object, ...]:
         pset.sources,
         tuple(sorted(pset.observations, key=lambda o: o.id)),
     )
-
-
-def _fold(name: str) -> str:
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(ch for ch in decomposed if ch.isalnum())
 
 
 STATUS_ORDER: dict[StatusKind, int] = {k: i for i, k in enumerate(StatusKind)}
