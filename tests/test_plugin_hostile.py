@@ -34,14 +34,20 @@ import datetime as dt
 import sys
 
 from gmspolicy.loaders import LoadResult
-from gmspolicy.models import Action, ActionKind, Participation, Source
-
-SRC = Source("s", "https://example.org/s", "t", "p", dt.date(2024, 1, 1))
+from gmspolicy.models import Action, ActionKind, Participation
 
 
-def result(**changes):
-    part = Participation("THA", "CONV", (Action(ActionKind.RATIFICATION, dt.date(2005, 5, 5), ("s",)),))
-    fields = {"participations": (part,), "sources": (SRC,)}
+def ratified(country="THA", sources=("s1",)):
+    action = Action(ActionKind.RATIFICATION, dt.date(2005, 5, 5), ("s1",))
+    object.__setattr__(action, "sources", sources)  # past any converter, as a bad loader may
+    part = Participation("THA", "CONV", (action,))
+    object.__setattr__(part, "country", country)
+    return part
+
+
+def result(context, **changes):
+    # the source: the reference dataset's own s1 (a valid Source whatever fields it has)
+    fields = {"participations": (ratified(),), "sources": (context.reference.sources[0],)}
     fields.update(changes)
     return LoadResult(**fields)
 
@@ -72,46 +78,44 @@ class Crashy(Base):
 class DictRows(Base):
     name = "dict-rows"
     def load(self, location, options, context):
-        return result(participations=({"country": "THA"},))
+        return result(context, participations=({"country": "THA"},))
 
 
 class IntCountry(Base):
     name = "int-country"
     def load(self, location, options, context):
-        part = Participation(764, "CONV", (Action(ActionKind.RATIFICATION, dt.date(2005, 5, 5), ("s",)),))
-        return result(participations=(part,))
+        return result(context, participations=(ratified(country=764),))
 
 
-class StrDate(Base):
-    name = "str-date"
+class IntSource(Base):
+    name = "int-source"
     def load(self, location, options, context):
-        part = Participation("THA", "CONV", (Action(ActionKind.RATIFICATION, "2005-05-05", ("s",)),))
-        return result(participations=(part,))
+        return result(context, participations=(ratified(sources=(1,)),))
 
 
 class ListSources(Base):
     name = "list-sources"
     def load(self, location, options, context):
-        return result(sources=[SRC])
+        return result(context, sources=list(context.reference.sources[:1]))
 
 
 class BytesWarning_(Base):
     name = "bytes-warning"
     def load(self, location, options, context):
-        return result(warnings=(b"bytes",))
+        return result(context, warnings=(b"bytes",))
 
 
 class NumberName(Base):
     name = 42
     def load(self, location, options, context):
-        return result()
+        return result(context)
 
 
 class BadOptions(Base):
     name = "bad-options"
     options = {"x": 1}
     def load(self, location, options, context):
-        return result()
+        return result(context)
 
 
 class Fine(Base):
@@ -119,10 +123,10 @@ class Fine(Base):
     description = "loads one ratification"
     options = {"unknown": "error or skip", "source_url": "where it was published"}
     def load(self, location, options, context):
-        return result()
+        return result(context)
 
 
-LOADERS = [Exiter, Interrupter, Crashy, DictRows, IntCountry, StrDate, ListSources,
+LOADERS = [Exiter, Interrupter, Crashy, DictRows, IntCountry, IntSource, ListSources,
            BytesWarning_, NumberName, BadOptions, Fine]
 '''
 
@@ -237,9 +241,9 @@ def test_contract_types_are_checked_when_a_plugin_loads(pdir: Path, cli: Run) ->
             "result.participations[0].country: expected str, got int",
         ),
         (
-            "str-date",
-            "error: loader 'str-date' returned a malformed result: "
-            "result.participations[0].actions[0].date: expected date, got str",
+            "int-source",
+            "error: loader 'int-source' returned a malformed result: "
+            "result.participations[0].actions[0].sources[0]: expected str, got int",
         ),
         (
             "list-sources",

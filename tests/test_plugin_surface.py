@@ -17,7 +17,7 @@ from pytest_httpserver import HTTPServer
 import gmspolicy.testing
 from gmspolicy.errors import PluginError
 from gmspolicy.loaders import LoadContext, Loader, LoadResult, kit
-from gmspolicy.models import Action, ActionKind, Participation, Source
+from gmspolicy.models import Action, ActionKind, Participation
 from gmspolicy.plugins import loaders
 from gmspolicy.testing import check_loader, check_loader_faults, small_reference
 
@@ -120,26 +120,28 @@ def test_fetched_source_keeps_a_note(tmp_path: Path) -> None:
     )
 
 
-class _WrongDate:
-    """A loader whose action date is a string: the kit must refuse it."""
+class _WrongKind:
+    """A loader whose action kind is a string: the kit must refuse it."""
 
-    name: ClassVar[str] = "wrong-date"
-    description: ClassVar[str] = "returns a string where a date belongs"
+    name: ClassVar[str] = "wrong-kind"
+    description: ClassVar[str] = "returns a string where an ActionKind belongs"
     options: ClassVar[Mapping[str, str]] = {}
 
     def load(self, location: str, options: Mapping[str, str], context: LoadContext) -> LoadResult:
-        action = Action(ActionKind.RATIFICATION, "2005-05-05", ("s",))  # type: ignore[arg-type]
-        source = Source("s", "https://example.org/s", "t", "p", TODAY)
-        return LoadResult((Participation("THA", "CONV", (action,)),), (source,))
+        source = context.reference.sources[0]
+        action = Action(ActionKind.RATIFICATION, dt.date(2005, 5, 5), (source.id,))
+        part = Participation("THA", "CONV", (action,))
+        object.__setattr__(action, "kind", "ratification")  # as a careless loader might
+        return LoadResult((part,), (source,))
 
 
 def test_check_loader_applies_the_boundary_type_checks() -> None:
     context = LoadContext(reference=small_reference(("THA",)), today=TODAY)
     with pytest.raises(PluginError) as err:
-        check_loader(_WrongDate(), "x", {}, context)
+        check_loader(_WrongKind(), "x", {}, context)
     assert str(err.value) == (
-        "loader 'wrong-date' returned a malformed result: "
-        "result.participations[0].actions[0].date: expected date, got str"
+        "loader 'wrong-kind' returned a malformed result: "
+        "result.participations[0].actions[0].kind: expected ActionKind, got str"
     )
 
 
