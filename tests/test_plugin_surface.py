@@ -7,7 +7,7 @@ import datetime as dt
 import inspect
 import re
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -179,3 +179,23 @@ def test_fault_kit_serves_every_fault_under_the_callers_path(httpserver: HTTPSer
     assert messages["redirect-loop"] == (
         f"http://SERVER{path}: too many redirects (a redirect loop?)"
     )
+
+
+def test_the_guides_wrapped_error_example_is_what_the_cli_prints(
+    tmp_path: Path, cli: Callable[..., tuple[int, str, str]], make_dataset: Callable[..., Path]
+) -> None:
+    guide = (ROOT / "docs/plugins.md").read_text(encoding="utf-8")
+    files = dict(re.findall(r"```\w+ file=(\S+)\n(.*?)```", guide, re.S))
+    module = tmp_path / "jsonlist"
+    module.mkdir()
+    (module / "jsonlist.py").write_text(files["src/gmspolicy_jsonlist/__init__.py"])
+    listing = tmp_path / "list.json"
+    listing.write_text('[{"country": "Thailand", "instrument": "CONV"}]')
+    root = str(make_dataset())
+    code, out, err = cli(
+        "--data", root, "--plugins-dir", str(module), "load", "jsonlist", str(listing),
+        "--opt", "source_url=https://example.org/our-list",
+    )
+    documented = "list.json: loader 'jsonlist' failed: KeyError: 'ratified'"
+    assert documented in guide
+    assert (code, out, err) == (1, "", f"{tmp_path}/{documented}\n")
