@@ -18,8 +18,10 @@ checks how they call the kit.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -422,108 +424,104 @@ def check_loader_faults(
     then success, must load the same records as a clean fetch and wait as told.
     A loader that returns data for a fault fails the check (no partial data).
     """
-    import socket
-    import time
-
-    from werkzeug import Request
-    from werkzeug import Response as WResponse
-
-    from gmspolicy.errors import LoaderError
     from gmspolicy.loaders import LoadContext
 
     def ctx(sleeps: list[float] | None = None, max_bytes: int = 20 * 1024 * 1024) -> LoadContext:
         fetcher = fast_fetcher(sleeps, max_bytes=max_bytes)
         return LoadContext(reference=reference, fetcher=fetcher, today=today)
 
-    def reset() -> None:
-        httpserver.clear()
+    def load(location: str, context: LoadContext) -> LoadResult:
+        from gmspolicy.plugins import run_loader
+
+        return run_loader(loader, location, options, context)
 
     url = httpserver.url_for(path)
-    reset()
+    httpserver.clear()
     httpserver.expect_request(path).respond_with_data(body, content_type=content_type)
-    clean = loader.load(url, options, ctx())
-
-    # recoveries
-    reset()
-    httpserver.expect_ordered_request(path).respond_with_data("busy", status=500)
-    httpserver.expect_ordered_request(path).respond_with_data(body, content_type=content_type)
-    sleeps: list[float] = []
-    assert loader.load(url, options, ctx(sleeps=sleeps)) == clean, "500 then 200"
-    assert sleeps == [0.01], f"backoff after a 500: {sleeps}"
-    reset()
-    httpserver.expect_ordered_request(path).respond_with_data(
-        "slow down", status=429, headers={"Retry-After": "7"}
-    )
-    httpserver.expect_ordered_request(path).respond_with_data(body, content_type=content_type)
-    sleeps = []
-    assert loader.load(url, options, ctx(sleeps=sleeps)) == clean, "429 then 200"
-    assert sleeps == [7.0], f"Retry-After not honoured: {sleeps}"
+    clean = load(url, ctx())
+    for status, headers, wait in ((500, {}, 0.01), (429, {"Retry-After": "7"}, 7.0)):
+        httpserver.clear()
+        httpserver.expect_ordered_request(path).respond_with_data(
+            "busy", status=status, headers=headers
+        )
+        httpserver.expect_ordered_request(path).respond_with_data(body, content_type=content_type)
+        sleeps: list[float] = []
+        assert load(url, ctx(sleeps)) == clean, f"{status} then 200"
+        assert sleeps == [wait], f"waits after a {status}: {sleeps} (expected [{wait}])"
 
     messages: dict[str, str] = {}
+    for fault in FAULTS:
+        httpserver.clear()
+        location = _serve_fault(httpserver, fault, path, body, content_type)
+        context = ctx(max_bytes=len(body) - 1) if fault == "oversized" else ctx()
+        messages[fault] = _loader_error(functools.partial(load, location, context), fault)
+    httpserver.clear()
+    base = httpserver.url_for("/").rstrip("/")
+    local = re.compile(r"http://127\.0\.0\.1:\d+")  # the refused connection's address
+    return {
+        fault: local.sub("http://SERVER", msg.replace(base, "http://SERVER"))
+        for fault, msg in messages.items()
+    }
 
-    def expect_error(fault: str, location: str, context: LoadContext) -> None:
-        try:
-            result = loader.load(location, options, context)
-        except LoaderError as exc:
-            messages[fault] = str(exc)
-        else:
-            raise AssertionError(f"{fault}: loader returned {result!r} instead of an error")
+
+def _serve_fault(
+    httpserver: HTTPServer, fault: str, path: str, body: bytes, content_type: str
+) -> str:
+    """Set the server up to answer ``path`` with ``fault``; return the URL to load."""
+    import socket
+    import time
+
+    from werkzeug import Request
+    from werkzeug import Response as WResponse
+
+    url = httpserver.url_for(path)
+    expect = httpserver.expect_request(path)
 
     def slow(_: Request) -> WResponse:
         time.sleep(0.6)
         return WResponse(body, content_type=content_type)
 
-    reset()
-    httpserver.expect_request(path).respond_with_handler(slow)
-    expect_error("timeout", url, ctx())
-    reset()
-    httpserver.expect_request(path).respond_with_data("oops", status=500)
-    expect_error("http-500", url, ctx())
-    reset()
-    httpserver.expect_request(path).respond_with_data("gone", status=404)
-    expect_error("http-404", url, ctx())
-    reset()
-    httpserver.expect_request(path).respond_with_handler(
-        lambda _: WResponse(
-            iter([body[: len(body) // 2]]),
-            headers={"Content-Length": str(len(body))},
-            content_type=content_type,
+    def cut_off(_: Request) -> WResponse:
+        headers = {"Content-Length": str(len(body))}
+        return WResponse(iter([body[: len(body) // 2]]), headers=headers, content_type=content_type)
+
+    if fault == "timeout":
+        expect.respond_with_handler(slow)
+    elif fault in ("http-500", "http-404"):
+        expect.respond_with_data("oops", status=int(fault[-3:]))
+    elif fault == "truncated":
+        expect.respond_with_handler(cut_off)
+    elif fault == "html-error-page":
+        expect.respond_with_data(
+            "<!DOCTYPE html><html><head><title>Service Unavailable</title></head>"
+            "<body><h1>Sorry</h1><p>The site is down for maintenance.</p></body></html>",
+            content_type="text/html; charset=utf-8",
         )
-    )
-    expect_error("truncated", url, ctx())
-    reset()
-    httpserver.expect_request(path).respond_with_data(
-        "<!DOCTYPE html><html><head><title>Service Unavailable</title></head>"
-        "<body><h1>Sorry</h1><p>The site is down for maintenance.</p></body></html>",
-        content_type="text/html; charset=utf-8",
-    )
-    expect_error("html-error-page", url, ctx())
-    reset()
-    httpserver.expect_request(path).respond_with_data(
-        b"%PDF-1.4 not what we asked for", content_type="application/pdf"
-    )
-    expect_error("wrong-content-type", url, ctx())
-    reset()
-    httpserver.expect_request(path).respond_with_data(
-        "", status=302, headers={"Location": url}
-    )
-    expect_error("redirect-loop", url, ctx())
-    reset()
-    httpserver.expect_request(path).respond_with_data(body, content_type=content_type)
-    expect_error("oversized", url, ctx(max_bytes=len(body) - 1))
-    reset()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    expect_error("connection-refused", f"http://127.0.0.1:{port}{path}", ctx())
-    reset()
-    base = httpserver.url_for("/").rstrip("/")
-    return {
-        fault: msg.replace(base, "http://SERVER").replace(
-            f"http://127.0.0.1:{port}", "http://SERVER"
-        )
-        for fault, msg in messages.items()
-    }
+    elif fault == "wrong-content-type":
+        expect.respond_with_data(b"%PDF-1.4 not what we asked for", content_type="application/pdf")
+    elif fault == "redirect-loop":
+        expect.respond_with_data("", status=302, headers={"Location": url})
+    elif fault == "oversized":  # served whole; the caller's fetcher has a smaller cap
+        expect.respond_with_data(body, content_type=content_type)
+    elif fault == "connection-refused":
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        return f"http://127.0.0.1:{port}{path}"
+    else:
+        raise ValueError(f"unknown fault {fault!r}")
+    return url
+
+
+def _loader_error(load: Callable[[], LoadResult], fault: str) -> str:
+    """The :class:`~gmspolicy.errors.LoaderError` message ``load()`` raises for ``fault``."""
+    from gmspolicy.errors import LoaderError
+
+    try:
+        result = load()
+    except LoaderError as exc:
+        return str(exc)
+    raise AssertionError(f"{fault}: loader returned {result!r} instead of an error")
 
 
 # -- valid PolicySets ------------------------------------------------------------------
