@@ -593,6 +593,39 @@ def policysets(draw: st.DrawFn, text: st.SearchStrategy[str] = texts) -> PolicyS
         )
         for iid in inst_ids
     ]
+    participations = _draw_participations(draw, countries, instruments, cite, maybe, text, limit)
+    mous = _draw_mous(draw, codes, cite, maybe, text)
+    events = _draw_events(draw, codes, cite, maybe, text)
+    observations = _draw_observations(draw, codes, inst_ids, cite, maybe, text)
+    return PolicySet.build(
+        countries=countries,
+        instruments=instruments,
+        participations=participations,
+        mous=mous,
+        events=events,
+        sources=sources,
+        observations=observations,
+        today=_SEEN,
+    )
+
+
+_Cite = st.SearchStrategy[tuple[str, ...]]
+_MaybeText = st.SearchStrategy[str | None]
+
+
+def _draw_participations(
+    draw: st.DrawFn,
+    countries: list[Country],
+    instruments: list[Instrument],
+    cite: _Cite,
+    maybe: _MaybeText,
+    text: st.SearchStrategy[str],
+    limit: dt.date,
+) -> list[Participation]:
+    """Participations of every shape (none, no action, signed, party, denounced), with
+    their actions in order and dated no later than ``limit`` (the earliest source seen)."""
+    codes = [c.code for c in countries]
+    inst_ids = [i.id for i in instruments]
     signable = {i.id: i.body is not Body.ILO for i in instruments}  # ILO: never signed
     open_for = {(c.code, i.id): i.open_for(c) for c in countries for i in instruments}
     participations = []
@@ -629,6 +662,13 @@ def policysets(draw: st.DrawFn, text: st.SearchStrategy[str] = texts) -> PolicyS
             participations.append(
                 Participation(code, iid, tuple(actions), reservations, eif, no_action)
             )
+    return participations
+
+
+def _draw_mous(
+    draw: st.DrawFn, codes: list[str], cite: _Cite, maybe: _MaybeText, text: st.SearchStrategy[str]
+) -> list[Mou]:
+    """Zero to two MOUs between the drawn countries, the later superseding the earlier."""
     mou_ids = _ids("M-", draw(st.integers(0, 2)))
     mous = [
         Mou(
@@ -645,6 +685,13 @@ def policysets(draw: st.DrawFn, text: st.SearchStrategy[str] = texts) -> PolicyS
         )
         for n, mid in enumerate(mou_ids)
     ]
+    return mous
+
+
+def _draw_events(
+    draw: st.DrawFn, codes: list[str], cite: _Cite, maybe: _MaybeText, text: st.SearchStrategy[str]
+) -> list[Event]:
+    """Zero to three events, dated to the day, the month or the year."""
     events = []
     for eid in _ids("E-", draw(st.integers(0, 3))):
         start = draw(_day)
@@ -674,7 +721,19 @@ def policysets(draw: st.DrawFn, text: st.SearchStrategy[str] = texts) -> PolicyS
                 sources=draw(cite),
             )
         )
-    observations = [
+    return events
+
+
+def _draw_observations(
+    draw: st.DrawFn,
+    codes: list[str],
+    inst_ids: list[str],
+    cite: _Cite,
+    maybe: _MaybeText,
+    text: st.SearchStrategy[str],
+) -> list[Observation]:
+    """Zero to two observations addressed to the drawn countries."""
+    return [
         Observation(
             oid,
             draw(st.sampled_from(list(ObservationBody))),
@@ -689,13 +748,3 @@ def policysets(draw: st.DrawFn, text: st.SearchStrategy[str] = texts) -> PolicyS
         )
         for oid in _ids("O-", draw(st.integers(0, 2)))
     ]
-    return PolicySet.build(
-        countries=countries,
-        instruments=instruments,
-        participations=participations,
-        mous=mous,
-        events=events,
-        sources=sources,
-        observations=observations,
-        today=_SEEN,
-    )
