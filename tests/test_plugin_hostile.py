@@ -384,3 +384,38 @@ def test_a_plugin_dir_loader_may_not_take_an_installed_name(tmp_path: Path, cli:
     assert f"loader\tcsv\tgmspolicy-csvsheet 0.1.0\tFAILED: {both}\n" in out
     assert f"loader\tcsv\t{folder / 'mine.py'}\tFAILED: {both}\n" in out
     assert "loader\tuntc\tgmspolicy-untc 0.1.0\tok\n" in out
+
+
+CHATTY = '''\
+print("hello from the import")
+
+
+class Chatty:
+    name = "chatty"
+    description = "prints while it works"
+    binary = False
+    views = frozenset({"dataset"})
+
+    def __init__(self):
+        print("hello from __init__")
+
+    def render(self, view):
+        print("hello from render")
+        return "the output\\n"
+
+
+EXPORTERS = [Chatty]
+'''
+
+
+def test_what_a_plugin_prints_never_mixes_into_the_output(
+    tmp_path: Path, cli: Run, make_dataset: Callable[..., Path]
+) -> None:
+    folder = tmp_path / "chatty"
+    folder.mkdir()
+    (folder / "chatty.py").write_text(CHATTY)
+    root = str(make_dataset())
+    code, out, err = cli("--data", root, "--plugins-dir", str(folder), "export", "--format",
+                         "chatty")
+    assert (code, out) == (0, "the output\n")
+    assert err == "hello from the import\nhello from __init__\nhello from render\n"

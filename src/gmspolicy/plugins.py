@@ -16,6 +16,7 @@ and wrap any error that is not gmspolicy's own with the plugin's name.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
 from collections.abc import Callable, Mapping
@@ -152,7 +153,8 @@ class Registry(Generic[P]):
         for path in sorted(folder.glob("*.py")):
             origin = str(path)
             try:
-                module = _import_file(path)
+                with _plugin_code():
+                    module = _import_file(path)
                 found = getattr(module, attr, None)
                 if found is None:
                     continue
@@ -203,9 +205,12 @@ class Registry(Generic[P]):
             return None
         (candidate,) = self._candidates[name]
         try:
-            obj = candidate.obj.load() if isinstance(candidate.obj, EntryPoint) else candidate.obj
-            instance = obj() if isinstance(obj, type) else obj
-            plugin = self._check(name, instance)
+            with _plugin_code():
+                obj = candidate.obj
+                if isinstance(obj, EntryPoint):
+                    obj = obj.load()
+                instance = obj() if isinstance(obj, type) else obj
+                plugin = self._check(name, instance)
             info = PluginInfo(
                 self.kind, name, candidate.origin, None, candidate.package, candidate.version,
                 plugin.description, _options(plugin),
@@ -253,6 +258,12 @@ class Registry(Generic[P]):
         loaded = self.load_all()
         ok = [self._infos[n] for n in loaded]
         return ok + sorted(self.failures, key=lambda f: (f.name, f.origin))
+
+
+def _plugin_code() -> contextlib.AbstractContextManager[object]:
+    """Around plugin code: what it prints goes to stderr, so it can never mix into the
+    output a command writes to stdout."""
+    return contextlib.redirect_stdout(sys.stderr)
 
 
 def describe_error(exc: BaseException) -> str:
@@ -357,7 +368,8 @@ def run_loader(
     """
     name = getattr(loader, "name", type(loader).__name__)
     try:
-        result = loader.load(location, options, context)
+        with _plugin_code():
+            result = loader.load(location, options, context)
     except GmsPolicyError:
         raise
     except KeyboardInterrupt:
@@ -400,7 +412,8 @@ def render(exporter: Exporter, view: View) -> str | bytes:
             f"(it renders: {', '.join(sorted(exporter.views))})"
         )
     try:
-        out = exporter.render(view)
+        with _plugin_code():
+            out = exporter.render(view)
     except GmsPolicyError:
         raise
     except KeyboardInterrupt:
