@@ -419,3 +419,19 @@ def test_what_a_plugin_prints_never_mixes_into_the_output(
                          "chatty")
     assert (code, out) == (0, "the output\n")
     assert err == "hello from the import\nhello from __init__\nhello from render\n"
+
+
+def test_a_broken_file_named_like_a_plugin_does_not_shadow_it(
+    tmp_path: Path, cli: Run, make_dataset: Callable[..., Path]
+) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "csv.py").write_text("raise SystemExit(1)\n")  # a file, not the csv loader
+    root = str(make_dataset())
+    code, out, err = cli("--data", root, "--plugins-dir", str(folder), "plugins")
+    assert (code, err) == (0, "")
+    assert "loader\tcsv\tgmspolicy-csvsheet 0.1.0\tok\n" in out
+    assert f"loader\tcsv\t{folder / 'csv.py'}\tFAILED: SystemExit" in out
+    code, out, err = cli("--data", root, "--plugins-dir", str(folder), "load", "csv",
+                         str(tmp_path / "none.csv"), "--opt", "source_url=https://example.org/x")
+    assert (code, out, err) == (1, "", f"{tmp_path / 'none.csv'}: no such file\n")

@@ -194,16 +194,21 @@ class Registry(Generic[P]):
         for candidate in found:
             self._fail(name, candidate, error)
 
-    def _failure(self, name: str) -> PluginInfo | None:
-        return next((f for f in self.failures if f.name == name), None)
+    def _failure(self, name: str, origin: str | None = None) -> PluginInfo | None:
+        """The failure recorded for ``name`` (from ``origin``, if given)."""
+        return next(
+            (f for f in self.failures if f.name == name and origin in (None, f.origin)), None
+        )
 
     def _load(self, name: str) -> P | None:
         """Import and check the plugin ``name``; ``None`` (and a failure) if it fails."""
         if name in self._plugins:
             return self._plugins[name]
-        if self._failure(name) is not None:
+        if name in self._duplicates:
             return None
         (candidate,) = self._candidates[name]
+        if self._failure(name, candidate.origin) is not None:
+            return None
         try:
             with _plugin_code():
                 obj = candidate.obj
@@ -236,11 +241,12 @@ class Registry(Generic[P]):
         plugin = self._load(name) if name in self._candidates else None
         if plugin is not None:
             return plugin
-        failed = self._failure(name)
-        if failed is None:
-            raise UsageError(f"unknown {self.kind} {name!r} (one of: {', '.join(self.names())})")
         if name in self._duplicates:
             raise PluginError(self._duplicates[name])
+        origin = self._candidates[name][0].origin if name in self._candidates else None
+        failed = self._failure(name, origin)
+        if failed is None:
+            raise UsageError(f"unknown {self.kind} {name!r} (one of: {', '.join(self.names())})")
         raise PluginError(
             f"{self.kind} {name!r} from {failed.origin} failed to load: {failed.error}"
         )
