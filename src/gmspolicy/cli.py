@@ -18,9 +18,8 @@ import click
 from gmspolicy._version import __version__
 
 if TYPE_CHECKING:
-    from gmspolicy.exporters.contract import Exporter
-    from gmspolicy.loaders.contract import LoadResult
-    from gmspolicy.plugins import Registry
+    from gmspolicy.loaders import LoadResult
+    from gmspolicy.plugins import Exporter, Registry
     from gmspolicy.query.policyset import PolicySet
     from gmspolicy.query.views import View
 

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 __all__ = [
     "EXPORTER_GROUP",
     "LOADER_GROUP",
+    "Exporter",
+    "Loader",
     "PluginInfo",
     "Registry",
     "exporters",
