@@ -302,16 +302,16 @@ def check_loader(
 ) -> LoadResult:
     """Check a loader against the contract on one input; return its :class:`LoadResult`.
 
-    The loader must pass the registry's contract checks (name, description, options of
-    the right types); its result must pass the CLI's boundary checks (every field of its
-    declared type, every cited source returned: :func:`gmspolicy.plugins.run_loader`);
-    every participation must cite a source, every fact must be dated no later than the
-    source was seen, and loading twice must give equal results.
+    Every participation must cite sources that the result defines, every fact must be
+    dated no later than the source was seen, and loading twice must give equal results.
     """
     from gmspolicy.loaders import Loader
     from gmspolicy.plugins import _check_loader, run_loader
 
     assert isinstance(loader, Loader), f"{loader!r} does not satisfy Loader"
+    # the registry's checks of the class (name, description, options of the right
+    # types), then the CLI's boundary checks of the result (every field of its declared
+    # type, every cited source returned: gmspolicy.plugins.run_loader)
     _check_loader(loader.name, loader)
     result = run_loader(loader, location, options, context)
     defined = {s.id: s for s in result.sources}
@@ -322,7 +322,7 @@ def check_loader(
         for action in part.actions:
             for sid in action.sources:
                 assert action.date <= defined[sid].seen, f"{part.key}: action after source seen"
-    again = run_loader(loader, location, options, context)
+    again = loader.load(location, options, context)
     assert again == result, f"loader {loader.name!r} is not deterministic"
     return result
 
