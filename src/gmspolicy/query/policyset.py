@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gmspolicy._text import fold as _fold
+from gmspolicy._text import fold
 from gmspolicy.errors import DataError, UsageError
 from gmspolicy.models import (
     UNKNOWN,
@@ -119,6 +119,9 @@ def _cell_sources(part: Participation, as_of: dt.date | None) -> tuple[str, ...]
     if not ids:
         ids.extend(part.sources)
     return tuple(dict.fromkeys(ids))
+
+
+cell_sources = _cell_sources
 
 
 @attrs.frozen(eq=False)
@@ -468,6 +471,10 @@ def _content(pset: PolicySet) -> tuple[object, ...]:
         pset.sources,
         tuple(sorted(pset.observations, key=lambda o: o.id)),
     )
+
+
+def _fold(name: str) -> str:
+    return fold(name)  # names are matched the way loaders match them
 
 
 STATUS_ORDER: dict[StatusKind, int] = {k: i for i, k in enumerate(StatusKind)}
