@@ -435,3 +435,56 @@ def test_a_broken_file_named_like_a_plugin_does_not_shadow_it(
     code, out, err = cli("--data", root, "--plugins-dir", str(folder), "load", "csv",
                          str(tmp_path / "none.csv"), "--opt", "source_url=https://example.org/x")
     assert (code, out, err) == (1, "", f"{tmp_path / 'none.csv'}: no such file\n")
+
+
+NASTY_NAMES = '''\
+class Unprintable:
+    def __repr__(self):
+        raise SystemExit("no repr for you")
+
+
+class BadName:
+    name = Unprintable()
+    description = "a name that cannot even be printed"
+    options = {}
+    def load(self, location, options, context):
+        return None
+
+
+class ExitingMessage(Exception):
+    def __str__(self):
+        raise SystemExit(0)
+
+
+class BadMessage:
+    name = "bad-message"
+    description = "raises an error whose message exits"
+    options = {}
+    def load(self, location, options, context):
+        raise ExitingMessage()
+
+
+LOADERS = [BadName, BadMessage]
+'''
+
+
+def test_names_and_messages_that_cannot_be_printed(
+    tmp_path: Path, cli: Run, make_dataset: Callable[..., Path]
+) -> None:
+    folder = tmp_path / "nasty"
+    folder.mkdir()
+    (folder / "nasty.py").write_text(NASTY_NAMES)
+    code, out, err = cli("--plugins-dir", str(folder), "plugins")
+    assert (code, err) == (0, "")
+    assert (
+        f"loader\tnasty:BadName\t{folder / 'nasty.py'}\tFAILED: its name must be a "
+        "non-empty string, not a Unprintable that cannot be shown\n"
+    ) in out
+    root = str(make_dataset())
+    location = str(tmp_path / "x.csv")
+    code, out, err = cli("--data", root, "--plugins-dir", str(folder), "load", "bad-message",
+                         location)
+    assert (code, out, err) == (
+        1, "", f"{location}: loader 'bad-message' failed: ExitingMessage: (its message "
+        "cannot be printed)\n"
+    )

@@ -170,9 +170,9 @@ class Registry(Generic[P]):
                 continue
             for name, obj in named:
                 if not isinstance(name, str) or not name:
-                    label = f"{path.stem}:{getattr(obj, '__name__', type(obj).__name__)}"
+                    label = f"{path.stem}:{_safe_repr(getattr(obj, '__name__', '?'), False)}"
                     self._fail(label, _Candidate(obj, origin),
-                               f"its name must be a non-empty string, not {name!r:.60}")
+                               f"its name must be a non-empty string, not {_safe_repr(name)}")
                     continue
                 self._candidate(name, _Candidate(obj, origin))
 
@@ -279,7 +279,9 @@ def describe_error(exc: BaseException) -> str:
     line breaks replaced, long messages cut), whatever its ``__str__`` does."""
     try:
         text = str(exc)
-    except Exception:
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
         text = "(its message cannot be printed)"
     text = "".join(ch if ch.isprintable() else " " for ch in text).strip()
     if len(text) > _MAX_ERROR:
@@ -288,6 +290,19 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, SystemExit):
         label = "SystemExit (the plugin called sys.exit)"
     return f"{label}: {text}" if text else label
+
+
+def _safe_repr(value: object, quoted: bool = True) -> str:
+    """``repr(value)`` (or ``str`` for a string, unquoted), at most 60 characters, even
+    for an object whose ``__repr__`` raises."""
+    try:
+        text = repr(value) if quoted or not isinstance(value, str) else value
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        text = f"a {type(value).__name__} that cannot be shown"
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _options(plugin: Loader | Exporter) -> tuple[tuple[str, str], ...]:
@@ -301,9 +316,9 @@ def _common_contract(kind: str, name: str, obj: object, needed: tuple[str, ...])
         raise TypeError(f"{kind} {name!r} lacks {', '.join(missing)}")
     own = getattr(obj, "name")  # noqa: B009 (obj is not typed)
     if not isinstance(own, str) or not own:
-        raise TypeError(f"its name must be a non-empty string, not {own!r:.60}")
+        raise TypeError(f"its name must be a non-empty string, not {_safe_repr(own)}")
     if own != name:
-        raise TypeError(f"it is registered as {name!r} but calls itself {own!r:.60}")
+        raise TypeError(f"it is registered as {name!r} but calls itself {_safe_repr(own)}")
     description = getattr(obj, "description")  # noqa: B009
     if not isinstance(description, str):
         raise TypeError(f"description must be a string, not {type(description).__name__}")
