@@ -105,6 +105,12 @@ class BytesWarning_(Base):
         return result(context, warnings=(b"bytes",))
 
 
+class Noisy(Base):
+    name = "noisy"
+    def load(self, location, options, context):
+        return result(context, warnings=("two\\nlines \\x1b[2J and a clear-screen",))
+
+
 class NumberName(Base):
     name = 42
     def load(self, location, options, context):
@@ -127,7 +133,7 @@ class Fine(Base):
 
 
 LOADERS = [Exiter, Interrupter, Crashy, DictRows, IntCountry, IntSource, ListSources,
-           BytesWarning_, NumberName, BadOptions, Fine]
+           BytesWarning_, Noisy, NumberName, BadOptions, Fine]
 '''
 
 HOSTILE_EXPORTERS = '''\
@@ -488,3 +494,13 @@ def test_names_and_messages_that_cannot_be_printed(
         1, "", f"{location}: loader 'bad-message' failed: ExitingMessage: (its message "
         "cannot be printed)\n"
     )
+
+
+def test_loader_warnings_reach_the_terminal_as_one_plain_line(
+    pdir: Path, cli: Run, make_dataset: Callable[..., Path]
+) -> None:
+    root = str(make_dataset())
+    code, out, err = cli("--data", root, "--plugins-dir", str(pdir), "load", "noisy", "x",
+                         "--format", "csv")
+    assert code == 0 and "THA" in out
+    assert err == "warning: two lines [2J and a clear-screen\n"

@@ -536,7 +536,7 @@ def _run_loader(
         context = LoadContext(reference=reference, fetcher=fetcher, today=today)
         result = run_loader(loader, location, options, context)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {_one_line(warning)}", err=True)
     return result, today
 
 
