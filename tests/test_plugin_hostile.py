@@ -504,3 +504,51 @@ def test_loader_warnings_reach_the_terminal_as_one_plain_line(
                          "--format", "csv")
     assert code == 0 and "THA" in out
     assert err == "warning: two lines [2J and a clear-screen\n"
+
+
+def test_installed_plugins_that_exit_or_misname_themselves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Run
+) -> None:
+    import textwrap
+
+    site = tmp_path / "site"
+    info = site / "hostileplug-2.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: hostileplug\nVersion: 2.0\n")
+    (info / "entry_points.txt").write_text(
+        "[gmspolicy.loaders]\nquitter = hostile_quits:Loader\nmisnamed = hostile_names:Loader\n"
+    )
+    (site / "hostile_quits.py").write_text("import sys\nsys.exit(0)\n")
+    (site / "hostile_names.py").write_text(
+        textwrap.dedent(
+            """\
+            class Loader:
+                name = "something-else"
+                description = "registered under another name"
+                options = {}
+                def load(self, location, options, context):
+                    return None
+            """
+        )
+    )
+    monkeypatch.syspath_prepend(str(site))
+    code, out, err = cli("plugins", "--json")
+    assert (code, err) == (0, "")
+    listed = {i["name"]: i for i in json.loads(out) if i["kind"] == "loader"}
+    assert {k: listed["quitter"][k] for k in ("package", "version", "status", "error")} == {
+        "package": "hostileplug",
+        "version": "2.0",
+        "status": "failed",
+        "error": "SystemExit (the plugin called sys.exit): 0",
+    }
+    assert listed["misnamed"]["error"] == (
+        "TypeError: it is registered as 'misnamed' but calls itself 'something-else'"
+    )
+    assert listed["untc"]["status"] == "ok"
+    code, out, err = cli("load", "quitter", "x.csv")
+    assert (code, out, err) == (
+        1,
+        "",
+        "error: loader 'quitter' from hostileplug 2.0 failed to load: SystemExit (the plugin "
+        "called sys.exit): 0\n",
+    )
