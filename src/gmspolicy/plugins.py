@@ -41,6 +41,7 @@ __all__ = [
     "Loader",
     "PluginInfo",
     "Registry",
+    "check_result",
     "exporters",
     "loaders",
     "render",
@@ -166,7 +167,7 @@ class Registry(Generic[P]):
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:  # a broken plugin must not stop the others
-                self._fail(path.stem, _Candidate(None, origin), describe_error(exc))
+                self._fail(path.stem, _Candidate(None, origin), _describe_error(exc))
                 continue
             for name, obj in named:
                 if not isinstance(name, str) or not name:
@@ -225,7 +226,7 @@ class Registry(Generic[P]):
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # a broken plugin must not stop the others
-            self._fail(name, candidate, describe_error(exc))
+            self._fail(name, candidate, _describe_error(exc))
             return None
         self._plugins[name] = plugin
         self._infos[name] = info
@@ -274,7 +275,7 @@ def _plugin_code() -> contextlib.AbstractContextManager[object]:
     return contextlib.redirect_stdout(sys.stderr)
 
 
-def describe_error(exc: BaseException) -> str:
+def _describe_error(exc: BaseException) -> str:
     """An exception as one short line: ``TypeName: message`` (control characters and
     line breaks replaced, long messages cut), whatever its ``__str__`` does."""
     try:
@@ -399,7 +400,7 @@ def run_loader(
         raise
     except BaseException as exc:  # third-party code: never a traceback, never exit 0
         raise PluginError(
-            f"{location}: loader {name!r} failed: {describe_error(exc)}"
+            f"{location}: loader {name!r} failed: {_describe_error(exc)}"
         ) from exc
     check_result(name, result)
     return result
@@ -442,7 +443,7 @@ def render(exporter: Exporter, view: View) -> str | bytes:
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # third-party code: never a traceback, never exit 0
-        raise PluginError(f"exporter {exporter.name!r} failed: {describe_error(exc)}") from exc
+        raise PluginError(f"exporter {exporter.name!r} failed: {_describe_error(exc)}") from exc
     expected: type = bytes if exporter.binary else str
     if not isinstance(out, expected):
         raise PluginError(
