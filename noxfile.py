@@ -1,43 +1,63 @@
-"""Nox sessions: tests, lint, typecheck, docs, bench."""
+"""Nox sessions: the one definition of CI (``bash .ci/run`` runs ``nox`` in a fresh
+environment; ``nox`` alone runs the same sessions locally).
+
+Default sessions: lint, typecheck, docs, tests. Others: bench (rewrites
+docs/performance.md), golden (regenerates the JSON Schema).
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["lint", "typecheck", "tests"]
+nox.options.sessions = ["lint", "typecheck", "docs", "tests"]
 nox.options.default_venv_backend = "venv"
 
 PLUGINS = [str(p) for p in sorted(Path("plugins").glob("*/")) if (p / "pyproject.toml").exists()]
-
-
-@nox.session
-def tests(session: nox.Session) -> None:
-    """Run the test suite against a regular install of the package and its plugins."""
-    session.install(".[test]", *PLUGINS)
-    session.run("python", "-m", "pytest", *session.posargs)
+#: Every tree ruff checks and formats.
+TREES = ["src", "tests", "plugins", "benchmarks"]
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff on everything."""
+    """ruff: lint rules, and the formatting (``ruff format --check``)."""
     session.install("ruff")
-    session.run("ruff", "check", "src", "tests", "plugins", "benchmarks", "noxfile.py")
+    session.run("ruff", "check", *TREES, "noxfile.py")
+    session.run("ruff", "format", "--check", *TREES)
 
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the package."""
-    session.install(".[lint,test]")
-    session.run("mypy", "--strict", "src")
+    """mypy --strict on the package, and on each first-party plugin and its tests (as a
+    plugin author's mypy would see the typed test kit)."""
+    session.install(".[lint,testkit]", *PLUGINS)
+    plugin_src = [f"{p}/src" for p in PLUGINS]
+    session.run(
+        "mypy",
+        "--strict",
+        "src",
+        *plugin_src,
+        *[f"{p}/tests" for p in PLUGINS],
+        env={"MYPYPATH": os.pathsep.join(plugin_src)},  # the plugins' sources, not copies
+    )
 
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the Sphinx docs with warnings as errors."""
+    """Build the Sphinx docs with warnings as errors (into a scratch directory)."""
     session.install(".[docs]", *PLUGINS)
-    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
+    out = session.create_tmp()
+    session.run("sphinx-build", "-W", "--keep-going", "-q", "-b", "html", "docs", f"{out}/html")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The test suite against a regular (non-editable) install of the package and its
+    plugins. Fails when a test fails, and when pytest collects nothing (exit code 5)."""
+    session.install(".[test]", *PLUGINS)
+    session.run("python", "-m", "pytest", "-p", "no:cacheprovider", *session.posargs)
 
 
 @nox.session

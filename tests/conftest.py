@@ -8,8 +8,21 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from gmspolicy.cli import main
+
+# Hypothesis settings live here, not on each test: "dev" (the default) explores new
+# examples on every run; "ci" (HYPOTHESIS_PROFILE=ci, set by .ci/run) is derandomized, so
+# a CI run is reproducible. A test that needs a different budget sets only max_examples.
+# No deadline: exporters render whole datasets, and tests never assert on time.
+settings.register_profile(
+    "dev", max_examples=60, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.register_profile(
+    "ci", parent=settings.get_profile("dev"), derandomize=True, database=None, print_blob=True
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True, scope="session")

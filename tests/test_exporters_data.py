@@ -15,7 +15,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 import gmspolicy
 from gmspolicy.dataset import load_dataset
@@ -189,7 +189,6 @@ def _unsafe(text: str) -> str:
     )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(pset=policysets(hostile_texts))
 def test_csv_round_trips_every_fact(pset: PolicySet) -> None:
     text = CsvExporter().render(DatasetView(pset))
@@ -331,7 +330,6 @@ def test_ics_bundled_parses_back(bundled: PolicySet) -> None:
     assert IcsExporter().render(DatasetView(bundled)) == text
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(pset=policysets(hostile_texts))
 def test_ics_generated_parses_back(pset: PolicySet) -> None:
     text = IcsExporter().render(EventsView(pset, pset.events))
@@ -436,7 +434,7 @@ def test_sqlite_checks_closed_sets(bundled: PolicySet, tmp_path: Path) -> None:
         db.execute("UPDATE actions SET participation_id = 999999 WHERE id = 1")
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=30)  # each example builds a database
 @given(pset=policysets(hostile_texts))
 def test_sqlite_generated(pset: PolicySet) -> None:
     data = SqliteExporter().render(DatasetView(pset))

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from gmspolicy import __version__
@@ -634,7 +634,6 @@ def test_each_field_reaches_the_page() -> None:
         assert f"<i>{f}</i>" in everything, f
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.fixed_dictionaries(dict.fromkeys(FIELDS, hostile_texts)))
 def test_hostile_texts_property(texts: dict[str, str]) -> None:
     check_escaped(distinct_countries(texts))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -163,7 +163,7 @@ def _with_names(pset: PolicySet, names: list[str], shorts: list[str]) -> PolicyS
     return attrs.evolve(pset, countries=tuple(countries), instruments=tuple(instruments))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=150)
 @given(
     pset=policysets(hostile_texts),
     names=st.lists(hostile_texts, min_size=1, max_size=3),

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from jsonschema import Draft202012Validator
 
 import gmspolicy
@@ -187,7 +187,6 @@ def test_dataset_export_round_trips(bundled: PolicySet, tmp_path: Path) -> None:
     assert JsonExporter().render(DatasetView(back)) == path.read_text(encoding="utf-8")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(pset=policysets(hostile_texts))
 def test_generated_exports_validate_and_round_trip(pset: PolicySet) -> None:
     for view in all_views(pset):

@@ -18,7 +18,8 @@ import click
 from gmspolicy._version import __version__
 
 if TYPE_CHECKING:
-    from gmspolicy.plugins import Registry
+    from gmspolicy.loaders import LoadResult
+    from gmspolicy.plugins import Exporter, Registry
     from gmspolicy.query.policyset import PolicySet
     from gmspolicy.query.views import View
 
@@ -46,7 +47,7 @@ class _State:
                 self._pset = load_dataset(self.data)
         return self._pset
 
-    def exporters(self) -> Registry:
+    def exporters(self) -> Registry[Exporter]:
         from gmspolicy.plugins import exporters
 
         return exporters(self.plugins_dir)
@@ -60,7 +61,7 @@ class FormatChoice(click.ParamType):  # type: ignore[type-arg]
     def __init__(self, view_kind: str) -> None:
         self.view_kind = view_kind
 
-    def _registry(self) -> Registry:
+    def _registry(self) -> Registry[Exporter]:
         ctx = click.get_current_context(silent=True)
         state = ctx.find_object(_State) if ctx else None
         return state.exporters() if state else _default_exporters()
@@ -103,7 +104,7 @@ class FormatChoice(click.ParamType):  # type: ignore[type-arg]
         return [CompletionItem(c) for c in self._choices() if c.startswith(incomplete)]
 
 
-def _default_exporters() -> Registry:
+def _default_exporters() -> Registry[Exporter]:
     from gmspolicy.plugins import exporters
 
     return exporters()
@@ -545,15 +546,33 @@ def cache(clear: bool) -> None:
 
 
 @cli.command()
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print a JSON list of objects, one per plugin."
+)
 @click.pass_obj
-def plugins(state: _State) -> None:
-    """List the exporters and loaders found, where they come from, and any that failed."""
+def plugins(state: _State, as_json: bool) -> None:
+    """List the exporters and loaders found: where they come from, whether they loaded
+    (and why not), what they do and, for loaders, their --opt options."""
     from gmspolicy.plugins import loaders
 
-    for reg in (state.exporters(), loaders(state.plugins_dir)):
-        for info in reg.infos():
-            status = f"FAILED: {info.error}" if info.error else "ok"
-            click.echo(f"{info.kind}\t{info.name}\t{info.origin}\t{status}")
+    infos = [*state.exporters().infos(), *loaders(state.plugins_dir).infos()]
+    if as_json:
+        import json
+
+        click.echo(json.dumps([i.to_json() for i in infos], ensure_ascii=False, indent=2))
+        return
+    for info in infos:
+        status = f"FAILED: {info.error}" if info.error else "ok"
+        click.echo(f"{info.kind}\t{info.name}\t{info.origin}\t{status}")
+        if info.description:
+            click.echo(f"    {_one_line(info.description)}")
+        for name, help_text in info.options:
+            click.echo(f"    --opt {_one_line(name)}=...: {_one_line(help_text)}")
+
+
+def _one_line(text: str) -> str:
+    """Plugin-provided text for the terminal: control characters and line breaks out."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 @cli.command()
@@ -605,7 +624,7 @@ def _run_loader(
     reference: PolicySet,
     cache_dir: Path | None,
     offline: bool,
-) -> tuple[Any, dt.date]:
+) -> tuple[LoadResult, dt.date]:
     from gmspolicy.loaders import LoadContext
     from gmspolicy.loaders.http import Fetcher
     from gmspolicy.plugins import loaders, run_loader
@@ -626,7 +645,7 @@ def _run_loader(
         context = LoadContext(reference=reference, fetcher=fetcher, today=today)
         result = run_loader(loader, location, options, context)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {_one_line(warning)}", err=True)
     return result, today
 
 
@@ -776,6 +795,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
+        return 1
+    except SystemExit as exc:
+        # gmspolicy itself never calls sys.exit inside a command: plugin code did, in a
+        # place not otherwise guarded. Never let it pass for success.
+        click.echo(f"error: a plugin tried to exit (sys.exit({exc.code!r:.40}))", err=True)
         return 1
     except BrokenPipeError:
         return 0

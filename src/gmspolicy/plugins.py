@@ -1,48 +1,116 @@
-"""The plugin contract and registry.
+"""The plugin registry: finding, importing and checking loaders and exporters.
 
 Loaders and exporters are found through the entry-point groups ``gmspolicy.loaders`` and
 ``gmspolicy.exporters`` and, optionally, loose ``.py`` files in a plugins directory. The
 built-in exporters register through the same entry points a third-party package uses.
-Nothing is imported until a registry is first asked for (lazy loading); a plugin that
-fails to import is recorded in :attr:`Registry.failures` and skipped, never fatal. Two
-plugins with the same name are an error naming both.
+Nothing is imported until a registry is first asked for (lazy loading).
+
+A plugin is third-party code, so nothing it does can take the command down or fake
+success: a plugin that fails to import (any exception, ``sys.exit`` included), has a
+name that is not a string, lacks part of the contract, or shares its name with another
+plugin is recorded as failed (:meth:`Registry.infos`, ``gmspolicy plugins``) and skipped;
+asking for it by name gives one :class:`~gmspolicy.errors.PluginError` line naming it.
+:func:`run_loader` and :func:`render` call a plugin, check the types of what it returns
+and wrap any error that is not gmspolicy's own with the plugin's name.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import attrs
 
-from gmspolicy.errors import PluginError, UsageError
+from gmspolicy._typecheck import type_error
+from gmspolicy.errors import GmsPolicyError, PluginError, UsageError
 from gmspolicy.exporters.contract import Exporter
 from gmspolicy.loaders.contract import LoadContext, Loader, LoadResult
 
 if TYPE_CHECKING:
     from gmspolicy.query.views import View
 
+__all__ = [
+    "EXPORTER_GROUP",
+    "LOADER_GROUP",
+    "Exporter",
+    "Loader",
+    "PluginInfo",
+    "Registry",
+    "check_result",
+    "exporters",
+    "loaders",
+    "render",
+    "run_loader",
+]
+
 EXPORTER_GROUP = "gmspolicy.exporters"
 LOADER_GROUP = "gmspolicy.loaders"
+
+#: A plugin kind: :class:`~gmspolicy.loaders.contract.Loader` or
+#: :class:`~gmspolicy.exporters.contract.Exporter`.
+P = TypeVar("P", Loader, Exporter)
+
+#: Longest error text kept from a plugin's exception (it is printed on one line).
+_MAX_ERROR = 300
 
 
 @attrs.frozen
 class PluginInfo:
-    """A plugin found by discovery: its name, where it comes from, and whether it loaded."""
+    """A plugin found by discovery: its name, where it comes from, and whether it loaded.
+
+    ``origin`` is ``"PACKAGE VERSION"`` for an installed package or the path of a
+    plugins-directory file; ``package`` and ``version`` are ``None`` for such a file.
+    ``description`` and ``options`` (a loader's ``--opt`` names and their help) are known
+    only for a plugin that loaded; ``error`` says why one failed.
+    """
 
     kind: str
     name: str
     origin: str
     error: str | None = None
+    package: str | None = None
+    version: str | None = None
+    description: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def status(self) -> str:
+        """``ok`` or ``failed``."""
+        return "failed" if self.error is not None else "ok"
+
+    def to_json(self) -> dict[str, object]:
+        """The plugin as a JSON object (what ``gmspolicy plugins --json`` prints)."""
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "package": self.package,
+            "version": self.version,
+            "origin": self.origin,
+            "status": self.status,
+            "error": self.error,
+            "description": self.description,
+            "options": dict(self.options),
+        }
+
+
+@attrs.frozen
+class _Candidate:
+    """A plugin found but not yet imported: an entry point, or a class from a file."""
+
+    obj: object
+    origin: str
+    package: str | None = None
+    version: str | None = None
 
 
 @attrs.define
-class Registry:
-    """Plugins of one kind (exporters or loaders).
+class Registry(Generic[P]):
+    """Plugins of one kind (exporters or loaders), checked against that kind's contract.
 
     Discovery reads only the entry-point metadata (and imports the loose files of a
     plugins directory); a plugin's module is imported the first time it is asked for, so
@@ -50,13 +118,14 @@ class Registry:
     """
 
     group: str
-    plugins_dir: Path | None = None
-    _candidates: dict[str, tuple[Any, str]] = attrs.field(factory=dict)
-    _plugins: dict[str, Any] = attrs.field(factory=dict)
-    _origins: dict[str, str] = attrs.field(factory=dict)
+    plugins_dir: Path | None
+    _check: Callable[[str, object], P]
+    _candidates: dict[str, list[_Candidate]] = attrs.field(factory=dict)
+    _plugins: dict[str, P] = attrs.field(factory=dict)
+    _infos: dict[str, PluginInfo] = attrs.field(factory=dict)
     failures: list[PluginInfo] = attrs.field(factory=list)
+    _duplicates: dict[str, str] = attrs.field(factory=dict)
     _discovered: bool = False
-    _error: PluginError | None = None
 
     @property
     def kind(self) -> str:
@@ -64,95 +133,128 @@ class Registry:
         return "exporter" if self.group == EXPORTER_GROUP else "loader"
 
     def _discover(self) -> None:
-        if self._error is not None:
-            raise self._error
         if self._discovered:
             return
+        if self.plugins_dir is not None and not self.plugins_dir.is_dir():
+            raise UsageError(f"{self.plugins_dir}: plugins directory does not exist")
         self._discovered = True
-        try:
-            self._discover_all()
-        except PluginError as exc:
-            self._error = exc
-            raise
-
-    def _discover_all(self) -> None:
         for ep in sorted(entry_points(group=self.group), key=lambda e: (e.name, e.value)):
-            self._candidate(ep.name, ep, _dist_name(ep))
+            dist = getattr(ep, "dist", None)
+            if dist is not None:
+                self._candidate(ep.name, _Candidate(ep, f"{dist.name} {dist.version}",
+                                                    dist.name, dist.version))
+            else:
+                self._candidate(ep.name, _Candidate(ep, ep.value))
         if self.plugins_dir is not None:
             self._discover_dir(self.plugins_dir)
+        for name, found in self._candidates.items():
+            if len(found) > 1:
+                self._fail_duplicates(name, found)
 
     def _discover_dir(self, folder: Path) -> None:
-        if not folder.is_dir():
-            raise UsageError(f"{folder}: plugins directory does not exist")
         attr = "EXPORTERS" if self.kind == "exporter" else "LOADERS"
         for path in sorted(folder.glob("*.py")):
             origin = str(path)
             try:
-                module = _import_file(path)
+                with _plugin_code():
+                    module = _import_file(path)
                 found = getattr(module, attr, None)
                 if found is None:
                     continue
                 if not isinstance(found, (list, tuple)):
                     raise TypeError(f"{attr} must be a list of classes")
-            except Exception as exc:
-                self.failures.append(
-                    PluginInfo(self.kind, path.stem, origin, f"{type(exc).__name__}: {exc}")
-                )
+                named = [(getattr(obj, "name", path.stem), obj) for obj in found]
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # a broken plugin must not stop the others
+                self._fail(path.stem, _Candidate(None, origin), _describe_error(exc))
                 continue
-            for obj in found:
-                self._candidate(getattr(obj, "name", path.stem), obj, origin)
+            for name, obj in named:
+                if not isinstance(name, str) or not name:
+                    label = f"{path.stem}:{_safe_repr(getattr(obj, '__name__', '?'), False)}"
+                    self._fail(label, _Candidate(obj, origin),
+                               f"its name must be a non-empty string, not {_safe_repr(name)}")
+                    continue
+                self._candidate(name, _Candidate(obj, origin))
 
-    def _candidate(self, name: str, obj: Any, origin: str) -> None:
-        if name in self._candidates:
-            raise PluginError(
-                f"two {self.kind}s are named {name!r}: one from {self._candidates[name][1]}, "
-                f"one from {origin}"
-            )
-        self._candidates[name] = (obj, origin)
+    def _candidate(self, name: str, candidate: _Candidate) -> None:
+        self._candidates.setdefault(name, []).append(candidate)
 
-    def _load(self, name: str) -> Any:
+    def _fail(self, name: str, candidate: _Candidate, error: str) -> None:
+        self.failures.append(
+            PluginInfo(self.kind, name, candidate.origin, error, candidate.package,
+                       candidate.version)
+        )
+
+    def _fail_duplicates(self, name: str, found: list[_Candidate]) -> None:
+        origins = [c.origin for c in found]
+        if len(origins) == 2:
+            where = f"one from {origins[0]}, one from {origins[1]}"
+            error = f"two {self.kind}s are named {name!r}: {where}"
+        else:
+            error = f"{len(origins)} {self.kind}s are named {name!r}: from {', '.join(origins)}"
+        self._duplicates[name] = error
+        for candidate in found:
+            self._fail(name, candidate, error)
+
+    def _failure(self, name: str, origin: str | None = None) -> PluginInfo | None:
+        """The failure recorded for ``name`` (from ``origin``, if given)."""
+        return next(
+            (f for f in self.failures if f.name == name and origin in (None, f.origin)), None
+        )
+
+    def _load(self, name: str) -> P | None:
         """Import and check the plugin ``name``; ``None`` (and a failure) if it fails."""
         if name in self._plugins:
             return self._plugins[name]
-        obj, origin = self._candidates[name]
-        if any(f.name == name and f.origin == origin for f in self.failures):
+        if name in self._duplicates:
+            return None
+        (candidate,) = self._candidates[name]
+        if self._failure(name, candidate.origin) is not None:
             return None
         try:
-            if isinstance(obj, EntryPoint):
-                obj = obj.load()
-            instance = obj() if isinstance(obj, type) else obj
-            _check_contract(self.kind, name, instance)
-        except Exception as exc:  # a broken plugin must not stop the others
-            self.failures.append(
-                PluginInfo(self.kind, name, origin, f"{type(exc).__name__}: {exc}")
+            with _plugin_code():
+                obj = candidate.obj
+                if isinstance(obj, EntryPoint):
+                    obj = obj.load()
+                instance = obj() if isinstance(obj, type) else obj
+                plugin = self._check(name, instance)
+            info = PluginInfo(
+                self.kind, name, candidate.origin, None, candidate.package, candidate.version,
+                plugin.description, _options(plugin),
             )
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # a broken plugin must not stop the others
+            self._fail(name, candidate, _describe_error(exc))
             return None
-        self._plugins[name] = instance
-        self._origins[name] = origin
-        return instance
+        self._plugins[name] = plugin
+        self._infos[name] = info
+        return plugin
 
     def names(self) -> list[str]:
         """The names of every plugin found, sorted (none is imported)."""
         self._discover()
         return sorted(self._candidates)
 
-    def get(self, name: str) -> Any:
+    def get(self, name: str) -> P:
         """The plugin called ``name`` (imported now if need be); :class:`UsageError`
         naming the choices if unknown, :class:`PluginError` if it failed to load."""
         self._discover()
         plugin = self._load(name) if name in self._candidates else None
-        if plugin is None:
-            if not any(f.name == name for f in self.failures):
-                raise UsageError(
-                    f"unknown {self.kind} {name!r} (one of: {', '.join(self.names())})"
-                )
-            failed = next(f for f in self.failures if f.name == name)
-            raise PluginError(
-                f"{self.kind} {name!r} from {failed.origin} failed to load: {failed.error}"
-            )
-        return plugin
+        if plugin is not None:
+            return plugin
+        if name in self._duplicates:
+            raise PluginError(self._duplicates[name])
+        origin = self._candidates[name][0].origin if name in self._candidates else None
+        failed = self._failure(name, origin)
+        if failed is None:
+            raise UsageError(f"unknown {self.kind} {name!r} (one of: {', '.join(self.names())})")
+        raise PluginError(
+            f"{self.kind} {name!r} from {failed.origin} failed to load: {failed.error}"
+        )
 
-    def load_all(self) -> dict[str, Any]:
+    def load_all(self) -> dict[str, P]:
         """Import every plugin; the ones that loaded, by name."""
         self._discover()
         for name in sorted(self._candidates):
@@ -160,28 +262,90 @@ class Registry:
         return dict(sorted(self._plugins.items()))
 
     def infos(self) -> list[PluginInfo]:
-        """Every plugin found, loaded or not (imports them all)."""
+        """Every plugin found, loaded or not (imports them all): the ones that loaded,
+        then the failures, each sorted by name."""
         loaded = self.load_all()
-        ok = [PluginInfo(self.kind, n, self._origins[n]) for n in loaded]
+        ok = [self._infos[n] for n in loaded]
         return ok + sorted(self.failures, key=lambda f: (f.name, f.origin))
 
 
-def _check_contract(kind: str, name: str, obj: Any) -> None:
-    needed = (
-        ("name", "description", "binary", "views", "render")
-        if kind == "exporter"
-        else ("name", "description", "options", "load")
-    )
+def _plugin_code() -> contextlib.AbstractContextManager[object]:
+    """Around plugin code: what it prints goes to stderr, so it can never mix into the
+    output a command writes to stdout."""
+    return contextlib.redirect_stdout(sys.stderr)
+
+
+def _describe_error(exc: BaseException) -> str:
+    """An exception as one short line: ``TypeName: message`` (control characters and
+    line breaks replaced, long messages cut), whatever its ``__str__`` does."""
+    try:
+        text = str(exc)
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        text = "(its message cannot be printed)"
+    text = "".join(ch if ch.isprintable() else " " for ch in text).strip()
+    if len(text) > _MAX_ERROR:
+        text = text[: _MAX_ERROR - 3] + "..."
+    label = type(exc).__name__
+    if isinstance(exc, SystemExit):
+        label = "SystemExit (the plugin called sys.exit)"
+    return f"{label}: {text}" if text else label
+
+
+def _safe_repr(value: object, quoted: bool = True) -> str:
+    """``repr(value)`` (or ``str`` for a string, unquoted), at most 60 characters, even
+    for an object whose ``__repr__`` raises."""
+    try:
+        text = repr(value) if quoted or not isinstance(value, str) else value
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        text = f"a {type(value).__name__} that cannot be shown"
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _options(plugin: Loader | Exporter) -> tuple[tuple[str, str], ...]:
+    options = getattr(plugin, "options", None)
+    return tuple(options.items()) if isinstance(options, Mapping) else ()
+
+
+def _common_contract(kind: str, name: str, obj: object, needed: tuple[str, ...]) -> None:
     missing = [a for a in needed if not hasattr(obj, a)]
     if missing:
         raise TypeError(f"{kind} {name!r} lacks {', '.join(missing)}")
+    own = getattr(obj, "name")  # noqa: B009 (obj is not typed)
+    if not isinstance(own, str) or not own:
+        raise TypeError(f"its name must be a non-empty string, not {_safe_repr(own)}")
+    if own != name:
+        raise TypeError(f"it is registered as {name!r} but calls itself {_safe_repr(own)}")
+    description = getattr(obj, "description")  # noqa: B009
+    if not isinstance(description, str):
+        raise TypeError(f"description must be a string, not {type(description).__name__}")
 
 
-def _dist_name(ep: EntryPoint) -> str:
-    dist = getattr(ep, "dist", None)
-    if dist is not None:
-        return f"{dist.name} {dist.version}"
-    return ep.value
+def _check_exporter(name: str, obj: object) -> Exporter:
+    """``obj`` if it is an exporter (the contract's attributes, of the right types)."""
+    _common_contract("exporter", name, obj, ("name", "description", "binary", "views", "render"))
+    for attr, hint in (("binary", bool), ("views", frozenset[str])):
+        problem = type_error(getattr(obj, attr), hint, attr)
+        if problem is not None:
+            raise TypeError(problem)
+    if not callable(getattr(obj, "render")):  # noqa: B009
+        raise TypeError("render is not callable")
+    return cast(Exporter, obj)
+
+
+def _check_loader(name: str, obj: object) -> Loader:
+    """``obj`` if it is a loader (the contract's attributes, of the right types)."""
+    _common_contract("loader", name, obj, ("name", "description", "options", "load"))
+    problem = type_error(getattr(obj, "options"), Mapping[str, str], "options")  # noqa: B009
+    if problem is not None:
+        raise TypeError(problem)
+    if not callable(getattr(obj, "load")):  # noqa: B009
+        raise TypeError("load is not callable")
+    return cast(Loader, obj)
 
 
 def _import_file(path: Path) -> Any:
@@ -195,45 +359,63 @@ def _import_file(path: Path) -> Any:
     return module
 
 
-_registries: dict[tuple[str, Path | None], Registry] = {}
+#: The registries made so far, by entry-point group and plugins directory.
+_registries: dict[tuple[str, Path | None], Registry[Any]] = {}
 
 
-def registry(group: str, plugins_dir: Path | None = None) -> Registry:
-    """The (cached) registry for an entry-point group and optional plugins directory."""
-    key = (group, plugins_dir)
+def exporters(plugins_dir: Path | None = None) -> Registry[Exporter]:
+    """The exporter registry (one per plugins directory)."""
+    key = (EXPORTER_GROUP, plugins_dir)
     if key not in _registries:
-        _registries[key] = Registry(group, plugins_dir)
-    return _registries[key]
+        _registries[key] = Registry(EXPORTER_GROUP, plugins_dir, _check_exporter)
+    return cast("Registry[Exporter]", _registries[key])
 
 
-def exporters(plugins_dir: Path | None = None) -> Registry:
-    """The exporter registry."""
-    return registry(EXPORTER_GROUP, plugins_dir)
-
-
-def loaders(plugins_dir: Path | None = None) -> Registry:
-    """The loader registry."""
-    return registry(LOADER_GROUP, plugins_dir)
+def loaders(plugins_dir: Path | None = None) -> Registry[Loader]:
+    """The loader registry (one per plugins directory)."""
+    key = (LOADER_GROUP, plugins_dir)
+    if key not in _registries:
+        _registries[key] = Registry(LOADER_GROUP, plugins_dir, _check_loader)
+    return cast("Registry[Loader]", _registries[key])
 
 
 def run_loader(
     loader: Loader, location: str, options: Mapping[str, str], context: LoadContext
 ) -> LoadResult:
-    """Call ``loader.load`` and check what it returns; a loader that crashes or returns
-    the wrong thing gives a :class:`PluginError` naming it, never partial data."""
-    from gmspolicy.errors import GmsPolicyError
+    """Call ``loader.load`` and check what it returns.
 
+    A loader that raises an error that is not gmspolicy's own (any exception,
+    ``sys.exit`` included) gives a :class:`PluginError` naming the loader and the
+    location; one that returns anything but a :class:`LoadResult` whose every field has
+    its declared type, or cites a source it does not return, gives a :class:`PluginError`
+    naming the loader and the field. Never partial data.
+    """
     name = getattr(loader, "name", type(loader).__name__)
     try:
-        result = loader.load(location, options, context)
+        with _plugin_code():
+            result = loader.load(location, options, context)
     except GmsPolicyError:
         raise
-    except Exception as exc:
-        raise PluginError(f"loader {name!r} failed: {type(exc).__name__}: {exc}") from exc
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # third-party code: never a traceback, never exit 0
+        raise PluginError(
+            f"{location}: loader {name!r} failed: {_describe_error(exc)}"
+        ) from exc
+    check_result(name, result)
+    return result
+
+
+def check_result(name: str, result: object) -> LoadResult:
+    """``result`` if it is a well-typed :class:`LoadResult` whose facts cite only the
+    sources it returns; a :class:`PluginError` naming loader ``name`` otherwise."""
     if not isinstance(result, LoadResult):
         raise PluginError(
             f"loader {name!r} returned {type(result).__name__}, expected LoadResult"
         )
+    problem = type_error(result, LoadResult, "result")
+    if problem is not None:
+        raise PluginError(f"loader {name!r} returned a malformed result: {problem}")
     defined = {s.id for s in result.sources}
     for part in result.participations:
         for sid in part.sources:
@@ -247,22 +429,21 @@ def run_loader(
 
 def render(exporter: Exporter, view: View) -> str | bytes:
     """Call ``exporter.render`` and check what it returns; a misbehaving plugin gives a
-    :class:`PluginError` naming it, never corrupt output."""
-    from gmspolicy.errors import GmsPolicyError
-
+    :class:`PluginError` naming it, never corrupt output (nor a traceback, nor an exit)."""
     if view.kind not in exporter.views:
         raise UsageError(
             f"format {exporter.name!r} cannot render {view.kind} "
             f"(it renders: {', '.join(sorted(exporter.views))})"
         )
     try:
-        out = exporter.render(view)
+        with _plugin_code():
+            out = exporter.render(view)
     except GmsPolicyError:
         raise
-    except Exception as exc:
-        raise PluginError(
-            f"exporter {exporter.name!r} failed: {type(exc).__name__}: {exc}"
-        ) from exc
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # third-party code: never a traceback, never exit 0
+        raise PluginError(f"exporter {exporter.name!r} failed: {_describe_error(exc)}") from exc
     expected: type = bytes if exporter.binary else str
     if not isinstance(out, expected):
         raise PluginError(

@@ -1,18 +1,29 @@
-"""Test kit for gmspolicy and its plugins (needs ``hypothesis``: ``pip install gmspolicy[test]``).
+"""Test kit for gmspolicy and its plugins (``pip install gmspolicy[testkit]``: hypothesis
+and pytest-httpserver).
 
 - Hypothesis strategies for every model (``sources()``, ``countries()``, ...,
   ``policysets()``), so plugin authors can property-test their code on valid data.
 - :func:`roundtrip`: ``structure(unstructure(x)) == x`` through the one converter.
 - :func:`check_exporter` and :func:`check_loader`: contract checks that every exporter and
-  loader plugin should pass (the first-party plugins' own tests use them).
+  loader plugin should pass (the first-party plugins' own tests use them); a loader's
+  result goes through the same type checks at the boundary as in the CLI.
+- :func:`small_reference`, :func:`fast_fetcher` and :func:`check_loader_faults`: a
+  reference dataset, a quick HTTP client and the network faults every loader must turn
+  into a clear :class:`~gmspolicy.errors.LoaderError`.
+
+Every public signature is typed (no ``Any``), so ``mypy --strict`` on a plugin's tests
+checks how they call the kit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import string
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from hypothesis import strategies as st
 
@@ -42,6 +53,14 @@ from gmspolicy.models import (
     Source,
 )
 from gmspolicy.query.policyset import PolicySet
+
+if TYPE_CHECKING:
+    from pytest_httpserver import HTTPServer
+
+    from gmspolicy.exporters.contract import Exporter
+    from gmspolicy.loaders.contract import LoadContext, Loader, LoadResult
+    from gmspolicy.loaders.http import Fetcher
+    from gmspolicy.query.views import View
 
 T = TypeVar("T")
 
@@ -237,7 +256,7 @@ def observations() -> st.SearchStrategy[Observation]:
 
 
 #: Every model class with its strategy.
-MODEL_STRATEGIES: Mapping[type[Any], st.SearchStrategy[Any]] = {
+MODEL_STRATEGIES: Mapping[type[object], st.SearchStrategy[object]] = {
     Source: sources(),
     Document: documents(),
     Country: countries(),
@@ -256,7 +275,7 @@ def roundtrip(value: T) -> T:
     return converter.structure(converter.unstructure(value), type(value))
 
 
-def check_exporter(exporter: Any, view: Any) -> str | bytes:
+def check_exporter(exporter: Exporter, view: View) -> str | bytes:
     """Check an exporter against the contract on one view; return its output.
 
     It must declare name, description, binary and views; render the view (if its kind is
@@ -278,18 +297,24 @@ def check_exporter(exporter: Any, view: Any) -> str | bytes:
     return first
 
 
-def check_loader(loader: Any, location: str, options: Mapping[str, str], context: Any) -> Any:
+def check_loader(
+    loader: Loader, location: str, options: Mapping[str, str], context: LoadContext
+) -> LoadResult:
     """Check a loader against the contract on one input; return its :class:`LoadResult`.
 
     Every participation and reporting row must cite sources that the result defines, every
     fact must be dated no later than the source was seen, and loading twice must give equal
     results.
     """
-    from gmspolicy.loaders import Loader, LoadResult
+    from gmspolicy.loaders import Loader
+    from gmspolicy.plugins import _check_loader, run_loader
 
     assert isinstance(loader, Loader), f"{loader!r} does not satisfy Loader"
-    result = loader.load(location, options, context)
-    assert isinstance(result, LoadResult)
+    # the registry's checks of the class (name, description, options of the right
+    # types), then the CLI's boundary checks of the result (every field of its declared
+    # type, every cited source returned: gmspolicy.plugins.run_loader)
+    _check_loader(loader.name, loader)
+    result = run_loader(loader, location, options, context)
     defined = {s.id: s for s in result.sources}
     for part in result.participations:
         assert part.sources, f"{part.key} cites no source"
@@ -310,18 +335,18 @@ def check_loader(loader: Any, location: str, options: Mapping[str, str], context
     return result
 
 
-def small_reference(
-    countries: Any = ("KHM", "CHN", "LAO", "MMR", "THA", "VNM", "IDN", "PHL", "TUR", "MEX"),
-) -> Any:
+#: The countries :func:`small_reference` keeps by default: the GMS and a few others.
+REFERENCE_COUNTRIES = ("KHM", "CHN", "LAO", "MMR", "THA", "VNM", "IDN", "PHL", "TUR", "MEX")
+
+
+def small_reference(countries: Iterable[str] = REFERENCE_COUNTRIES) -> PolicySet:
     """A reference :class:`~gmspolicy.query.policyset.PolicySet` for loader tests: the bundled
     dataset's instruments and the given countries (with their name variants), no facts.
     A fixed country list keeps "unknown participant" tests stable as the dataset grows."""
     import shutil
     import tempfile
-    from pathlib import Path
 
     from gmspolicy.dataset import bundled_data_dir, load_dataset
-    from gmspolicy.query.policyset import PolicySet
 
     # Only the reference records are read (not the facts), so work in progress on the
     # bundled facts does not break loader tests.
@@ -356,36 +381,50 @@ FAULTS = (
 )
 
 
-def fast_fetcher(sleeps: list[float] | None = None, **kwargs: Any) -> Any:
+def fast_fetcher(
+    sleeps: list[float] | None = None,
+    *,
+    retries: int = 1,
+    connect_timeout: float = 2.0,
+    read_timeout: float = 0.25,
+    backoff: float = 0.01,
+    max_bytes: int = 20 * 1024 * 1024,
+    body_timeout: float = 120.0,
+    cache_dir: Path | None = None,
+    offline: bool = False,
+) -> Fetcher:
     """A :class:`~gmspolicy.loaders.http.Fetcher` for tests: one retry, short timeouts, and a
     ``sleep`` that records the waits in ``sleeps`` instead of sleeping."""
     from gmspolicy.loaders.http import Fetcher
 
     record = sleeps if sleeps is not None else []
-    settings: dict[str, Any] = {
-        "retries": 1,
-        "connect_timeout": 2.0,
-        "read_timeout": 0.25,
-        "backoff": 0.01,
-        "sleep": record.append,
-    }
-    settings.update(kwargs)
-    return Fetcher(**settings)
+    return Fetcher(
+        retries=retries,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        backoff=backoff,
+        max_bytes=max_bytes,
+        body_timeout=body_timeout,
+        cache_dir=cache_dir,
+        offline=offline,
+        sleep=record.append,
+    )
 
 
 def check_loader_faults(
-    loader: Any,
-    httpserver: Any,
+    loader: Loader,
+    httpserver: HTTPServer,
     *,
     path: str,
     body: bytes,
     content_type: str,
     options: Mapping[str, str],
-    reference: Any,
+    reference: PolicySet,
     today: dt.date,
 ) -> dict[str, str]:
     """Run ``loader`` against a real HTTP server (a ``pytest-httpserver`` instance)
-    serving ``body`` at ``path``, once per fault in :data:`FAULTS`; return each fault's
+    serving ``body`` at ``path``, once per fault in :data:`FAULTS`, every fault at that
+    same path (a redirect loop sends ``path`` back to itself); return each fault's
     :class:`~gmspolicy.errors.LoaderError` message, for the caller to assert exactly
     (the server's address is written ``http://SERVER``).
 
@@ -393,109 +432,104 @@ def check_loader_faults(
     then success, must load the same records as a clean fetch and wait as told.
     A loader that returns data for a fault fails the check (no partial data).
     """
+    from gmspolicy.loaders import LoadContext
+
+    def ctx(sleeps: list[float] | None = None, max_bytes: int = 20 * 1024 * 1024) -> LoadContext:
+        fetcher = fast_fetcher(sleeps, max_bytes=max_bytes)
+        return LoadContext(reference=reference, fetcher=fetcher, today=today)
+
+    def load(location: str, context: LoadContext) -> LoadResult:
+        from gmspolicy.plugins import run_loader
+
+        return run_loader(loader, location, options, context)
+
+    url = httpserver.url_for(path)
+    httpserver.clear()
+    httpserver.expect_request(path).respond_with_data(body, content_type=content_type)
+    clean = load(url, ctx())
+    for status, headers, wait in ((500, {}, 0.01), (429, {"Retry-After": "7"}, 7.0)):
+        httpserver.clear()
+        httpserver.expect_ordered_request(path).respond_with_data(
+            "busy", status=status, headers=headers
+        )
+        httpserver.expect_ordered_request(path).respond_with_data(body, content_type=content_type)
+        sleeps: list[float] = []
+        assert load(url, ctx(sleeps)) == clean, f"{status} then 200"
+        assert sleeps == [wait], f"waits after a {status}: {sleeps} (expected [{wait}])"
+
+    messages: dict[str, str] = {}
+    for fault in FAULTS:
+        httpserver.clear()
+        location = _serve_fault(httpserver, fault, path, body, content_type)
+        context = ctx(max_bytes=len(body) - 1) if fault == "oversized" else ctx()
+        messages[fault] = _loader_error(functools.partial(load, location, context), fault)
+    httpserver.clear()
+    base = httpserver.url_for("/").rstrip("/")
+    local = re.compile(r"http://127\.0\.0\.1:\d+")  # the refused connection's address
+    return {
+        fault: local.sub("http://SERVER", msg.replace(base, "http://SERVER"))
+        for fault, msg in messages.items()
+    }
+
+
+def _serve_fault(
+    httpserver: HTTPServer, fault: str, path: str, body: bytes, content_type: str
+) -> str:
+    """Set the server up to answer ``path`` with ``fault``; return the URL to load."""
     import socket
     import time
 
+    from werkzeug import Request
     from werkzeug import Response as WResponse
 
-    from gmspolicy.errors import LoaderError
-    from gmspolicy.loaders import LoadContext
-
-    def ctx(**kwargs: Any) -> LoadContext:
-        return LoadContext(reference=reference, fetcher=fast_fetcher(**kwargs), today=today)
-
-    def reset() -> None:
-        httpserver.clear()
-
     url = httpserver.url_for(path)
-    reset()
-    httpserver.expect_request(path).respond_with_data(body, content_type=content_type)
-    clean = loader.load(url, options, ctx())
+    expect = httpserver.expect_request(path)
 
-    # recoveries
-    reset()
-    httpserver.expect_ordered_request(path).respond_with_data("busy", status=500)
-    httpserver.expect_ordered_request(path).respond_with_data(body, content_type=content_type)
-    sleeps: list[float] = []
-    assert loader.load(url, options, ctx(sleeps=sleeps)) == clean, "500 then 200"
-    assert sleeps == [0.01], f"backoff after a 500: {sleeps}"
-    reset()
-    httpserver.expect_ordered_request(path).respond_with_data(
-        "slow down", status=429, headers={"Retry-After": "7"}
-    )
-    httpserver.expect_ordered_request(path).respond_with_data(body, content_type=content_type)
-    sleeps = []
-    assert loader.load(url, options, ctx(sleeps=sleeps)) == clean, "429 then 200"
-    assert sleeps == [7.0], f"Retry-After not honoured: {sleeps}"
-
-    messages: dict[str, str] = {}
-
-    def expect_error(fault: str, location: str, context: LoadContext) -> None:
-        try:
-            result = loader.load(location, options, context)
-        except LoaderError as exc:
-            messages[fault] = str(exc)
-        else:
-            raise AssertionError(f"{fault}: loader returned {result!r} instead of an error")
-
-    def slow(_: Any) -> WResponse:
+    def slow(_: Request) -> WResponse:
         time.sleep(0.6)
         return WResponse(body, content_type=content_type)
 
-    reset()
-    httpserver.expect_request(path).respond_with_handler(slow)
-    expect_error("timeout", url, ctx())
-    reset()
-    httpserver.expect_request(path).respond_with_data("oops", status=500)
-    expect_error("http-500", url, ctx())
-    reset()
-    httpserver.expect_request(path).respond_with_data("gone", status=404)
-    expect_error("http-404", url, ctx())
-    reset()
-    httpserver.expect_request(path).respond_with_handler(
-        lambda _: WResponse(
-            iter([body[: len(body) // 2]]),
-            headers={"Content-Length": str(len(body))},
-            content_type=content_type,
+    def cut_off(_: Request) -> WResponse:
+        headers = {"Content-Length": str(len(body))}
+        return WResponse(iter([body[: len(body) // 2]]), headers=headers, content_type=content_type)
+
+    if fault == "timeout":
+        expect.respond_with_handler(slow)
+    elif fault in ("http-500", "http-404"):
+        expect.respond_with_data("oops", status=int(fault[-3:]))
+    elif fault == "truncated":
+        expect.respond_with_handler(cut_off)
+    elif fault == "html-error-page":
+        expect.respond_with_data(
+            "<!DOCTYPE html><html><head><title>Service Unavailable</title></head>"
+            "<body><h1>Sorry</h1><p>The site is down for maintenance.</p></body></html>",
+            content_type="text/html; charset=utf-8",
         )
-    )
-    expect_error("truncated", url, ctx())
-    reset()
-    httpserver.expect_request(path).respond_with_data(
-        "<!DOCTYPE html><html><head><title>Service Unavailable</title></head>"
-        "<body><h1>Sorry</h1><p>The site is down for maintenance.</p></body></html>",
-        content_type="text/html; charset=utf-8",
-    )
-    expect_error("html-error-page", url, ctx())
-    reset()
-    httpserver.expect_request(path).respond_with_data(
-        b"%PDF-1.4 not what we asked for", content_type="application/pdf"
-    )
-    expect_error("wrong-content-type", url, ctx())
-    reset()
-    httpserver.expect_request("/loop-a").respond_with_data(
-        "", status=302, headers={"Location": httpserver.url_for("/loop-b")}
-    )
-    httpserver.expect_request("/loop-b").respond_with_data(
-        "", status=302, headers={"Location": httpserver.url_for("/loop-a")}
-    )
-    expect_error("redirect-loop", httpserver.url_for("/loop-a"), ctx())
-    reset()
-    httpserver.expect_request(path).respond_with_data(body, content_type=content_type)
-    expect_error("oversized", url, ctx(max_bytes=len(body) - 1))
-    reset()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    expect_error("connection-refused", f"http://127.0.0.1:{port}{path}", ctx())
-    reset()
-    base = httpserver.url_for("/").rstrip("/")
-    return {
-        fault: msg.replace(base, "http://SERVER").replace(
-            f"http://127.0.0.1:{port}", "http://SERVER"
-        )
-        for fault, msg in messages.items()
-    }
+    elif fault == "wrong-content-type":
+        expect.respond_with_data(b"%PDF-1.4 not what we asked for", content_type="application/pdf")
+    elif fault == "redirect-loop":
+        expect.respond_with_data("", status=302, headers={"Location": url})
+    elif fault == "oversized":  # served whole; the caller's fetcher has a smaller cap
+        expect.respond_with_data(body, content_type=content_type)
+    elif fault == "connection-refused":
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        return f"http://127.0.0.1:{port}{path}"
+    else:
+        raise ValueError(f"unknown fault {fault!r}")
+    return url
+
+
+def _loader_error(load: Callable[[], LoadResult], fault: str) -> str:
+    """The :class:`~gmspolicy.errors.LoaderError` message ``load()`` raises for ``fault``."""
+    from gmspolicy.errors import LoaderError
+
+    try:
+        result = load()
+    except LoaderError as exc:
+        return str(exc)
+    raise AssertionError(f"{fault}: loader returned {result!r} instead of an error")
 
 
 # -- valid PolicySets ------------------------------------------------------------------
@@ -510,7 +544,7 @@ def _ids(prefix: str, n: int) -> list[str]:
 
 
 @st.composite
-def policysets(draw: Any, text: st.SearchStrategy[str] = texts) -> PolicySet:
+def policysets(draw: st.DrawFn, text: st.SearchStrategy[str] = texts) -> PolicySet:
     """A PolicySet that passes validation, with ``text`` in every free-text field."""
     maybe = st.none() | text
     source_ids = _ids("s", draw(st.integers(1, 3)))
@@ -567,6 +601,39 @@ def policysets(draw: Any, text: st.SearchStrategy[str] = texts) -> PolicySet:
         )
         for iid in inst_ids
     ]
+    participations = _draw_participations(draw, countries, instruments, cite, maybe, text, limit)
+    mous = _draw_mous(draw, codes, cite, maybe, text)
+    events = _draw_events(draw, codes, cite, maybe, text)
+    observations = _draw_observations(draw, codes, inst_ids, cite, maybe, text)
+    return PolicySet.build(
+        countries=countries,
+        instruments=instruments,
+        participations=participations,
+        mous=mous,
+        events=events,
+        sources=sources,
+        observations=observations,
+        today=_SEEN,
+    )
+
+
+_Cite = st.SearchStrategy[tuple[str, ...]]
+_MaybeText = st.SearchStrategy[str | None]
+
+
+def _draw_participations(
+    draw: st.DrawFn,
+    countries: list[Country],
+    instruments: list[Instrument],
+    cite: _Cite,
+    maybe: _MaybeText,
+    text: st.SearchStrategy[str],
+    limit: dt.date,
+) -> list[Participation]:
+    """Participations of every shape (none, no action, signed, party, denounced), with
+    their actions in order and dated no later than ``limit`` (the earliest source seen)."""
+    codes = [c.code for c in countries]
+    inst_ids = [i.id for i in instruments]
     signable = {i.id: i.body is not Body.ILO for i in instruments}  # ILO: never signed
     open_for = {(c.code, i.id): i.open_for(c) for c in countries for i in instruments}
     participations = []
@@ -603,6 +670,13 @@ def policysets(draw: Any, text: st.SearchStrategy[str] = texts) -> PolicySet:
             participations.append(
                 Participation(code, iid, tuple(actions), reservations, eif, no_action)
             )
+    return participations
+
+
+def _draw_mous(
+    draw: st.DrawFn, codes: list[str], cite: _Cite, maybe: _MaybeText, text: st.SearchStrategy[str]
+) -> list[Mou]:
+    """Zero to two MOUs between the drawn countries, the later superseding the earlier."""
     mou_ids = _ids("M-", draw(st.integers(0, 2)))
     mous = [
         Mou(
@@ -619,6 +693,13 @@ def policysets(draw: Any, text: st.SearchStrategy[str] = texts) -> PolicySet:
         )
         for n, mid in enumerate(mou_ids)
     ]
+    return mous
+
+
+def _draw_events(
+    draw: st.DrawFn, codes: list[str], cite: _Cite, maybe: _MaybeText, text: st.SearchStrategy[str]
+) -> list[Event]:
+    """Zero to three events, dated to the day, the month or the year."""
     events = []
     for eid in _ids("E-", draw(st.integers(0, 3))):
         start = draw(_day)
@@ -648,7 +729,19 @@ def policysets(draw: Any, text: st.SearchStrategy[str] = texts) -> PolicySet:
                 sources=draw(cite),
             )
         )
-    observations = [
+    return events
+
+
+def _draw_observations(
+    draw: st.DrawFn,
+    codes: list[str],
+    inst_ids: list[str],
+    cite: _Cite,
+    maybe: _MaybeText,
+    text: st.SearchStrategy[str],
+) -> list[Observation]:
+    """Zero to two observations addressed to the drawn countries."""
+    return [
         Observation(
             oid,
             draw(st.sampled_from(list(ObservationBody))),
@@ -663,13 +756,3 @@ def policysets(draw: Any, text: st.SearchStrategy[str] = texts) -> PolicySet:
         )
         for oid in _ids("O-", draw(st.integers(0, 2)))
     ]
-    return PolicySet.build(
-        countries=countries,
-        instruments=instruments,
-        participations=participations,
-        mous=mous,
-        events=events,
-        sources=sources,
-        observations=observations,
-        today=_SEEN,
-    )

@@ -248,7 +248,7 @@ def test_csv_loader_passes_the_shared_fault_check(httpserver: HTTPServer) -> Non
         "(title: 'Service Unavailable')",
         "wrong-content-type": f"{url}: unexpected content type 'application/pdf' "
         "(expected a CSV sheet)",
-        "redirect-loop": "http://SERVER/loop-a: too many redirects (a redirect loop?)",
+        "redirect-loop": f"{url}: too many redirects (a redirect loop?)",
         "oversized": f"{url}: response too large ({size} bytes; limit {size - 1})",
         "connection-refused": f"{url}: connection refused (after 2 attempts)",
     }

@@ -10,7 +10,8 @@ from gmspolicy_csvsheet import CsvSheetLoader
 from pytest_httpserver import HTTPServer
 
 from gmspolicy.errors import LoaderError, UsageError
-from gmspolicy.loaders import LoadContext
+from gmspolicy.loaders import LoadContext, LoadResult
+from gmspolicy.loaders.http import Fetcher
 from gmspolicy.plugins import loaders
 from gmspolicy.testing import check_loader, fast_fetcher, small_reference
 
@@ -26,14 +27,14 @@ OPTS = {
 }
 
 
-def ctx(**kw: object) -> LoadContext:
-    return LoadContext(reference=REFERENCE, today=TODAY, **kw)  # type: ignore[arg-type]
+def ctx(fetcher: Fetcher | None = None) -> LoadContext:
+    return LoadContext(reference=REFERENCE, fetcher=fetcher, today=TODAY)
 
 
-def rows(result: object) -> list[tuple[str, str, str, str]]:
+def rows(result: LoadResult) -> list[tuple[str, str, str, str]]:
     return [
         (p.country, p.instrument, a.kind.value, a.date.isoformat())
-        for p in result.participations  # type: ignore[attr-defined]
+        for p in result.participations
         for a in p.actions
     ]
 

@@ -10,7 +10,7 @@ from gmspolicy_normlex import NormlexLoader
 from pytest_httpserver import HTTPServer
 
 from gmspolicy.errors import LoaderError, UsageError
-from gmspolicy.loaders import LoadContext
+from gmspolicy.loaders import LoadContext, LoadResult
 from gmspolicy.plugins import loaders
 from gmspolicy.testing import check_loader, check_loader_faults, small_reference
 
@@ -24,10 +24,10 @@ def ctx() -> LoadContext:
     return LoadContext(reference=REFERENCE, today=TODAY)
 
 
-def rows(result: object) -> list[tuple[str, str, str, str, str | None]]:
+def rows(result: LoadResult) -> list[tuple[str, str, str, str, str | None]]:
     return [
         (p.country, p.instrument, a.kind.value, a.date.isoformat(), a.note)
-        for p in result.participations  # type: ignore[attr-defined]
+        for p in result.participations
         for a in p.actions
     ]
 
@@ -149,7 +149,7 @@ def test_faults_over_http(httpserver: HTTPServer) -> None:
         "(title: 'Service Unavailable'): give --opt country=CODE",
         "wrong-content-type": f"{url}: unexpected content type 'application/pdf' "
         "(expected the NORMLEX HTML page)",
-        "redirect-loop": "http://SERVER/loop-a: too many redirects (a redirect loop?)",
+        "redirect-loop": f"{url}: too many redirects (a redirect loop?)",
         "oversized": f"{url}: response too large ({len(body)} bytes; limit {len(body) - 1})",
         "connection-refused": f"{url}: connection refused (after 2 attempts)",
     }

@@ -11,7 +11,8 @@ from gmspolicy_untc import UntcLoader
 from pytest_httpserver import HTTPServer
 
 from gmspolicy.errors import LoaderError, UsageError
-from gmspolicy.loaders import LoadContext
+from gmspolicy.loaders import LoadContext, LoadResult
+from gmspolicy.loaders.http import Fetcher
 from gmspolicy.plugins import loaders
 from gmspolicy.testing import check_loader, check_loader_faults, fast_fetcher, small_reference
 
@@ -20,14 +21,14 @@ TODAY = dt.date(2025, 1, 15)
 REFERENCE = small_reference()
 
 
-def ctx(**kwargs: object) -> LoadContext:
-    return LoadContext(reference=REFERENCE, today=TODAY, **kwargs)  # type: ignore[arg-type]
+def ctx(fetcher: Fetcher | None = None) -> LoadContext:
+    return LoadContext(reference=REFERENCE, fetcher=fetcher, today=TODAY)
 
 
-def table(result: object) -> list[tuple[str, str, str, str, str | None]]:
+def table(result: LoadResult) -> list[tuple[str, str, str, str, str | None]]:
     return [
         (p.country, p.instrument, a.kind.value, a.date.isoformat(), a.note)
-        for p in result.participations  # type: ignore[attr-defined]
+        for p in result.participations
         for a in p.actions
     ]
 
@@ -256,7 +257,7 @@ def test_faults_over_http(httpserver: HTTPServer) -> None:
         "(title: 'Service Unavailable')",
         "wrong-content-type": f"{url}: unexpected content type 'application/pdf' "
         "(expected XML, CSV or HTML)",
-        "redirect-loop": "http://SERVER/loop-a: too many redirects (a redirect loop?)",
+        "redirect-loop": f"{url}: too many redirects (a redirect loop?)",
         "oversized": f"{url}: response too large ({len(body)} bytes; limit {len(body) - 1})",
         "connection-refused": f"{url}: connection refused (after 2 attempts)",
     }

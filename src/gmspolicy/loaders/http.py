@@ -1,12 +1,14 @@
 """HTTP fetching for loaders: timeouts, retries with backoff, a size cap and a cache.
 
 - connect and read timeouts on every request;
-- retries on connection errors, timeouts, cut-off bodies, 429 and 5xx, with exponential
-  backoff that honours a ``Retry-After`` header (seconds or an HTTP date), capped by
-  ``max_wait``; the wait function is injectable (``sleep``) so tests run fast;
-- bodies larger than ``max_bytes`` are refused while streaming (no unbounded reads), and
-  a body not complete within ``body_timeout`` seconds is abandoned (a server that
-  trickles a byte at a time never trips the per-read timeout);
+- retries on connection errors, timeouts, 429 and 5xx by urllib3's :class:`~urllib3.util.Retry`
+  on the requests session: exponential backoff (``backoff``, doubling from the first
+  retry), a ``Retry-After`` header (seconds or an HTTP date) honoured, every wait capped
+  by ``max_wait``; the wait function is injectable (``sleep``) so tests run fast;
+- what urllib3 does not do, done here: bodies larger than ``max_bytes`` are refused while
+  streaming (no unbounded reads); a body not complete within ``body_timeout`` seconds is
+  abandoned (a server that trickles a byte at a time never trips the per-read timeout);
+  a cut-off or abandoned body is retried from the same retry budget;
 - redirects are followed up to a limit; a loop is an error;
 - an optional persistent cache (requests-cache's SQLite backend) so that a second run
   sends no request at all and works offline. Only complete ``200`` responses are stored,
@@ -18,14 +20,15 @@ Every failure is a :class:`~gmspolicy.errors.LoaderError` naming the URL.
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
+from urllib3.exceptions import InvalidHeader, MaxRetryError
+from urllib3.response import BaseHTTPResponse
+from urllib3.util.retry import Retry
 
 from gmspolicy.errors import LoaderError
 
@@ -52,13 +55,49 @@ class Response:
         return self.content_type.split(";", 1)[0].strip().lower()
 
 
-class _Retry(Exception):
-    """A transient failure: wait and try again (``reason`` ends the message if not)."""
+class _BodyFault(Exception):
+    """The body was cut off or too slow: a transient failure urllib3 does not retry."""
 
-    def __init__(self, reason: str, retry_after: str | None = None) -> None:
+    def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.retry_after = retry_after
+
+
+class _Retries(Retry):
+    """urllib3's :class:`~urllib3.util.Retry` with the Fetcher's waits: ``backoff`` doubling
+    from the first retry, ``Retry-After`` preferred when the server sends a valid one,
+    every wait capped at ``backoff_max`` and passed to an injectable ``sleep``."""
+
+    sleeper: Callable[[float], None] = staticmethod(time.sleep)
+
+    def new(self, **kw: Any) -> _Retries:
+        """A copy with ``kw`` changed (urllib3 makes one per retry); keeps ``sleeper``."""
+        retry = super().new(**kw)
+        retry.sleeper = self.sleeper
+        return retry
+
+    def get_backoff_time(self) -> float:
+        """``backoff * 2 ** (n - 1)`` after the ``n``-th consecutive failure, capped."""
+        failures = 0
+        for entry in reversed(self.history):
+            if entry.redirect_location is not None:
+                break
+            failures += 1
+        if failures == 0:
+            return 0.0
+        return float(min(self.backoff_factor * 2.0 ** (failures - 1), self.backoff_max))
+
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+        """Wait before the next attempt: ``Retry-After`` if valid, else the backoff."""
+        wait: float | None = None
+        if response is not None and self.respect_retry_after_header:
+            try:
+                wait = self.get_retry_after(response)
+            except InvalidHeader:
+                wait = None
+        if wait is None:
+            wait = self.get_backoff_time()
+        self.sleeper(float(min(max(wait, 0.0), self.backoff_max)))
 
 
 @attrs.define
@@ -67,7 +106,8 @@ class Fetcher:
 
     ``cache_dir``: where the persistent cache lives (``None``: no cache).
     ``offline``: serve only from the cache; a miss is an error, no request is sent.
-    ``requests_sent`` counts the requests that went to the network.
+    ``requests_sent`` counts the fetches that went to the network (retries made by
+    urllib3 within one fetch are not counted separately; 0 when the cache answered).
     """
 
     connect_timeout: float = 5.0
@@ -89,12 +129,30 @@ class Fetcher:
     def _get_session(self) -> Any:
         if self._session is None:
             import requests
+            from requests.adapters import HTTPAdapter
 
             session = requests.Session()
             session.max_redirects = self.max_redirects
             session.headers["User-Agent"] = self.user_agent
+            adapter = HTTPAdapter(max_retries=self._retries())
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
             self._session = session
         return self._session
+
+    def _retries(self) -> _Retries:
+        """The whole retry budget of one :meth:`get`."""
+        retries = _Retries(
+            total=self.retries,
+            status_forcelist=RETRY_STATUSES,
+            backoff_factor=self.backoff,
+            backoff_max=self.max_wait,
+            raise_on_status=False,  # the last 5xx comes back: its status is the message
+            raise_on_redirect=False,
+            respect_retry_after_header=True,
+        )
+        retries.sleeper = self.sleep
+        return retries
 
     def _get_cache(self) -> Any:
         if self._cache is None and self.cache_dir is not None:
@@ -141,40 +199,32 @@ class Fetcher:
                 return hit
         if self.offline:
             raise LoaderError(f"{url}: not in the cache, and --offline forbids fetching")
-        attempt = 0
+        retries = self._retries()
         while True:
-            attempt += 1
             try:
-                return self._attempt(url, cache, key)
-            except _Retry as retry:
-                if attempt > self.retries:
-                    raise LoaderError(
-                        f"{url}: {retry.reason} (after {attempt} attempts)"
-                    ) from None
-                self.sleep(self._wait(attempt, retry.retry_after))
+                return self._attempt(url, cache, key, retries)
+            except _BodyFault as fault:
+                # urllib3 retried what happened before the headers; a cut-off or too slow
+                # body is retried here, from what is left of the same budget
+                try:
+                    retries = retries.increment("GET", url)
+                except MaxRetryError:
+                    raise LoaderError(f"{url}: {fault.reason} {self._after}") from None
+                retries.sleep()
 
-    def _attempt(self, url: str, cache: Any, key: str | None) -> Response:
-        import requests
+    @property
+    def _after(self) -> str:
+        """How a message ends when the retry budget is spent."""
+        return f"(after {self.retries + 1} attempts)"
 
+    def _attempt(self, url: str, cache: Any, key: str | None, retries: _Retries) -> Response:
         session = self._get_session()
+        session.get_adapter(url).max_retries = retries  # what is left of the budget
         self.requests_sent += 1
-        try:
-            resp = session.get(
-                url, timeout=(self.connect_timeout, self.read_timeout), stream=True
-            )
-        except requests.exceptions.TooManyRedirects:
-            raise LoaderError(f"{url}: too many redirects (a redirect loop?)") from None
-        except requests.exceptions.ConnectTimeout:
-            raise _Retry("connection timed out") from None
-        except requests.exceptions.ReadTimeout:
-            raise _Retry(f"no response within {self.read_timeout:g} s") from None
-        except requests.exceptions.ConnectionError as exc:
-            raise _Retry(_connection_reason(exc)) from None
-        except requests.exceptions.RequestException as exc:
-            raise LoaderError(f"{url}: request failed: {type(exc).__name__}") from None
+        resp = self._send(session, url)
         with resp:
             if resp.status_code in RETRY_STATUSES:
-                raise _Retry(f"HTTP {resp.status_code}", resp.headers.get("Retry-After"))
+                raise LoaderError(f"{url}: HTTP {resp.status_code} {self._after}")
             if resp.status_code != 200:
                 raise LoaderError(f"{url}: HTTP {resp.status_code}")
             body = self._read_body(url, resp)
@@ -189,6 +239,28 @@ class Fetcher:
                 resp._content_consumed = True
                 cache.save_response(resp, cache_key=key)
             return response
+
+    def _send(self, session: Any, url: str) -> Any:
+        """``GET url`` through the session (urllib3 retries); each failure as a message."""
+        import requests
+
+        try:
+            return session.get(
+                url, timeout=(self.connect_timeout, self.read_timeout), stream=True
+            )
+        except requests.exceptions.TooManyRedirects:
+            raise LoaderError(f"{url}: too many redirects (a redirect loop?)") from None
+        except requests.exceptions.ConnectTimeout:
+            reason = "connection timed out"
+        except requests.exceptions.ReadTimeout:
+            reason = f"no response within {self.read_timeout:g} s"
+        except requests.exceptions.ConnectionError as exc:
+            reason = _connection_reason(exc)
+            if reason == "read timed out":
+                reason = f"no response within {self.read_timeout:g} s"
+        except requests.exceptions.RequestException as exc:
+            raise LoaderError(f"{url}: request failed: {type(exc).__name__}") from None
+        raise LoaderError(f"{url}: {reason} {self._after}")
 
     def _read_body(self, url: str, resp: Any) -> bytes:
         import requests
@@ -212,16 +284,16 @@ class Fetcher:
                     )
                 chunks.append(chunk)
                 if time.monotonic() > deadline:
-                    raise _Retry(
+                    raise _BodyFault(
                         f"response too slow (body not complete within {self.body_timeout:g} s)"
                     )
         except (requests.exceptions.ConnectionError, urllib3.exceptions.ReadTimeoutError) as exc:
-            raise _Retry(_connection_reason(exc)) from None
+            raise _BodyFault(_connection_reason(exc)) from None
         except (
             requests.exceptions.ChunkedEncodingError,
             urllib3.exceptions.ProtocolError,
         ):
-            raise _Retry("connection closed before the response was complete") from None
+            raise _BodyFault("connection closed before the response was complete") from None
         except (requests.exceptions.ContentDecodingError, urllib3.exceptions.DecodeError):
             encoding = resp.headers.get("Content-Encoding", "")
             raise LoaderError(
@@ -230,27 +302,15 @@ class Fetcher:
         body = b"".join(chunks)
         encoded = resp.headers.get("Content-Encoding", "identity").lower() != "identity"
         if declared and declared.isdigit() and not encoded and len(body) < int(declared):
-            raise _Retry(f"truncated response ({len(body)} of {declared} bytes)")
+            raise _BodyFault(f"truncated response ({len(body)} of {declared} bytes)")
         return body
 
-    def _wait(self, attempt: int, retry_after: str | None) -> float:
-        wait: float = self.backoff * 2.0 ** (attempt - 1)
-        if retry_after:
-            parsed = _retry_after_seconds(retry_after)
-            if parsed is not None:
-                wait = parsed
-        return min(max(wait, 0.0), self.max_wait)
 
-
-def _body_chunks(resp: Any) -> Any:
+def _body_chunks(resp: Any) -> Iterator[bytes]:
     """The body as it arrives: each read returns what one ``recv`` got (``read1``), so a
     server that trickles bytes cannot hold a read open past the deadline check."""
-    read1 = getattr(resp.raw, "read1", None)
-    if read1 is None:  # urllib3 1.x
-        yield from resp.iter_content(65536)
-        return
     while True:
-        chunk = read1(65536, decode_content=True)
+        chunk: bytes = resp.raw.read1(65536, decode_content=True)
         if not chunk:
             return
         yield chunk
@@ -275,20 +335,6 @@ def _from_cache(cache: Any, key: str | None) -> Response | None:
         body=resp.content,
         from_cache=True,
     )
-
-
-def _retry_after_seconds(value: str) -> float | None:
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    seconds: float = (when - dt.datetime.now(dt.UTC)).total_seconds()
-    return max(seconds, 0.0)
 
 
 def _connection_reason(exc: Exception) -> str:

@@ -20,11 +20,43 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from gmspolicy._text import fold
 from gmspolicy.errors import LoaderError, UsageError
 
 if TYPE_CHECKING:
     from gmspolicy.loaders import LoadContext
     from gmspolicy.models import Action, Participation, Source
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Cell",
+    "Fetched",
+    "HtmlDoc",
+    "Table",
+    "absent_participations",
+    "check_options",
+    "choice_option",
+    "cited_participations",
+    "clean",
+    "decode",
+    "describe_html",
+    "fetched_source",
+    "find_instrument",
+    "fold",
+    "group_participations",
+    "is_url",
+    "looks_like_html",
+    "make_source",
+    "parse_html",
+    "parse_numeric_date",
+    "parse_un_date",
+    "read_location",
+    "require_instrument",
+    "resolve_country",
+    "slug",
+    "strip_footnotes",
+    "unknown_names_error",
+]
 
 #: Largest local file a loader reads, in bytes (URLs: the fetcher's ``max_bytes``).
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -181,12 +213,6 @@ def parse_numeric_date(text: str, dayfirst: bool) -> dt.date:
         return dt.date(y, mo, d)
     except ValueError:
         raise ValueError(f"impossible date {text.strip()!r}") from None
-
-
-def fold(text: str) -> str:
-    """Text folded for matching header names: case, accents and punctuation ignored."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if ch.isalnum())
 
 
 def slug(text: str) -> str:
@@ -502,10 +528,12 @@ def fetched_source(
     publisher: str,
     context: LoadContext,
     as_of: dt.date | None = None,
+    note: str | None = None,
 ) -> Source:
     """:func:`make_source` for what a loader read, with the standard overrides: the
     ``source_url`` option (where a saved file was published) instead of the address read,
-    and ``source_title`` instead of ``title``."""
+    and ``source_title`` instead of ``title``. ``note`` is kept on the source (e.g. "a
+    secondary copy of the depositary's table, as archived on ...")."""
     return make_source(
         ident=ident,
         url=options.get("source_url") or fetched.url,
@@ -513,6 +541,7 @@ def fetched_source(
         publisher=publisher,
         context=context,
         as_of=as_of,
+        note=note,
     )
 
 

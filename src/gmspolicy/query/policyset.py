@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from gmspolicy._text import fold
 from gmspolicy.errors import DataError, UsageError
 from gmspolicy.models import (
     UNKNOWN,
@@ -581,10 +582,7 @@ def review_sort_key(review: Review) -> tuple[str, tuple[int, int, int], str, str
 
 
 def _fold(name: str) -> str:
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(ch for ch in decomposed if ch.isalnum())
+    return fold(name)  # names are matched the way loaders match them
 
 
 STATUS_ORDER: dict[StatusKind, int] = {k: i for i, k in enumerate(StatusKind)}

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from gmspolicy.errors import LoaderError, UsageError
@@ -91,84 +92,18 @@ class CsvSheetLoader:
         if dayfirst_opt is not None:
             choice_option(self.name, options, "dayfirst", ("yes", "no"), "no")
         dayfirst = None if dayfirst_opt is None else dayfirst_opt == "yes"
-        mapping = dict(DEFAULT_ACTIONS)
-        for opt, value in options.items():
-            if opt.startswith("action."):
-                try:
-                    mapping[fold(opt[len("action."):])] = ActionKind(value)
-                except ValueError:
-                    kinds = ", ".join(k.value for k in ActionKind)
-                    raise UsageError(
-                        f"loader 'csv': option {opt}={value!r} must be one of: {kinds}"
-                    ) from None
-        fetched = read_location(location, context)
-        media = fetched.media_type
-        if fetched.is_url and media and media not in _TYPES and "html" not in media:
-            raise LoaderError(
-                f"{location}: unexpected content type {media!r} (expected a CSV sheet)"
-            )
-        text = decode(fetched.body, location)
-        if looks_like_html(text):
-            raise LoaderError(f"{location}: expected a CSV sheet, got {describe_html(text)}")
-        sample = text[:4096]
-        delimiter = max((",", ";", "\t"), key=sample.count)
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            header = [clean(h) for h in next(reader)]
-        except StopIteration:
-            raise LoaderError(f"{location}: the sheet is empty") from None
-        except csv.Error as exc:
-            raise LoaderError(f"{location}:1: invalid CSV: {exc}") from None
-        cols: dict[str, int] = {}
-        for role, default in _COLUMN_OPTIONS.items():
-            wanted = options.get(role, default)
-            matches = [i for i, h in enumerate(header) if fold(h) == fold(wanted)]
-            if not matches:
-                raise LoaderError(
-                    f"{location}:1: no column {wanted!r} (columns: "
-                    f"{', '.join(header)}); name it with --opt {role}=COLUMN"
-                )
-            cols[role] = matches[0]
-        facts: list[tuple[str, str, Action]] = []
-        problems: list[str] = []
-        unmapped: dict[str, None] = {}
+        mapping = _action_mapping(options)
+        reader, header = _open_sheet(location, context)
+        cols = _columns(location, header, options)
+        sheet = _Sheet(location, context, cols, mapping, dayfirst, skip_unknown=unknown == "skip")
         try:
             for row in reader:
-                where = f"{location}:{reader.line_num}"
-                if not any(c.strip() for c in row):
-                    continue
-                cells = {r: clean(row[i]) if i < len(row) else "" for r, i in cols.items()}
-                code = resolve_country(context, cells["country"])
-                if code is None:
-                    if unknown == "skip":
-                        unmapped.setdefault(cells["country"], None)
-                    else:
-                        problems.append(f"{where}: unknown country {cells['country']!r}")
-                    continue
-                inst = find_instrument(context, cells["instrument"])
-                if inst is None:
-                    problems.append(f"{where}: unknown instrument {cells['instrument']!r}")
-                    continue
-                kind = mapping.get(fold(cells["action"]))
-                if kind is None:
-                    problems.append(
-                        f"{where}: unknown action {cells['action']!r} "
-                        f"(map it with --opt action.{cells['action'] or 'VALUE'}=ratification)"
-                    )
-                    continue
-                try:
-                    date = _date(cells["date"], dayfirst)
-                except ValueError as exc:
-                    problems.append(f"{where}: {exc}")
-                    continue
-                if date > context.today:
-                    problems.append(f"{where}: date {date.isoformat()} is in the future")
-                    continue
-                facts.append((code, inst, Action(kind, date)))
+                sheet.read_row(f"{location}:{reader.line_num}", row)
         except csv.Error as exc:
             raise LoaderError(f"{location}:{reader.line_num}: invalid CSV: {exc}") from None
-        if problems:
-            raise LoaderError("; ".join(problems))
+        if sheet.problems:
+            raise LoaderError("; ".join(sheet.problems))
+        facts, unmapped = sheet.facts, sheet.unmapped
         source = make_source(
             ident=f"csv-{slug(urlsplit(url).netloc + urlsplit(url).path)[:60]}-"
             f"{context.today.isoformat()}",
@@ -187,6 +122,106 @@ class CsvSheetLoader:
                 for n in unmapped
             ),
         )
+
+
+def _action_mapping(options: Mapping[str, str]) -> dict[str, ActionKind]:
+    """What each (folded) value of the action column means: the defaults, and every
+    ``--opt action.VALUE=KIND``."""
+    mapping = dict(DEFAULT_ACTIONS)
+    for opt, value in options.items():
+        if opt.startswith("action."):
+            try:
+                mapping[fold(opt[len("action."):])] = ActionKind(value)
+            except ValueError:
+                kinds = ", ".join(k.value for k in ActionKind)
+                raise UsageError(
+                    f"loader 'csv': option {opt}={value!r} must be one of: {kinds}"
+                ) from None
+    return mapping
+
+
+def _open_sheet(location: str, context: LoadContext) -> tuple[Any, list[str]]:
+    """A CSV reader over the sheet at ``location`` (delimiter guessed), and its header."""
+    fetched = read_location(location, context)
+    media = fetched.media_type
+    if fetched.is_url and media and media not in _TYPES and "html" not in media:
+        raise LoaderError(f"{location}: unexpected content type {media!r} (expected a CSV sheet)")
+    text = decode(fetched.body, location)
+    if looks_like_html(text):
+        raise LoaderError(f"{location}: expected a CSV sheet, got {describe_html(text)}")
+    sample = text[:4096]
+    delimiter = max((",", ";", "\t"), key=sample.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [clean(h) for h in next(reader)]
+    except StopIteration:
+        raise LoaderError(f"{location}: the sheet is empty") from None
+    except csv.Error as exc:
+        raise LoaderError(f"{location}:1: invalid CSV: {exc}") from None
+    return reader, header
+
+
+def _columns(location: str, header: list[str], options: Mapping[str, str]) -> dict[str, int]:
+    """The column of each role (country, instrument, date, action), named by options."""
+    cols: dict[str, int] = {}
+    for role, default in _COLUMN_OPTIONS.items():
+        wanted = options.get(role, default)
+        matches = [i for i, h in enumerate(header) if fold(h) == fold(wanted)]
+        if not matches:
+            raise LoaderError(
+                f"{location}:1: no column {wanted!r} (columns: "
+                f"{', '.join(header)}); name it with --opt {role}=COLUMN"
+            )
+        cols[role] = matches[0]
+    return cols
+
+
+@dataclasses.dataclass
+class _Sheet:
+    """The rows read so far: facts, problems (each ``FILE:LINE: ...``), skipped names."""
+
+    location: str
+    context: LoadContext
+    cols: dict[str, int]
+    mapping: dict[str, ActionKind]
+    dayfirst: bool | None
+    skip_unknown: bool
+    facts: list[tuple[str, str, Action]] = dataclasses.field(default_factory=list)
+    problems: list[str] = dataclasses.field(default_factory=list)
+    unmapped: dict[str, None] = dataclasses.field(default_factory=dict)
+
+    def read_row(self, where: str, row: list[str]) -> None:
+        """Read one row: a fact, a problem, a skipped country, or nothing (a blank row)."""
+        if not any(c.strip() for c in row):
+            return
+        cells = {r: clean(row[i]) if i < len(row) else "" for r, i in self.cols.items()}
+        code = resolve_country(self.context, cells["country"])
+        if code is None:
+            if self.skip_unknown:
+                self.unmapped.setdefault(cells["country"], None)
+            else:
+                self.problems.append(f"{where}: unknown country {cells['country']!r}")
+            return
+        inst = find_instrument(self.context, cells["instrument"])
+        if inst is None:
+            self.problems.append(f"{where}: unknown instrument {cells['instrument']!r}")
+            return
+        kind = self.mapping.get(fold(cells["action"]))
+        if kind is None:
+            self.problems.append(
+                f"{where}: unknown action {cells['action']!r} "
+                f"(map it with --opt action.{cells['action'] or 'VALUE'}=ratification)"
+            )
+            return
+        try:
+            date = _date(cells["date"], self.dayfirst)
+        except ValueError as exc:
+            self.problems.append(f"{where}: {exc}")
+            return
+        if date > self.context.today:
+            self.problems.append(f"{where}: date {date.isoformat()} is in the future")
+            return
+        self.facts.append((code, inst, Action(kind, date)))
 
 
 def _date(text: str, dayfirst: bool | None) -> dt.date:
