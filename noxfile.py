@@ -17,7 +17,7 @@ nox.options.default_venv_backend = "venv"
 
 PLUGINS = [str(p) for p in sorted(Path("plugins").glob("*/")) if (p / "pyproject.toml").exists()]
 #: Every tree ruff checks and formats.
-TREES = ["src", "tests", "plugins", "benchmarks"]
+TREES = ["src", "tests", "plugins", "benchmarks", "tools"]
 
 
 @nox.session

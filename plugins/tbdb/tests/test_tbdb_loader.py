@@ -189,7 +189,7 @@ def test_faults_over_http(httpserver: HTTPServer) -> None:
         "Report, Due date, Submitted) in an HTML page (title: 'Service Unavailable')",
         "wrong-content-type": f"{url}: unexpected content type 'application/pdf' (expected "
         "the Treaty Body Database's country page, HTML)",
-        "redirect-loop": "http://SERVER/loop-a: too many redirects (a redirect loop?)",
+        "redirect-loop": "http://SERVER/Countries.aspx: too many redirects (a redirect loop?)",
         "oversized": f"{url}: response too large ({len(body)} bytes; limit {len(body) - 1})",
         "connection-refused": f"{url}: connection refused (after 2 attempts)",
     }

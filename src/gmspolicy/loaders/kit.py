@@ -44,6 +44,7 @@ __all__ = [
     "find_instrument",
     "fold",
     "group_participations",
+    "is_non_state_participant",
     "is_url",
     "looks_like_html",
     "make_source",
