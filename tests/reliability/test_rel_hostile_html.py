@@ -1,0 +1,177 @@
+"""Issue 14.2: bounded parsing of untrusted HTML and XML.
+
+- Inputs that made the standard library's HTMLParser quadratic (unclosed start tags,
+  comment and declaration openers, unterminated attributes) are parsed with linear work:
+  300 KB of each against a well-formed table page of the same size, in a subprocess
+  (``hostile_kit.measure``; the old parser took a minute on 90 KB).
+- Tables nested in cells load (each table keeps its own rows); nesting too deep for any
+  real page is a ``LoaderError`` naming the file, never a ``RecursionError``; the same for
+  the UNTC loader's XML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+from gmspolicy_ohchr import OhchrLoader
+from gmspolicy_untc import UntcLoader
+from hostile_kit import measure, record
+
+from gmspolicy.errors import LoaderError
+from gmspolicy.loaders import LoadContext
+from gmspolicy.loaders.kit import MAX_HTML_DEPTH, parse_html
+from gmspolicy.testing import small_reference
+
+TODAY = dt.date(2025, 1, 15)
+REFERENCE = small_reference()
+SIZE = 300_000
+
+
+def ctx() -> LoadContext:
+    return LoadContext(reference=REFERENCE, today=TODAY)
+
+
+# expressions building SIZE characters of each input
+HOSTILE_PAGES = {
+    "unclosed start tags": f"'<html><body>' + '<p>' * (({SIZE} - 12) // 3)",
+    "unclosed tags with attributes": f"'<div class=a ' * ({SIZE} // 13)",
+    "comment openers": f"'<!--' * ({SIZE} // 4)",
+    "declaration openers": f"'<!x' * ({SIZE} // 3)",
+    "unterminated attribute value": f"'<a href=\"' + 'x' * ({SIZE} - 9)",
+    "nested table cells": f"'<table><tr><td>' * ({SIZE} // 15)",
+    "unclosed cells in one table": f"'<table>' + '<tr><td>x' * (({SIZE} - 7) // 9)",
+    "entity references": f"'<p>' + '&amp;&#x41;&lt' * (({SIZE} - 3) // 14)",
+}
+# a well-formed status table of the same size
+_ROW = "<tr><td>Thailand</td><td>5 Jun 2007</td></tr>\n"
+HARMLESS_PAGE = f"'<html><body><table>' + {_ROW!r} * (({SIZE} - 40) // {len(_ROW)})"
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_PAGES))
+def test_hostile_html_is_parsed_with_linear_work(case: str) -> None:
+    setup = textwrap.dedent(
+        """
+        from gmspolicy.errors import LoaderError
+        from gmspolicy.loaders.kit import parse_html
+        def run(text):
+            try:
+                parse_html(text, "page.html")
+            except LoaderError:
+                pass
+        """
+    )
+    hostile = f"({HOSTILE_PAGES[case]}).ljust({SIZE}, ' ')"
+    harmless = f"({HARMLESS_PAGE} + '</table></body></html>').ljust({SIZE}, ' ')"
+    result = measure(setup, harmless, hostile)
+    record("html", case, result)
+    assert result["memory_ratio"] < 200, result
+
+
+def test_deep_nesting_is_a_loader_error_naming_the_file() -> None:
+    text = "<html><body>" + "<div>" * 100_000 + "x"
+    with pytest.raises(LoaderError) as info:
+        parse_html(text, "deep.html")
+    assert str(info.value) == (
+        f"deep.html: elements nested more than {MAX_HTML_DEPTH} deep "
+        "(not a page a loader reads)"
+    )
+
+
+def test_deeply_nested_tables_through_a_loader(tmp_path: Path) -> None:
+    path = tmp_path / "status.xls"
+    path.write_text("<html><body>" + "<table><tr><td>" * 20_000, encoding="utf-8")
+    with pytest.raises(LoaderError) as info:
+        OhchrLoader().load(str(path), {}, ctx())
+    assert str(info.value) == (
+        f"{path}: elements nested more than {MAX_HTML_DEPTH} deep (not a page a loader reads)"
+    )
+
+
+NESTED = """<html><head><title>Status</title></head><body>
+<table class="layout"><tr><td>
+  <h2>Status as at : 15-01-2025</h2>
+  <table>
+    <tr><th>Participant</th><th>Signature</th><th>Ratification, Accession(a)</th></tr>
+    <tr><td>Cambodia<table><tr><td>see note 1</td></tr></table></td>
+        <td>27 Sep 2004</td><td></td></tr>
+    <tr><td>Thailand</td><td>22 Sep 2004</td><td>
+        <table><tr><td>footnote</td></tr></table>
+      </td></tr>
+    <tr><td>Indonesia</td><td>22 Sep 2004</td><td>31 May 2012</td></tr>
+  </table>
+</td><td>sidebar</td></tr></table>
+</body></html>
+"""
+
+
+def test_tables_nested_in_cells_keep_their_own_rows() -> None:
+    doc = parse_html(NESTED)
+    texts = [[[c.text for c in row] for row in t.rows] for t in doc.tables]
+    assert texts == [
+        [["see note 1"]],
+        [["footnote"]],
+        [
+            ["Participant", "Signature", "Ratification, Accession(a)"],
+            ["Cambodia", "27 Sep 2004", ""],
+            ["Thailand", "22 Sep 2004", ""],
+            ["Indonesia", "22 Sep 2004", "31 May 2012"],
+        ],
+        [["Status as at : 15-01-2025", "sidebar"]],
+    ]
+
+
+def test_a_loader_reads_a_table_nested_in_a_layout_cell(tmp_path: Path) -> None:
+    path = tmp_path / "iv-13.html"
+    path.write_text(NESTED, encoding="utf-8")
+    result = UntcLoader().load(str(path), {}, ctx())
+    facts = sorted(
+        (p.country, a.kind.value, a.date.isoformat())
+        for p in result.participations
+        for a in p.actions
+    )
+    assert facts == [
+        ("IDN", "ratification", "2012-05-31"),
+        ("IDN", "signature", "2004-09-22"),
+        ("KHM", "signature", "2004-09-27"),
+        ("THA", "signature", "2004-09-22"),
+    ]
+
+
+def test_deep_mtdsg_xml_is_a_loader_error(tmp_path: Path) -> None:
+    path = tmp_path / "iv-13.en.xml"
+    path.write_text(
+        "<Treaty><Header><ExternalData><Titlesect>"
+        + "<b>" * 50_000
+        + "x"
+        + "</b>" * 50_000
+        + "</Titlesect></ExternalData></Header><Participants/></Treaty>",
+        encoding="utf-8",
+    )
+    with pytest.raises(LoaderError) as info:
+        UntcLoader().load(str(path), {}, ctx())
+    assert str(info.value) == (
+        f"{path}: XML elements nested more than 100 deep (not an MTDSG treaty file)"
+    )
+
+
+def test_xml_entity_expansion_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "iv-13.en.xml"
+    path.write_text(
+        '<?xml version="1.0"?><!DOCTYPE Treaty [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><Treaty>&b;</Treaty>',
+        encoding="utf-8",
+    )
+    with pytest.raises(LoaderError) as info:
+        UntcLoader().load(str(path), {}, ctx())
+    assert str(info.value) == f"{path}: XML refused: EntitiesForbidden"
+
+
+def test_html_entity_definitions_are_not_expanded() -> None:
+    doc = parse_html(
+        '<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;">]>'
+        "<html><body><table><tr><td>&b;</td></tr></table></body></html>"
+    )
+    assert [c.text for c in doc.tables[0].rows[0]] == ["&b;"]
