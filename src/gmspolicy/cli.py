@@ -457,13 +457,15 @@ def plugins(state: _State) -> None:
 def coverage(state: _State, update: Path | None) -> None:
     """How many country x instrument cells are confirmed, and which are still unknown."""
     from gmspolicy._output import write_atomic
+    from gmspolicy.dataset._files import MAX_FILE_BYTES, read_text_bounded
     from gmspolicy.query.coverage import report, update_page
 
+    page = read_text_bounded(update, MAX_FILE_BYTES) if update is not None else None
     text = report(state.pset())
-    if update is None:
+    if update is None or page is None:
         click.echo(text, nl=False)
         return
-    write_atomic(update, update_page(update.read_text(encoding="utf-8"), text))
+    write_atomic(update, update_page(page, text))
 
 
 def _loader_options(f: F) -> F:

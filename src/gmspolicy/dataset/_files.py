@@ -76,6 +76,64 @@ def display_path(path: Path, root: Path | None = None) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+def escaping_link(path: Path, root: Path) -> Path | None:
+    """The symbolic link that takes ``path`` outside the directory ``root`` (``path``
+    itself, or the folder between ``root`` and it that is the link), or ``None`` when
+    ``path`` resolves inside ``root``. Nothing is read from the target."""
+    base = root.resolve()
+    try:
+        path.resolve().relative_to(base)
+    except ValueError:
+        pass
+    else:
+        return None
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return path
+    here = root
+    for part in parts:
+        here = here / part
+        if here.is_symlink():
+            try:
+                here.resolve().relative_to(base)
+            except ValueError:
+                return here
+    return path
+
+
+#: What is said of a link out of the dataset directory (the target is never named).
+OUTSIDE_LINK = (
+    "symbolic link to a place outside the dataset directory: refused (copy the file in)"
+)
+
+
+def read_text_bounded(path: Path, max_bytes: int, name: str | None = None) -> str:
+    """The UTF-8 text of the regular file ``path`` (a BOM is dropped), read with
+    :func:`read_file_bounded`; any problem is a :class:`~gmspolicy.errors.DataError`
+    with one ``NAME: message`` (``NAME:LINE:`` for bytes that are not UTF-8)."""
+    from gmspolicy.errors import DataError, Problem
+
+    label = name if name is not None else display_path(path)
+    data = read_file_bounded(path, max_bytes)
+    if isinstance(data, str):
+        raise DataError([Problem(label, data)])
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(
+            [
+                Problem(
+                    f"{label}:{line}",
+                    f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+                )
+            ]
+        ) from None
+
+
 def read_file_bounded(path: Path, max_bytes: int) -> bytes | str:
     """The bytes of the regular file ``path``, or a one-line reason it cannot be read.
 

@@ -9,9 +9,7 @@ The first-party loaders (``plugins/``) are built on these; third-party loaders m
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import stat
 import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -104,24 +102,14 @@ def read_location(location: str, context: LoadContext) -> Fetched:
         raise LoaderError(f"{location}: no such file")
     if path.is_dir():
         raise LoaderError(f"{location}: is a directory, not a file")
+    from gmspolicy.dataset._files import read_file_bounded
+
     limit = context.fetcher.max_bytes if context.fetcher is not None else MAX_FILE_BYTES
-    try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                raise LoaderError(f"{location}: not a regular file (a pipe, socket or device?)")
-            size = st.st_size
-            if size > limit:
-                raise LoaderError(f"{location}: file too large ({size} bytes; limit {limit})")
-            data = fh.read(size + 1)  # never more than the limit, even if the file grows
-            if len(data) > size:
-                data += fh.read(limit + 1 - len(data))
-        if len(data) > limit:
-            raise LoaderError(f"{location}: file too large (over {limit} bytes)")
-    except OSError as exc:
-        raise LoaderError(f"{location}: cannot read: {exc.strerror or exc}") from None
+    # the one bounded reader of every file the command line reads: regular files only
+    # (a FIFO or device is refused before it is read), never more than the limit
+    data = read_file_bounded(path, limit)
+    if isinstance(data, str):
+        raise LoaderError(f"{location}: {data}")
     return Fetched(location, data, "", False, path.resolve().as_uri())
 
 

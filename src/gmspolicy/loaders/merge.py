@@ -280,7 +280,11 @@ def write_merge(plan: MergePlan) -> None:
 
 
 def _read(path: Path) -> str:
-    return path.read_text(encoding="utf-8") if path.exists() else ""
+    from gmspolicy.dataset._files import MAX_FILE_BYTES, read_text_bounded
+
+    if not path.exists() and not path.is_symlink():
+        return ""
+    return read_text_bounded(path, MAX_FILE_BYTES)
 
 
 def _line_count(path: Path) -> int:
