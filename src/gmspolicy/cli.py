@@ -647,7 +647,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _has_place(line: str) -> bool:
     head = line.split(": ", 1)[0]
-    return ": " in line and (":" in head or "/" in head or head.endswith((".csv", ".yaml")))
+    if ": " not in line:
+        return False
+    # a located line: FILE:LINE, a path, or a bare file name (old.json, page.md)
+    return ":" in head or "/" in head or ("." in head and not any(c.isspace() for c in head))
 
 
 def run() -> None:
