@@ -639,18 +639,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if not isinstance(exc, GmsPolicyError):
             raise
+        from gmspolicy.errors import DataError
+
+        # a data problem with a place is printed as it is (FILE: message, FILE:LINE: ...)
+        placed = (
+            {str(p) for p in exc.problems if p.place} if isinstance(exc, DataError) else set()
+        )
         for line in exc.lines():
-            click.echo(line if _has_place(line) else f"error: {line}", err=True)
+            shown = line if line in placed or _has_place(line) else f"error: {line}"
+            click.echo(shown, err=True)
         return exc.exit_code
     return 0
 
 
 def _has_place(line: str) -> bool:
     head = line.split(": ", 1)[0]
-    if ": " not in line:
-        return False
-    # a located line: FILE:LINE, a path, or a bare file name (old.json, page.md)
-    return ":" in head or "/" in head or ("." in head and not any(c.isspace() for c in head))
+    return ": " in line and (":" in head or "/" in head or head.endswith((".csv", ".yaml")))
 
 
 def run() -> None:

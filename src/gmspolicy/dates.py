@@ -43,6 +43,8 @@ class PartialDate:
     day: int | None = None
 
     def __attrs_post_init__(self) -> None:
+        if not 1 <= self.year <= 9999:
+            raise ValueError(f"impossible year {self.year}")
         if self.day is not None and self.month is None:
             raise ValueError("a day needs a month")
         if self.month is not None and not 1 <= self.month <= 12:
