@@ -400,15 +400,19 @@ def validate(state: _State, path: Path | None) -> None:
 def diff(old: Path, new: Path, fmt: str) -> None:
     """What changed between two datasets (directories or JSON exports): ratified, signed,
     denounced, added, corrected."""
+    from gmspolicy._output import is_terminal, terminal_safe
     from gmspolicy.dataset import load_any
     from gmspolicy.query.diff import changes_json
 
     changes = load_any(old).diff(load_any(new))
+    tty = is_terminal(sys.stdout)
     if fmt == "json":
-        click.echo(changes_json(changes), nl=False)
+        out = changes_json(changes)
+        click.echo(terminal_safe(out) if tty else out, nl=False)
         return
     for ch in changes:
-        click.echo(f"{ch.kind}: {ch.description}")
+        line = f"{ch.kind}: {ch.description}"
+        click.echo(terminal_safe(line) if tty else line)
     if not changes:
         click.echo("no changes")
 
@@ -645,9 +649,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         placed = (
             {str(p) for p in exc.problems if p.place} if isinstance(exc, DataError) else set()
         )
+        from gmspolicy._output import is_terminal, terminal_safe
+
+        tty = is_terminal(sys.stderr)
         for line in exc.lines():
             shown = line if line in placed or _has_place(line) else f"error: {line}"
-            click.echo(shown, err=True)
+            click.echo(terminal_safe(shown) if tty else shown, err=True)
         return exc.exit_code
     return 0
 
