@@ -18,6 +18,7 @@ import click
 from gmspolicy._version import __version__
 
 if TYPE_CHECKING:
+    from gmspolicy.loaders import LoadResult
     from gmspolicy.plugins import Registry
     from gmspolicy.query.policyset import PolicySet
     from gmspolicy.query.views import View
@@ -582,14 +583,35 @@ def fetch_command(
     """Merge what a loader reads into a dataset directory and print the changes: new
     facts go to participations/fetched-LOADER.csv, their sources to
     sources/fetched-LOADER.yaml. Existing facts are never overwritten."""
+    import contextlib
+
     from gmspolicy.dataset import load_dataset
-    from gmspolicy.loaders.merge import plan_merge, write_merge
+    from gmspolicy.loaders.merge import dataset_lock
 
     root = into if into is not None else state.data
     if root is None:
         raise click.UsageError("fetch needs the dataset directory to write to: --into DIR")
     existing = load_dataset(root)
     result, today = _run_loader(state, loader_name, location, opts, existing, cache_dir, offline)
+    with contextlib.nullcontext() if dry_run else dataset_lock(root):
+        if not dry_run:
+            # another fetch may have written since: plan against what is there now, read
+            # and validated again under the lock
+            existing = load_dataset(root)
+        _merge_and_report(existing, result, root, loader_name, today, keep_existing, dry_run)
+
+
+def _merge_and_report(
+    existing: PolicySet,
+    result: LoadResult,
+    root: Path,
+    loader_name: str,
+    today: dt.date,
+    keep_existing: bool,
+    dry_run: bool,
+) -> None:
+    from gmspolicy.loaders.merge import plan_merge, write_merge
+
     plan = plan_merge(existing, result, root, loader_name, today, keep_existing=keep_existing)
     for problem in plan.conflicts:
         click.echo(f"kept existing: {problem}", err=True)
