@@ -6,7 +6,7 @@
   both have read the dataset before either writes: without the lock both would succeed
   and leave a dataset that no longer validates. With it, exactly one succeeds, the other
   re-reads the dataset under the lock, finds the conflict and changes nothing.
-- Two exports to the same ``-o`` file, again and again: the file is always one complete
+- Two exports to the same ``-o`` file, five times over: the file is always one complete
   output, never a mix, and no temporary file is left.
 """
 
@@ -149,7 +149,7 @@ def test_two_exports_to_one_file_leave_one_complete_file(
         for name, args in commands.items()
     }
     target = tmp_path / "out.txt"
-    for _ in range(8):
+    for _ in range(5):
         procs = [start(tmp_path, *args, "-o", "out.txt") for args in commands.values()]
         for proc in procs:
             _, err = proc.communicate(timeout=120)

@@ -224,3 +224,31 @@ def test_whatever_validates_exports_in_every_format(pset: PolicySet, big: int, y
                 path.write_bytes(data if isinstance(data, bytes) else data.encode())
                 with sqlite3.connect(path) as db:
                     assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+
+
+# -- measured: validation's work on hostile text -------------------------------------------
+
+CHECK_SIZE = 1_000_000
+_CHECK_SETUP = """
+import datetime as dt
+from gmspolicy.dataset.validate import publishable
+from gmspolicy.models import Source
+def run(text):
+    publishable(Source("s1", "https://example.org/" + text[:1000], text, text,
+                       dt.date(2024, 1, 1), None, text))
+"""
+
+
+HOSTILE_CHECKS = {
+    "control character at the very end": f"'a' * ({CHECK_SIZE} - 1) + '\\x1b'",
+    "every character a bidi or zero-width mark": f"'\\u202e\\u200b' * ({CHECK_SIZE} // 2)",
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_CHECKS))
+def test_validation_work_on_hostile_text(case: str) -> None:
+    from hostile_kit import measure, record
+
+    result = measure(_CHECK_SETUP, f"'a' * {CHECK_SIZE}", HOSTILE_CHECKS[case])
+    record("14.4 validation of text", case, result)
+    assert result["memory_ratio"] < 20, result

@@ -191,3 +191,43 @@ def test_a_link_out_is_not_served_from_the_snapshot_cache(
     assert run_installed(tmp_path, "--data", "data", "validate") == (
         1, "", f"data/participations.csv: {OUTSIDE}\n"
     )
+
+
+# -- measured: the JSON reader's work on hostile exports -----------------------------------
+
+JSON_SIZE = 1_000_000
+_JSON_SETUP = """
+import os, tempfile
+from pathlib import Path
+from gmspolicy.dataset import load_json_export
+from gmspolicy.errors import GmsPolicyError
+PATH = Path(tempfile.mkdtemp()) / "export.json"
+def run(text):
+    PATH.write_text(text, encoding="utf-8")
+    try:
+        load_json_export(PATH)
+    except GmsPolicyError:
+        pass
+"""
+# a harmless export of the same size: a dataset document with one long note
+_HARMLESS_JSON = (
+    f"('{{\"kind\": \"dataset\", \"countries\": [], \"note\": \"' + 'x' * ({JSON_SIZE} - 53)"
+    " + '\"}')"
+)
+HOSTILE_JSON = {
+    "deep nesting": f"'[' * {JSON_SIZE}",
+    "a number of a million digits": f"'{{\"kind\": \"dataset\", \"n\": ' + '9' * ({JSON_SIZE} - 26) + '}}'",
+    "escapes and brackets in strings": f"'[\"' + '\\\\\\\\[{{' * (({JSON_SIZE} - 4) // 4) + '\"]'",
+    "many small records": f"'{{\"kind\": \"dataset\", \"countries\": [' + '{{}},' * (({JSON_SIZE} - 40) // 3) + '{{}}]}}'",
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_JSON))
+def test_json_reader_work_on_hostile_exports(case: str) -> None:
+    from hostile_kit import measure, record
+
+    hostile = f"({HOSTILE_JSON[case]}).ljust({JSON_SIZE}, ' ')"
+    harmless = f"{_HARMLESS_JSON}.ljust({JSON_SIZE}, ' ')"
+    result = measure(_JSON_SETUP, harmless, hostile)
+    record("14.3 bounded reader: JSON exports", case, result)
+    assert result["memory_ratio"] < 100, result

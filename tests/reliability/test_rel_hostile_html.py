@@ -66,7 +66,7 @@ def test_hostile_html_is_parsed_with_linear_work(case: str) -> None:
     hostile = f"({HOSTILE_PAGES[case]}).ljust({SIZE}, ' ')"
     harmless = f"({HARMLESS_PAGE} + '</table></body></html>').ljust({SIZE}, ' ')"
     result = measure(setup, harmless, hostile)
-    record("html", case, result)
+    record("14.2 HTML parsing", case, result)
     assert result["memory_ratio"] < 200, result
 
 

@@ -271,3 +271,25 @@ def test_terminal_safe_keeps_text_and_layout() -> None:
     text = "ພາສາລາວ ไทย မြန်မာ ខ្មែរ 中文 Tiếng Việt\n\tcol\u200d\u200f"
     assert terminal_safe(text) == text
     assert terminal_safe("\x1b[31m\x9b\x7f\r") == "\\x1b[31m\\x9b\\x7f\\x0d"
+
+
+# -- measured: escaping work on hostile text -----------------------------------------------
+
+ESCAPE_SIZE = 1_000_000
+ESCAPERS = {
+    "escape_text": "from gmspolicy.exporters.markdown import escape_text as run",
+    "escape_cell": "from gmspolicy.exporters.markdown import escape_cell as run",
+    "terminal_safe": "from gmspolicy._output import terminal_safe as run",
+}
+
+
+@pytest.mark.parametrize("escaper", sorted(ESCAPERS))
+def test_escaping_work_on_hostile_text(escaper: str) -> None:
+    from hostile_kit import measure, record
+
+    # every character one that is escaped or replaced
+    hostile = f"('\\\\*_`[]<>#~|&\\n\\x1b\\x9b\\u202e' * {ESCAPE_SIZE})[:{ESCAPE_SIZE}]"
+    harmless = f"'a' * {ESCAPE_SIZE}"
+    result = measure(ESCAPERS[escaper], harmless, hostile)
+    record("14.5 Markdown and terminal escaping", escaper, result)
+    assert result["memory_ratio"] < 50, result

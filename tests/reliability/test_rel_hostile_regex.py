@@ -308,7 +308,7 @@ def test_no_inline_patterns() -> None:
 def test_worst_case_does_linear_work(case: str) -> None:
     _, setup, harmless, hostile = CASES[case]
     result = measure(textwrap.dedent(setup), harmless, hostile)
-    record("regex", case, result)
+    record("14.1 regular expressions on loaded text", case, result)
     # allocation does not depend on the machine: a hostile input may cost a few copies of
     # itself (splitting into words), never a number of copies that grows with its size
     # (at this size quadratic allocation would show as thousands)

@@ -25,6 +25,8 @@ T = TypeVar("T")
 MAX_JSON_DEPTH = 32
 #: Longest number accepted, in characters (2**53 has 16 digits; a date-like year 4).
 MAX_NUMBER_CHARS = 24
+#: Problems reported before reading stops (a million bad records are not a million lines).
+MAX_PROBLEMS = 100
 
 # strings (skipped whole, escapes included) and brackets; linear: the string body is one
 # possessive run of non-quote, non-backslash characters or escape pairs
@@ -88,6 +90,8 @@ def read_json_export(path: Path) -> PolicySet:
             return []
         out: list[T] = []
         for n, item in enumerate(items):
+            if len(problems) >= MAX_PROBLEMS:
+                break
             if not isinstance(item, dict):
                 problems.append(
                     Problem(name, f"{key}[{n}]: expected an object, got {type(item).__name__}")
@@ -111,6 +115,9 @@ def read_json_export(path: Path) -> PolicySet:
         "observations": structure("observations", Observation),
         "sources": structure("sources", Source),
     }
+    if len(problems) >= MAX_PROBLEMS:
+        problems = problems[:MAX_PROBLEMS]
+        problems.append(Problem(name, f"more problems not listed (stopped at {MAX_PROBLEMS})"))
     if problems:
         raise DataError(problems)
     return PolicySet.build(**records)  # type: ignore[arg-type]
