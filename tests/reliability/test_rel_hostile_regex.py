@@ -27,15 +27,23 @@ from hostile_kit import measure, record
 ROOT = Path(__file__).resolve().parents[2]
 N = 100_000
 
-#: The modules whose patterns see loaded text.
+#: The modules whose patterns see loaded text: every module of the loaders and dataset
+#: packages and of the first-party loader plugins, and the date parser.
 MODULES = (
-    "gmspolicy.loaders.kit",
-    "gmspolicy.dataset._yaml",
+    *(
+        f"gmspolicy.{package}.{path.stem}"
+        for package in ("loaders", "dataset")
+        for path in sorted((ROOT / "src/gmspolicy" / package).glob("*.py"))
+        if path.stem != "__init__"
+    ),
+    "gmspolicy.loaders",
+    "gmspolicy.dataset",
     "gmspolicy.dates",
-    "gmspolicy_untc.loader",
-    "gmspolicy_ohchr.loader",
-    "gmspolicy_normlex.loader",
-    "gmspolicy_csvsheet.loader",
+    *(
+        f"{path.parent.name}.{path.stem}"
+        for path in sorted(ROOT.glob("plugins/*/src/gmspolicy_*/*.py"))
+        if path.stem != "__init__"
+    ),
 )
 
 _LOADER_SETUP = """
@@ -247,6 +255,45 @@ def run(text):
 """,
         f"'x' * {N}",
         f"' &' * ({N} // 2)",
+    ),
+    "JSON export nesting check": (
+        ("gmspolicy.dataset._json._NEXT", "gmspolicy.dataset._json._STRING_REST"),
+        """
+from gmspolicy.dataset._json import _check_depth
+from gmspolicy.errors import DataError
+def run(text):
+    try:
+        _check_depth(text, "x.json")
+    except DataError:
+        pass
+""",
+        f"'x' * {N}",
+        f"chr(34) + (chr(92) + chr(34)) * (({N} - 1) // 2) + 'x' * (({N} - 1) % 2)",
+    ),
+    "ids, text and URLs in validation": (
+        ("gmspolicy.dataset.validate.ID_PATTERN", "gmspolicy.dataset.validate.SOURCE_ID_PATTERN",
+         "gmspolicy.dataset.validate._BAD_TEXT", "gmspolicy.dataset.validate._BAD_URL"),
+        """
+from gmspolicy.dataset.validate import ID_PATTERN, SOURCE_ID_PATTERN, publishable
+def run(text):
+    ID_PATTERN.fullmatch(text)
+    SOURCE_ID_PATTERN.fullmatch(text)
+    publishable(text)
+    publishable(text, "url")
+""",
+        f"'x' * {N}",
+        f"'a' * ({N} - 1) + '!'",
+    ),
+    "snapshot cache file names": (
+        ("gmspolicy.dataset.snapshot._NAME", "gmspolicy.dataset.snapshot._TEMP"),
+        """
+from gmspolicy.dataset.snapshot import _NAME, _TEMP
+def run(text):
+    _NAME.match(text)
+    _TEMP.match(text)
+""",
+        f"'x' * {N}",
+        f"'.snapshot-' + 'a' * ({N} - 13) + '.tm'",
     ),
     "partial and full dates": (
         ("gmspolicy.dates._PARTIAL_RE", "gmspolicy.dates._FULL_RE"),

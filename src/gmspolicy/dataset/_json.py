@@ -28,9 +28,11 @@ MAX_NUMBER_CHARS = 24
 #: Problems reported before reading stops (a million bad records are not a million lines).
 MAX_PROBLEMS = 100
 
-# strings (skipped whole, escapes included) and brackets; linear: the string body is one
-# possessive run of non-quote, non-backslash characters or escape pairs
-_BRACKETS = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
+# the next quote or bracket; and the rest of a string from just after its opening quote
+# (possessive runs: each character is looked at once). The scan stops at a string that
+# is never closed (json reports that), so the whole check is linear.
+_NEXT = re.compile(r'["\[\]{}]')
+_STRING_REST = re.compile(r'[^"\\]*+(?:\\.[^"\\]*+)*+"')
 
 
 class _Refused(ValueError):
@@ -52,9 +54,16 @@ def _constant(text: str) -> Any:
 
 def _check_depth(text: str, name: str) -> None:
     depth = 0
-    for m in _BRACKETS.finditer(text):
+    pos = 0
+    while (m := _NEXT.search(text, pos)) is not None:
         ch = m.group()
-        if ch in "[{":
+        pos = m.end()
+        if ch == '"':
+            rest = _STRING_REST.match(text, pos)
+            if rest is None:
+                return  # never closed: invalid JSON, which json.loads reports
+            pos = rest.end()
+        elif ch in "[{":
             depth += 1
             if depth > MAX_JSON_DEPTH:
                 line = text.count("\n", 0, m.start()) + 1
