@@ -175,3 +175,39 @@ def test_html_entity_definitions_are_not_expanded() -> None:
         "<html><body><table><tr><td>&b;</td></tr></table></body></html>"
     )
     assert [c.text for c in doc.tables[0].rows[0]] == ["&b;"]
+
+
+# -- the UNTC loader's XML (defusedxml over expat) -----------------------------------------
+
+_XML_ROW = "<Row><Entry>Thailand</Entry><Entry>5 Jun 2007</Entry></Row>\n"
+HARMLESS_XML = (
+    f"('<Treaty><Participants>' + {_XML_ROW!r} * (({SIZE} - 40) // {len(_XML_ROW)})"
+    " + '</Participants></Treaty>')"
+)
+HOSTILE_XML = {
+    "deep nesting": f"'<Treaty>' + '<a>' * (({SIZE} - 17) // 7) + '</a>' * (({SIZE} - 17) // 7) + '</Treaty>'",
+    "many attributes": f"'<Treaty ' + ''.join(f'a{{i}}=\"\" ' for i in range({SIZE} // 12)) + '/>'",
+    "entity references in text": f"'<Treaty><Participants><Row><Entry>' + '&amp;' * ({SIZE} // 5)",
+    "comments and processing instructions": f"'<Treaty>' + '<!---->' * ({SIZE} // 14) + '<?p ?>' * ({SIZE} // 14)",
+    "one huge text node": f"'<Treaty><Participants><Row><Entry>' + 'x' * {SIZE}",
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_XML))
+def test_hostile_xml_is_parsed_with_linear_work(case: str) -> None:
+    setup = textwrap.dedent(
+        """
+        from gmspolicy.errors import LoaderError
+        from gmspolicy_untc.loader import _xml_rows
+        def run(text):
+            try:
+                _xml_rows(text, "iv-13.xml")
+            except LoaderError:
+                pass
+        """
+    )
+    hostile = f"({HOSTILE_XML[case]})[:{SIZE}].ljust({SIZE}, ' ')"
+    harmless = f"{HARMLESS_XML}.ljust({SIZE}, ' ')"
+    result = measure(setup, harmless, hostile)
+    record("14.2 XML parsing (UNTC)", case, result)
+    assert result["memory_ratio"] < 200, result
