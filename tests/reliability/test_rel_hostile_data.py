@@ -177,7 +177,8 @@ EDGE_TEXT = st.one_of(
 
 def _at_the_edges(pset: PolicySet, big: int, year: int) -> PolicySet:
     """The same records with integers and years pushed to the limits of what is valid."""
-    events = [attrs.evolve(e, edition=big) for e in pset.events]
+    events = [attrs.evolve(e, edition=big, start=PartialDate(year), end=None)
+              for e in pset.events]
     observations = [
         attrs.evolve(o, adopted_year=year, published_year=year) for o in pset.observations
     ]

@@ -231,3 +231,30 @@ def test_json_reader_work_on_hostile_exports(case: str) -> None:
     result = measure(_JSON_SETUP, harmless, hostile)
     record("14.3 bounded reader: JSON exports", case, result)
     assert result["memory_ratio"] < 100, result
+
+
+def test_a_symlink_loop_is_one_line(cli: Run, make_dataset: Callable[..., Path]) -> None:
+    root = make_dataset()
+    (root / "countries.yaml").unlink()
+    (root / "countries.yaml").symlink_to("loop.yaml")
+    (root / "loop.yaml").symlink_to("countries.yaml")
+    assert cli("--data", "data", "validate") == (
+        1, "", "data/countries.yaml: symbolic link loop (the links lead back to themselves)\n"
+    )
+
+
+def test_an_export_that_does_not_validate_names_the_file(
+    cli: Run, make_dataset: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_dataset()
+    export(cli, root, tmp_path / "new.json")
+    doc = json.loads((tmp_path / "new.json").read_text(encoding="utf-8"))
+    doc["sources"][0]["title"] = "red \x1b[31m"
+    doc["sources"][0]["url"] = "https://example.org/a b"
+    (tmp_path / "old.json").write_text(json.dumps(doc), encoding="utf-8")
+    assert cli("diff", "old.json", "new.json") == (
+        1,
+        "",
+        "old.json: title: text contains control character U+001B\n"
+        "old.json: url: URL contains a space (U+0020)\n",
+    )

@@ -211,3 +211,14 @@ def test_hostile_xml_is_parsed_with_linear_work(case: str) -> None:
     result = measure(setup, harmless, hostile)
     record("14.2 XML parsing (UNTC)", case, result)
     assert result["memory_ratio"] < 200, result
+
+
+def test_a_page_cannot_switch_the_decoded_text_to_another_charset() -> None:
+    """The loaders decode the bytes (kit.decode); a <meta charset> in the page must not
+    make the parser decode the text again as something else."""
+    doc = parse_html(
+        '<html><head><meta charset="iso-8859-1"><meta http-equiv="Content-Type" '
+        'content="text/html; charset=windows-1252"><title>ไทย é</title></head>'
+        "<body><table><tr><td>ລາວ ü</td></tr></table></body></html>"
+    )
+    assert (doc.title, doc.tables[0].rows[0][0].text) == ("ไทย é", "ລາວ ü")

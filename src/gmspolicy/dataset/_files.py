@@ -6,6 +6,7 @@ Shared by :mod:`gmspolicy.dataset` (which parses the files) and :mod:`gmspolicy.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -67,7 +68,7 @@ def display_path(path: Path, root: Path | None = None) -> str:
     bundled = bundled_data_dir()
     try:
         return "datasets/" + path.resolve().relative_to(bundled.resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop
         pass
     try:
         rel = os.path.relpath(path)
@@ -79,10 +80,13 @@ def display_path(path: Path, root: Path | None = None) -> str:
 def escaping_link(path: Path, root: Path) -> Path | None:
     """The symbolic link that takes ``path`` outside the directory ``root`` (``path``
     itself, or the folder between ``root`` and it that is the link), or ``None`` when
-    ``path`` resolves inside ``root``. Nothing is read from the target."""
-    base = root.resolve()
+    ``path`` resolves inside ``root``. Nothing is read from the target. A link loop is
+    not followed anywhere: ``None`` (opening it fails, and the reader says so)."""
     try:
+        base = root.resolve()
         path.resolve().relative_to(base)
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop
+        return None
     except ValueError:
         pass
     else:
@@ -97,6 +101,8 @@ def escaping_link(path: Path, root: Path) -> Path | None:
         if here.is_symlink():
             try:
                 here.resolve().relative_to(base)
+            except (OSError, RuntimeError):
+                return None
             except ValueError:
                 return here
     return path
@@ -144,6 +150,8 @@ def read_file_bounded(path: Path, max_bytes: int) -> bytes | str:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop (the links lead back to themselves)"
         if path.is_symlink() and not path.exists():
             return "broken symbolic link (its target does not exist)"
         return f"cannot read file: {exc.strerror or exc}"

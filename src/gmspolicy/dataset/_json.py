@@ -129,4 +129,10 @@ def read_json_export(path: Path) -> PolicySet:
         problems.append(Problem(name, f"more problems not listed (stopped at {MAX_PROBLEMS})"))
     if problems:
         raise DataError(problems)
-    return PolicySet.build(**records)  # type: ignore[arg-type]
+    try:
+        return PolicySet.build(**records)  # type: ignore[arg-type]
+    except DataError as exc:
+        # records read from a JSON export have no lines: each problem names the file
+        raise DataError(
+            [Problem(p.place or name, p.message) for p in exc.problems]
+        ) from None
