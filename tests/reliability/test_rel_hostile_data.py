@@ -91,6 +91,17 @@ CASES: dict[str, tuple[dict[str, str], str]] = {
          "THA,CONV,signature,0000,s1,\n"},
         "data/participations.csv:2: impossible date '0000'",
     ),
+    "a CSV date of thousands of digits": (
+        {"participations.csv": "country,instrument,action,date,source,note\n"
+         "THA,CONV,signature," + "9" * 5000 + ",s1,\n"},
+        f"data/participations.csv:2: invalid date '{'9' * 37}...': expected YYYY, YYYY-MM "
+        "or YYYY-MM-DD",
+    ),
+    "year 0 as an observation's year": (
+        {"observations.yaml": "- id: O1\n  body: CMW\n  kind: concluding_observations\n"
+         "  country: THA\n  url: https://example.org/o\n  adopted_year: 0\n  sources: [s1]\n"},
+        "data/observations.yaml:1: adopted_year: year 0 is outside 1-9999",
+    ),
     "lone surrogate in text": (
         {"events.yaml": event(title='"a\\ud800b"')},
         "data/events.yaml:1: title: text contains a lone surrogate (U+D800) that cannot be "

@@ -81,8 +81,9 @@ def publishable(value: Any, field: str = "") -> list[str]:
         elif isinstance(item, bool | enum.Enum | dt.date) or item is None:
             continue
         elif isinstance(item, int):
+            shown = str(item) if item.bit_length() < 128 else f"of {item.bit_length()} bits"
             if name.endswith("year") and not 1 <= item <= 9999:
-                out.append(f"{label}year {item} is outside 1-9999")
+                out.append(f"{label}year {shown} is outside 1-9999")
             elif not -MAX_INTEGER <= item <= MAX_INTEGER:
                 out.append(
                     f"{label}integer out of range (at most {MAX_INTEGER}, what JSON readers "
