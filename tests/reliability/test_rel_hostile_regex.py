@@ -360,3 +360,25 @@ def test_worst_case_does_linear_work(case: str) -> None:
     # itself (splitting into words), never a number of copies that grows with its size
     # (at this size quadratic allocation would show as thousands)
     assert result["memory_ratio"] < 50, result
+
+
+def test_a_huge_cell_is_quoted_short_in_messages(tmp_path: Path) -> None:
+    """A sheet's cell may be megabytes: the one-line message quotes 80 characters of it."""
+    import datetime as dt
+
+    from gmspolicy_csvsheet import CsvSheetLoader
+
+    from gmspolicy.errors import LoaderError
+    from gmspolicy.loaders import LoadContext
+    from gmspolicy.testing import small_reference
+
+    sheet = tmp_path / "s.csv"
+    name = "Thailand" + "1" * 100_000 + " x"  # (csv caps a cell at 128 K)
+    sheet.write_text(
+        f"Country,Instrument,Date,Action\n{name},ICRMW,{'9' * 50_000},ratified\n",
+        encoding="utf-8",
+    )
+    ctx = LoadContext(reference=small_reference(), today=dt.date(2025, 1, 15))
+    with pytest.raises(LoaderError) as info:
+        CsvSheetLoader().load(str(sheet), {"source_url": "https://example.org/"}, ctx)
+    assert str(info.value) == f"{sheet}:2: unknown country '{'Thailand' + '1' * 69}...'"

@@ -257,7 +257,7 @@ def resolve_country(context: LoadContext, name: str) -> str | None:
 def unknown_names_error(where: str, names: Iterable[str], what: str = "participant") -> str:
     """The message for names that could not be mapped to a country code."""
     names = list(names)
-    listed = ", ".join(repr(n) for n in names)
+    listed = ", ".join(repr(shorten(n)) for n in names)
     plural = "s" if len(names) > 1 else ""
     return (
         f"{where}: cannot map {what}{plural} {listed} to a country of the reference dataset "
