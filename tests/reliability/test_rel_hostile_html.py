@@ -19,6 +19,9 @@ import pytest
 from gmspolicy_ohchr import OhchrLoader
 from gmspolicy_untc import UntcLoader
 from hostile_kit import measure, record
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from reliability_kit import count_example
 
 from gmspolicy.errors import LoaderError
 from gmspolicy.loaders import LoadContext
@@ -222,3 +225,27 @@ def test_a_page_cannot_switch_the_decoded_text_to_another_charset() -> None:
         "<body><table><tr><td>ລາວ ü</td></tr></table></body></html>"
     )
     assert (doc.title, doc.tables[0].rows[0][0].text) == ("ไทย é", "ລາວ ü")
+
+
+SOUP = ["<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", "</th>", "<tbody>",
+        "<sup>", "</sup>", "<br>", "x", " ", "<h2>", "</h2>", "<title>", "</title>",
+        "<script>", "</script>", "<!--", "-->", "&amp;", "&#0;", "<td colspan=2>", "\x00",
+        "<p>", "</div>", "<table", ">", "ไทย", "\ufeff", "<?pi ?>", "<![CDATA[", "]]>"]
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(SOUP), max_size=60))
+# the old parser's IndexError: a cell opening a table that starts with a cell
+@example(["<table>", "<tr>", "<td>", "x", "<table>", "<td>", "x", "</td>", "</table>"])
+@example(["<table>", "<tr>", "<td>", "x", "<table>", "x", "<td>", "x"])
+def test_tag_soup_gives_tables_or_a_loader_error(parts: list[str]) -> None:
+    """Any mix of table markup, however broken, parses: nested, unclosed and stray cells
+    never raise IndexError (the old parser's failure), only a LoaderError if at all."""
+    count_example("HTML tag soup")
+    try:
+        doc = parse_html("".join(parts), "soup.html")
+    except LoaderError:
+        return
+    for table in doc.tables:
+        assert all(isinstance(c.text, str) for row in table.rows for c in row)
+        assert all(row for row in table.rows)
