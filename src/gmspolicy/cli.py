@@ -470,7 +470,13 @@ def coverage(state: _State, update: Path | None) -> None:
     if update is None or page is None:
         click.echo(text, nl=False)
         return
-    write_atomic(update, update_page(page, text))
+    from gmspolicy.errors import UsageError
+
+    try:
+        new = update_page(page, text)
+    except UsageError as exc:
+        raise UsageError(f"{update}: {exc}") from None
+    write_atomic(update, new)
 
 
 def _loader_options(f: F) -> F:

@@ -258,3 +258,17 @@ def test_an_export_that_does_not_validate_names_the_file(
         "old.json: title: text contains control character U+001B\n"
         "old.json: url: URL contains a space (U+0020)\n",
     )
+
+
+def test_coverage_update_names_a_page_without_markers(
+    cli: Run, make_dataset: Callable[..., Path], tmp_path: Path
+) -> None:
+    make_dataset()
+    (tmp_path / "page.md").write_text("# no markers here\n", encoding="utf-8")
+    assert cli("--data", "data", "coverage", "--update", "page.md") == (
+        2,
+        "",
+        "error: page.md: the page has no <!-- coverage:start --> ... <!-- coverage:end --> "
+        "markers\n",
+    )
+    assert (tmp_path / "page.md").read_text(encoding="utf-8") == "# no markers here\n"
