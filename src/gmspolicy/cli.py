@@ -530,7 +530,7 @@ def _run_loader(
         context = LoadContext(reference=reference, fetcher=fetcher, today=today)
         result = run_loader(loader, location, options, context)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _echo_err(f"warning: {warning}")
     return result, today
 
 
@@ -620,9 +620,9 @@ def _merge_and_report(
 
     plan = plan_merge(existing, result, root, loader_name, today, keep_existing=keep_existing)
     for problem in plan.conflicts:
-        click.echo(f"kept existing: {problem}", err=True)
+        _echo_err(f"kept existing: {problem}")
     for note in plan.notes:
-        click.echo(f"note: {note}", err=True)
+        _echo_err(f"note: {note}")
     for ch in plan.changes:
         click.echo(f"{ch.kind}: {ch.description}")
     click.echo(
@@ -632,6 +632,13 @@ def _merge_and_report(
     )
     if not dry_run:
         write_merge(plan)
+
+
+def _echo_err(line: str) -> None:
+    """A line on stderr; on a terminal, with control characters shown, not acted on."""
+    from gmspolicy._output import is_terminal, terminal_safe
+
+    click.echo(terminal_safe(line) if is_terminal(sys.stderr) else line, err=True)
 
 
 def _country_code(pset: PolicySet, name: str | None) -> str | None:

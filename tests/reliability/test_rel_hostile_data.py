@@ -28,6 +28,7 @@ from reliability_kit import Run, count_example
 
 from gmspolicy.dataset.validate import MAX_INTEGER
 from gmspolicy.dates import PartialDate
+from gmspolicy.i18n import LANGUAGES
 from gmspolicy.plugins import exporters
 from gmspolicy.query.policyset import PolicySet
 from gmspolicy.query.views import DatasetView
@@ -217,8 +218,11 @@ def _at_the_edges(pset: PolicySet, big: int, year: int) -> PolicySet:
     pset=policysets(text=EDGE_TEXT),
     big=st.sampled_from([1, MAX_INTEGER]),
     year=st.sampled_from([1, 1000, 2024]),
+    lang=st.sampled_from(LANGUAGES),
 )
-def test_whatever_validates_exports_in_every_format(pset: PolicySet, big: int, year: int) -> None:
+def test_whatever_validates_exports_in_every_format(
+    pset: PolicySet, big: int, year: int, lang: str
+) -> None:
     count_example("every format exports what validates")
     edged = _at_the_edges(pset, big, year)
     registry = exporters()
@@ -226,7 +230,7 @@ def test_whatever_validates_exports_in_every_format(pset: PolicySet, big: int, y
     assert {"csv", "html", "ics", "json", "markdown", "sqlite"} <= set(names)
     for name in ("csv", "html", "ics", "json", "markdown", "sqlite"):
         exporter = registry.get(name)
-        data = exporter.render(DatasetView(edged))
+        data = exporter.render(DatasetView(edged, lang))
         assert isinstance(data, str | bytes) and data, name
         if isinstance(data, str):
             data.encode("utf-8")  # writable as UTF-8

@@ -293,3 +293,18 @@ def test_escaping_work_on_hostile_text(escaper: str) -> None:
     result = measure(ESCAPERS[escaper], harmless, hostile)
     record("14.5 Markdown and terminal escaping", escaper, result)
     assert result["memory_ratio"] < 50, result
+
+
+def test_warnings_on_a_terminal_show_control_characters(
+    make_dataset: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A sheet whose file name carries an escape sequence: the loader's warning names
+    the file; on a terminal it is shown, not obeyed."""
+    make_dataset()
+    sheet = tmp_path / "sheet\x1b[2J.csv"
+    sheet.write_text("Country,Instrument,Date,Action\nNarnia,CONV,2001-01-01,signed\n")
+    args = ("--data", "data", "load", "csv", sheet.name, "--opt", "unknown=skip",
+            "--opt", "source_url=https://example.org/s")
+    shown = on_terminal(tmp_path, *args)
+    assert b"\x1b" not in shown
+    assert b"warning: sheet\\x1b[2J.csv: cannot map country 'Narnia'" in shown
