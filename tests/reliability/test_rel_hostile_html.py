@@ -249,3 +249,14 @@ def test_tag_soup_gives_tables_or_a_loader_error(parts: list[str]) -> None:
     for table in doc.tables:
         assert all(isinstance(c.text, str) for row in table.rows for c in row)
         assert all(row for row in table.rows)
+
+
+def test_html_external_entities_are_not_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-CONTENT", encoding="utf-8")
+    doc = parse_html(
+        f'<!DOCTYPE html [<!ENTITY e SYSTEM "{secret.as_uri()}">]>'
+        "<html><body><table><tr><td>&e;</td></tr></table><p>&e;</p></body></html>"
+    )
+    assert [c.text for c in doc.tables[0].rows[0]] == ["&e;"]
+    assert "SECRET" not in doc.text
