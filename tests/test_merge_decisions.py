@@ -36,7 +36,10 @@ def _src() -> str:
 
 
 def _files(root: Path) -> dict[Path, str]:
-    return {p: p.read_text() for p in root.rglob("*") if p.is_file()}
+    """The dataset's files (not the lock file fetch takes to serialise writers)."""
+    return {
+        p: p.read_text() for p in root.rglob("*") if p.is_file() and p.name != ".gmspolicy.lock"
+    }
 
 
 def _fetch(cli: Run, root: Path, sheet: Path, *extra: str) -> tuple[int, str, str]:

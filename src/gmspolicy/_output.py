@@ -20,6 +20,35 @@ from pathlib import Path
 from gmspolicy.errors import ExportError
 
 _TEMP_TAG = ".gmspolicy-"
+# What a terminal acts on rather than shows: C0 controls but newline and tab (ESC starts
+# escape sequences; CR, BS overwrite what was printed), DEL, C1 controls (CSI U+009B,
+# OSC U+009D) and the bidi overrides and isolates that reorder what is shown.
+_TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` as a terminal may print it: control characters (escape sequences
+    included) and bidi overrides are shown as ``\\xNN``/``\\uNNNN``, not acted on;
+    newlines and tabs are kept.
+
+    >>> terminal_safe("red \\x1b[31m!\\n")
+    'red \\\\x1b[31m!\\n'
+    """
+    return _TERMINAL_UNSAFE.sub(_shown, text)
+
+
+def is_terminal(stream: object) -> bool:
+    """True when ``stream`` is an interactive terminal."""
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if isatty is not None else False
+    except (OSError, ValueError):
+        return False
 
 
 def _temp_pattern(name: str) -> re.Pattern[str]:
@@ -119,5 +148,6 @@ def emit(data: str | bytes, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        sys.stdout.write(data)
+        # a file or a pipe gets the text exactly; a terminal never gets escape sequences
+        sys.stdout.write(terminal_safe(data) if is_terminal(sys.stdout) else data)
         sys.stdout.flush()

@@ -510,15 +510,19 @@ def validate(state: _State, path: Path | None) -> None:
 def diff(old: Path, new: Path, fmt: str) -> None:
     """What changed between two datasets (directories or JSON exports): ratified, signed,
     denounced, added, corrected."""
+    from gmspolicy._output import is_terminal, terminal_safe
     from gmspolicy.dataset import load_any
     from gmspolicy.query.diff import changes_json
 
     changes = load_any(old).diff(load_any(new))
+    tty = is_terminal(sys.stdout)
     if fmt == "json":
-        click.echo(changes_json(changes), nl=False)
+        out = changes_json(changes)
+        click.echo(terminal_safe(out) if tty else out, nl=False)
         return
     for ch in changes:
-        click.echo(f"{ch.kind}: {ch.description}")
+        line = f"{ch.kind}: {ch.description}"
+        click.echo(terminal_safe(line) if tty else line)
     if not changes:
         click.echo("no changes")
 
@@ -585,13 +589,21 @@ def _one_line(text: str) -> str:
 def coverage(state: _State, update: Path | None) -> None:
     """How many country x instrument cells are confirmed, and which are still unknown."""
     from gmspolicy._output import write_atomic
+    from gmspolicy.dataset._files import MAX_FILE_BYTES, read_text_bounded
     from gmspolicy.query.coverage import report, update_page
 
+    page = read_text_bounded(update, MAX_FILE_BYTES) if update is not None else None
     text = report(state.pset())
-    if update is None:
+    if update is None or page is None:
         click.echo(text, nl=False)
         return
-    write_atomic(update, update_page(update.read_text(encoding="utf-8"), text))
+    from gmspolicy.errors import UsageError
+
+    try:
+        new = update_page(page, text)
+    except UsageError as exc:
+        raise UsageError(f"{update}: {exc}") from None
+    write_atomic(update, new)
 
 
 def _loader_options(f: F) -> F:
@@ -645,7 +657,7 @@ def _run_loader(
         context = LoadContext(reference=reference, fetcher=fetcher, today=today)
         result = run_loader(loader, location, options, context)
     for warning in result.warnings:
-        click.echo(f"warning: {_one_line(warning)}", err=True)
+        _echo_warning(warning)
     return result, today
 
 
@@ -704,23 +716,44 @@ def fetch_command(
     """Merge what a loader reads into a dataset directory and print the changes: new
     facts go to participations/fetched-LOADER.csv, their sources to
     sources/fetched-LOADER.yaml. Existing facts are never overwritten."""
+    import contextlib
+
     from gmspolicy.dataset import load_dataset
-    from gmspolicy.loaders.merge import plan_merge, write_merge
+    from gmspolicy.loaders.merge import dataset_lock
 
     root = into if into is not None else state.data
     if root is None:
         raise click.UsageError("fetch needs the dataset directory to write to: --into DIR")
     existing = load_dataset(root)
     result, today = _run_loader(state, loader_name, location, opts, existing, cache_dir, offline)
+    with contextlib.nullcontext() if dry_run else dataset_lock(root):
+        if not dry_run:
+            # another fetch may have written since: plan against what is there now, read
+            # and validated again under the lock
+            existing = load_dataset(root)
+        _merge_and_report(existing, result, root, loader_name, today, keep_existing, dry_run)
+
+
+def _merge_and_report(
+    existing: PolicySet,
+    result: LoadResult,
+    root: Path,
+    loader_name: str,
+    today: dt.date,
+    keep_existing: bool,
+    dry_run: bool,
+) -> None:
+    from gmspolicy.loaders.merge import plan_merge, write_merge
+
     plan = plan_merge(existing, result, root, loader_name, today, keep_existing=keep_existing)
     if not dry_run:
         write_merge(plan)
     # said only once it is true: the merge was written (or, in a dry run, would be)
     kept = "would keep existing" if dry_run else "kept existing"
     for problem in plan.conflicts:
-        click.echo(f"{kept}: {problem}", err=True)
+        _echo_err(f"{kept}: {problem}")
     for note in plan.notes:
-        click.echo(f"note: {note}", err=True)
+        _echo_err(f"note: {note}")
     for ch in plan.changes:
         click.echo(f"{ch.kind}: {ch.description}")
     click.echo(
@@ -728,6 +761,22 @@ def fetch_command(
         f"{len(plan.conflicts)} conflicts"
         + ("; dry run: nothing written" if dry_run else "")
     )
+
+
+def _echo_warning(text: str) -> None:
+    """A plugin's warning as one line on stderr: on a terminal with its control characters
+    shown (``\\x1b``), elsewhere with them left out."""
+    from gmspolicy._output import is_terminal, terminal_safe
+
+    line = "warning: " + " ".join(text.splitlines())
+    click.echo(terminal_safe(line) if is_terminal(sys.stderr) else _one_line(line), err=True)
+
+
+def _echo_err(line: str) -> None:
+    """A line on stderr; on a terminal, with control characters shown, not acted on."""
+    from gmspolicy._output import is_terminal, terminal_safe
+
+    click.echo(terminal_safe(line) if is_terminal(sys.stderr) else line, err=True)
 
 
 def _country_code(pset: PolicySet, name: str | None) -> str | None:
@@ -811,8 +860,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if not isinstance(exc, GmsPolicyError):
             raise
+        from gmspolicy.errors import DataError
+
+        # a data problem with a place is printed as it is (FILE: message, FILE:LINE: ...)
+        placed = (
+            {str(p) for p in exc.problems if p.place} if isinstance(exc, DataError) else set()
+        )
+        from gmspolicy._output import is_terminal, terminal_safe
+
+        tty = is_terminal(sys.stderr)
         for line in exc.lines():
-            click.echo(line if _has_place(line) else f"error: {line}", err=True)
+            shown = line if line in placed or _has_place(line) else f"error: {line}"
+            click.echo(terminal_safe(shown) if tty else shown, err=True)
         return exc.exit_code
     return 0
 

@@ -14,6 +14,11 @@ _PARTIAL_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _FULL_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def _shown(text: str) -> str:
+    """``text`` quoted for a message, cut to 40 characters (a cell may hold thousands)."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
 def parse_date(text: str) -> dt.date:
     """Parse a full ISO date ``YYYY-MM-DD``; raise ``ValueError`` with a readable message.
 
@@ -21,11 +26,11 @@ def parse_date(text: str) -> dt.date:
     datetime.date(2014, 12, 31)
     """
     if not _FULL_RE.match(text):
-        raise ValueError(f"invalid date {text!r}: expected YYYY-MM-DD")
+        raise ValueError(f"invalid date {_shown(text)}: expected YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"impossible date {text!r}") from None
+        raise ValueError(f"impossible date {_shown(text)}") from None
 
 
 class DatePrecision(enum.Enum):
@@ -66,6 +71,8 @@ class PartialDate:
     _last: dt.date = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        if not 1 <= self.year <= 9999:
+            raise ValueError(f"impossible year {self.year}")
         if self.day is not None and self.month is None:
             raise ValueError("a day needs a month")
         if self.month is not None and not 1 <= self.month <= 12:
@@ -85,12 +92,12 @@ class PartialDate:
         """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
         m = _PARTIAL_RE.match(text)
         if not m:
-            raise ValueError(f"invalid date {text!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+            raise ValueError(f"invalid date {_shown(text)}: expected YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = m.groups()
         try:
             return cls(int(year), int(month) if month else None, int(day) if day else None)
         except ValueError:
-            raise ValueError(f"impossible date {text!r}") from None
+            raise ValueError(f"impossible date {_shown(text)}") from None
 
     @classmethod
     def from_date(cls, value: dt.date) -> PartialDate:

@@ -40,6 +40,10 @@ class ProblemCode(enum.StrEnum):
     INVALID_DATE = "invalid-date"
     MISSING_TEXT = "missing-text"
     BAD_CODE = "bad-code"
+    BAD_ID = "bad-id"
+    UNPUBLISHABLE = "unpublishable"
+    LINK_OUTSIDE = "link-outside"
+    TOO_MANY_PROBLEMS = "too-many-problems"
     # identities and references
     DUPLICATE_ID = "duplicate-id"
     DUPLICATE_NAME = "duplicate-name"

@@ -4,13 +4,16 @@
     python tests/reliability/figures.py --update   # also rewrite them in docs/reliability.md
 
 It runs ``python -m pytest tests/reliability`` once (with every hypothesis property
-noting each example it tries), then counts: the bad inputs in the catalogue (collected
-test cases), the examples tried per property, and the faults each loader survives.
+noting each example it tries, and every hostile-input measurement noting its ratios),
+then counts: the bad inputs in the catalogue (collected test cases), the examples tried
+per property, the faults each loader survives, and the worst work measured per class of
+hostile input (``hostile_kit.measure``).
 """
 
 from __future__ import annotations
 
 import collections
+import json
 import os
 import re
 import subprocess
@@ -42,11 +45,24 @@ def figures() -> str:
     """Run the suite and return the figures as Markdown."""
     with tempfile.TemporaryDirectory() as tmp:
         counts_file = Path(tmp) / "examples.txt"
-        env = {**os.environ, "GMSPOLICY_RELIABILITY_EXAMPLES": str(counts_file)}
+        measure_file = Path(tmp) / "measured.jsonl"
+        env = {
+            **os.environ,
+            "GMSPOLICY_RELIABILITY_EXAMPLES": str(counts_file),
+            "GMSPOLICY_RELIABILITY_MEASURE": str(measure_file),
+        }
         summary = _pytest("tests/reliability", "-q", env=env).strip().splitlines()[-1]
         examples = collections.Counter(
             counts_file.read_text(encoding="utf-8").splitlines() if counts_file.exists() else []
         )
+        measured = [
+            json.loads(line)
+            for line in (
+                measure_file.read_text(encoding="utf-8").splitlines()
+                if measure_file.exists()
+                else []
+            )
+        ]
     collected = _pytest("--collect-only", "-q", "tests/reliability/test_rel_bad_inputs.py")
     ids = [line for line in collected.splitlines() if "::" in line]
     accepted = [i for i in ids if "test_spreadsheet_quirks_are_accepted" in i]
@@ -72,8 +88,40 @@ def figures() -> str:
         f"- Faults survived per loader (untc, ohchr, normlex, csv): **{len(faults)}** each "
         f"({', '.join(faults)}); `gmspolicy fetch` leaves the dataset byte-identical after "
         f"each of the {len(test_rel_faults.FAULTS)} in `test_rel_faults.FAULTS`.",
+        "",
+        *_work_table(measured),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _work_table(measured: list[dict[str, object]]) -> list[str]:
+    """Per class of hostile input: the worst CPU time and peak allocation measured, as
+    ratios to a harmless input of the same size (``hostile_kit.measure``)."""
+    by_class: dict[str, list[dict[str, object]]] = collections.defaultdict(list)
+    for m in measured:
+        by_class[str(m["class"])].append(m)
+    lines = [
+        "Work on hostile input, worst case per class (CPU time and peak allocation of the "
+        "hostile input divided by those of a harmless input of the same size; one run):",
+        "",
+        "| Class | Cases | Input | Worst time ratio | Worst memory ratio |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for kind, cases in sorted(by_class.items()):
+        t = max(cases, key=lambda m: float(m["time_ratio"]))
+        mem = max(cases, key=lambda m: float(m["memory_ratio"]))
+        sizes = sorted({int(m["size"]) for m in cases})
+        size = " / ".join(f"{s // 1000:,} K chars" for s in sizes)
+        lines.append(
+            f"| {kind} | {len(cases)} | {size} | {float(t['time_ratio']):.1f} "
+            f"({t['case']}) | {float(mem['memory_ratio']):.1f} ({mem['case']}) |"
+        )
+    lines += [
+        "",
+        "14.6 (links out of the dataset) is refused before anything is read from the target, "
+        "and 14.8 (concurrent writers) is a question of correctness, not work: no ratios.",
+    ]
+    return lines
 
 
 def main() -> None:

@@ -161,8 +161,17 @@ def build_or_skip(text: str) -> PolicySet:
     try:
         return pset_with(text)
     except DataError as exc:
-        # a name the validator refuses as clashing with another country's is not the point
-        assume(not all("is used by both" in p.message for p in exc.problems))
+        # a name the validator refuses as clashing with another country's is not the point,
+        # nor text it refuses as unpublishable (control characters, lone surrogates:
+        # test_rel_hostile_data.py)
+        assume(
+            not all(
+                "is used by both" in p.message
+                or "contains control character" in p.message
+                or "contains a lone surrogate" in p.message
+                for p in exc.problems
+            )
+        )
         raise
 
 
@@ -186,7 +195,9 @@ def records(p: PolicySet) -> tuple[Any, ...]:
 )
 @given(text=hostile_texts | st.text(max_size=60))
 @example(text=NASTY[0])
-@example(text="\r\n\x0b\x0c\x1c\x85\u2028 trailing  ")
+# (issue 14.4: control characters such as \x0b, \x0c, \x1c and \x85 are now refused by
+# validation, test_rel_hostile_data.py; the line breaks a dataset may hold stay here)
+@example(text="\r\n\u2028\u2029 trailing  ")
 def test_json_export_roundtrip_is_exact(tmp_path: Path, text: str) -> None:
     count_example("JSON export round trip")
     pset = build_or_skip(text)

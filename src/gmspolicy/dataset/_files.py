@@ -6,6 +6,7 @@ Shared by :mod:`gmspolicy.dataset` (which parses the files) and :mod:`gmspolicy.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -77,13 +78,78 @@ def display_path(path: Path, root: Path | None = None) -> str:
     bundled = bundled_data_dir()
     try:
         return "datasets/" + path.resolve().relative_to(bundled.resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop
         pass
     try:
         rel = os.path.relpath(path)
     except ValueError:
         return str(path)
     return str(path) if rel.startswith("..") else rel
+
+
+def escaping_link(path: Path, root: Path) -> Path | None:
+    """The symbolic link that takes ``path`` outside the directory ``root`` (``path``
+    itself, or the folder between ``root`` and it that is the link), or ``None`` when
+    ``path`` resolves inside ``root``. Nothing is read from the target. A link loop is
+    not followed anywhere: ``None`` (opening it fails, and the reader says so)."""
+    try:
+        base = root.resolve()
+        path.resolve().relative_to(base)
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop
+        return None
+    except ValueError:
+        pass
+    else:
+        return None
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return path
+    here = root
+    for part in parts:
+        here = here / part
+        if here.is_symlink():
+            try:
+                here.resolve().relative_to(base)
+            except (OSError, RuntimeError):
+                return None
+            except ValueError:
+                return here
+    return path
+
+
+#: What is said of a link out of the dataset directory (the target is never named).
+OUTSIDE_LINK = (
+    "symbolic link to a place outside the dataset directory: refused (copy the file in)"
+)
+
+
+def read_text_bounded(path: Path, max_bytes: int, name: str | None = None) -> str:
+    """The UTF-8 text of the regular file ``path`` (a BOM is dropped), read with
+    :func:`read_file_bounded`; any problem is a :class:`~gmspolicy.errors.DataError`
+    with one ``NAME: message`` (``NAME:LINE:`` for bytes that are not UTF-8)."""
+    from gmspolicy.errors import DataError, Problem
+    from gmspolicy.errors import ProblemCode as C
+
+    label = name if name is not None else display_path(path)
+    data = read_file_bounded(path, max_bytes)
+    if isinstance(data, str):
+        raise DataError([Problem(label, data, C.UNREADABLE_FILE)])
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(
+            [
+                Problem(
+                    f"{label}:{line}",
+                    f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+                    C.NOT_UTF8,
+                )
+            ]
+        ) from None
 
 
 def read_file_bounded(path: Path, max_bytes: int) -> bytes | str:
@@ -96,6 +162,8 @@ def read_file_bounded(path: Path, max_bytes: int) -> bytes | str:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop (the links lead back to themselves)"
         if path.is_symlink() and not path.exists():
             return "broken symbolic link (its target does not exist)"
         return f"cannot read file: {exc.strerror or exc}"

@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 
 from gmspolicy.convert import converter, error_messages, without_gc
 from gmspolicy.dataset._files import MAX_FILE_BYTES as MAX_FILE_BYTES
+from gmspolicy.dataset._files import OUTSIDE_LINK, escaping_link, kind_files
 from gmspolicy.dataset._files import bundled_data_dir as bundled_data_dir
 from gmspolicy.dataset._files import display_path as display_path
-from gmspolicy.dataset._files import kind_files
 from gmspolicy.dataset._files import read_file_bounded as read_file_bounded
 from gmspolicy.dataset._yaml import Located, load_yaml, plain
 from gmspolicy.dataset.validate import problem_sort_key
@@ -99,8 +99,15 @@ class _Reader:
         self.participations: list[Participation] = []
         self.failed_kinds: set[str] = set()
         self._dates: dict[str, PartialDate] = {}
+        self._links: set[Path] = set()
 
     def files(self, stem: str, suffix: str) -> list[Path]:
+        folder = self.root / stem
+        if folder.is_symlink() and escaping_link(folder, self.root) is not None:
+            self._links.add(folder)
+            self.problems.append(Problem(display_path(folder), OUTSIDE_LINK, C.LINK_OUTSIDE))
+            single = self.root / f"{stem}{suffix}"
+            return [single] if single.exists() or single.is_symlink() else []
         found, misplaced = kind_files(self.root, stem, suffix)
         if misplaced is not None:
             self.problems.append(
@@ -112,6 +119,12 @@ class _Reader:
 
     def read_text(self, path: Path) -> str | None:
         name = display_path(path)
+        link = escaping_link(path, self.root)
+        if link is not None:
+            if link not in self._links:
+                self._links.add(link)
+                self.problems.append(Problem(display_path(link), OUTSIDE_LINK, C.LINK_OUTSIDE))
+            return None
         if path.is_dir():
             self.problems.append(
                 Problem(name, "expected a file, found a directory", C.NOT_A_FILE)

@@ -105,11 +105,31 @@ _TAB_INDENT = re.compile(r"(?:\A|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]) *\t")
 # (which then just takes the slow path).
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[\]{},:?-])[&*][^\s\[\]{},]")
 _STR = "tag:yaml.org,2002:str"
+#: Longest integer or float read, in characters (an integer beyond 2**53 is refused by
+#: validation; one with thousands of digits is refused here, before converting it).
+MAX_NUMBER_CHARS = 24
+
+
+def _construct_number(loader: Any, node: yaml.ScalarNode) -> Any:
+    if len(node.value) > MAX_NUMBER_CHARS:
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"a number of {len(node.value)} characters (at most {MAX_NUMBER_CHARS})",
+            node.start_mark,
+        )
+    if node.tag.endswith(":int"):
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    return yaml.SafeLoader.construct_yaml_float(loader, node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_number)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_number)
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:null": yaml.SafeLoader.construct_yaml_null,
     "tag:yaml.org,2002:bool": yaml.SafeLoader.construct_yaml_bool,
-    "tag:yaml.org,2002:int": yaml.SafeLoader.construct_yaml_int,
-    "tag:yaml.org,2002:float": yaml.SafeLoader.construct_yaml_float,
+    "tag:yaml.org,2002:int": _construct_number,
+    "tag:yaml.org,2002:float": _construct_number,
 }
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
@@ -173,7 +193,10 @@ def _fast_load(text: str) -> Any:
         construct = _SCALAR_TAGS.get(tag)
         if construct is None:
             raise _Fallback
-        return construct(scalar_loader, node)
+        try:
+            return construct(scalar_loader, node)
+        except yaml.YAMLError:
+            raise _Fallback from None  # the pure-Python loader says where and why
 
     return build(node)
 

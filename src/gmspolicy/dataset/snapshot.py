@@ -54,6 +54,7 @@ from gmspolicy.dataset._files import (
     bundled_data_dir,
     dataset_files,
     display_path,
+    escaping_link,
     read_file_bounded,
 )
 
@@ -163,6 +164,8 @@ def fingerprint(root: Path, *, today: dt.date | None, max_file_bytes: int) -> st
     digest = hashlib.sha256(_code_signature())
     digest.update(f"\0{display_path(root)}\0{today}\0{max_file_bytes}\0".encode())
     for path in files:
+        if escaping_link(path, root) is not None:
+            return None
         data = read_file_bounded(path, max_file_bytes)
         if isinstance(data, str):
             return None

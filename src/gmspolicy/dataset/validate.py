@@ -6,12 +6,15 @@ It reports every problem at once, each with the place the record was read from.
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from gmspolicy.dates import PartialDate
 from gmspolicy.errors import Problem
 from gmspolicy.errors import ProblemCode as C
 from gmspolicy.models import (
@@ -42,6 +45,72 @@ def validate(pset: PolicySet, today: dt.date | None = None) -> list[Problem]:
     return sorted(set(v.problems), key=problem_sort_key)
 
 
+#: Largest integer a dataset may hold: what every JSON reader (IEEE doubles) and SQLite
+#: (64-bit) represent exactly.
+MAX_INTEGER = 2**53 - 1
+#: Record ids (docs/data-format.md): a letter or digit, then letters, digits, ``.``, ``_``
+#: and ``-``, at most 64 in all; source ids in lower case.
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+SOURCE_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+# control characters (C0 but tab, newline and carriage return; DEL; C1) and lone
+# surrogates (which cannot be written as UTF-8)
+_BAD_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# in a URL also every space, tab and line break
+_BAD_URL = re.compile(r"[\x00-\x20\x7f-\x9f\ud800-\udfff\s]")
+
+
+def _char_problem(text: str, pattern: re.Pattern[str]) -> str | None:
+    m = pattern.search(text)
+    if m is None:
+        return None
+    ch = m.group()
+    if "\ud800" <= ch <= "\udfff":
+        return f"a lone surrogate (U+{ord(ch):04X}) that cannot be written as UTF-8"
+    if ch.isspace() and ch not in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85":
+        return f"a space (U+{ord(ch):04X})"
+    return f"control character U+{ord(ch):04X}"
+
+
+def publishable(value: Any, field: str = "") -> list[str]:
+    """What in a record (an attrs instance, walked through its fields, tuples and nested
+    records) cannot be published in every format: text with control characters or lone
+    surrogates, URLs with spaces or control characters, integers beyond
+    :data:`MAX_INTEGER`, partial dates outside years 1-9999. Messages name the field."""
+    out: list[str] = []
+    todo: list[tuple[str, Any]] = [(field, value)]
+    while todo:
+        name, item = todo.pop()
+        label = f"{name}: " if name else ""
+        if isinstance(item, str):
+            is_url = name.rsplit(".", 1)[-1].split("[")[0] == "url"
+            bad = _char_problem(item, _BAD_URL if is_url else _BAD_TEXT)
+            if bad is not None:
+                out.append(f"{label}{'URL' if is_url else 'text'} contains {bad}")
+        elif isinstance(item, bool | enum.Enum | dt.date) or item is None:
+            continue
+        elif isinstance(item, int):
+            shown = str(item) if item.bit_length() < 128 else f"of {item.bit_length()} bits"
+            if name.endswith("year") and not 1 <= item <= 9999:
+                out.append(f"{label}year {shown} is outside 1-9999")
+            elif not -MAX_INTEGER <= item <= MAX_INTEGER:
+                out.append(
+                    f"{label}integer out of range (at most {MAX_INTEGER}, what JSON readers "
+                    "and SQLite hold exactly)"
+                )
+        elif isinstance(item, PartialDate):
+            if not 1 <= item.year <= 9999:
+                out.append(f"{label}year {item.year} is outside 1-9999")
+        elif isinstance(item, tuple | list):
+            todo.extend((f"{name}[{i}]", x) for i, x in reversed(list(enumerate(item))))
+        elif attrs.has(type(item)):
+            prefix = f"{name}." if name else ""
+            todo.extend(
+                (f"{prefix}{f.name}", getattr(item, f.name))
+                for f in reversed(attrs.fields(type(item)))
+            )
+    return out
+
+
 def problem_sort_key(p: Problem) -> tuple[str, int, str]:
     """Order problems by file, then line number, then message."""
     place = p.place or ""
@@ -68,6 +137,7 @@ class _Validator:
         self.problems.append(Problem(place, message, code))
 
     def run(self) -> None:
+        self.publishable()
         self.duplicates()
         self.check_sources()
         self.check_countries()
@@ -79,6 +149,51 @@ class _Validator:
         self.check_reviews()
         self.check_recommendations()
         self.check_reporting()
+
+    def publishable(self) -> None:
+        """Ids in the documented character set; nothing that cannot be exported."""
+        p = self.p
+        keyed: list[tuple[tuple[str, ...], str, Any]] = [
+            *((("source", s.id), s.id, s) for s in p.sources),
+            *((("country", c.code), c.code, c) for c in p.countries),
+            *((("instrument", i.id), i.id, i) for i in p.instruments),
+            *((("mou", m.id), m.id, m) for m in p.mous),
+            *((("event", e.id), e.id, e) for e in p.events),
+            *((("observation", o.id), o.id, o) for o in p.observations),
+        ]
+        for key, ident, record in keyed:
+            pattern = SOURCE_ID_PATTERN if key[0] == "source" else ID_PATTERN
+            if not pattern.fullmatch(ident):
+                shown = ident if len(ident) <= 80 else ident[:77] + "..."
+                rule = "[a-z0-9._-]" if key[0] == "source" else "[A-Za-z0-9._-]"
+                self.add(
+                    key,
+                    f"{key[0]} id {shown!r} must be 1-64 characters of {rule}, "
+                    "starting with a letter or digit",
+                    C.BAD_ID,
+                )
+            for message in publishable(record):
+                self.add(key, message, C.UNPUBLISHABLE)
+        for part in p.participations:
+            c, i = part.country, part.instrument
+            for a in part.actions:
+                for message in publishable(a):
+                    self.add(
+                        ("action", c, i, a.kind.value, a.date.isoformat()), message, C.UNPUBLISHABLE
+                    )
+            for res in part.reservations:
+                rkey = ("action", c, i, res.kind.value, res.date.isoformat() if res.date else "")
+                for message in publishable(res):
+                    self.add(rkey, message, C.UNPUBLISHABLE)
+            for fact, name in (
+                (part.no_action, "no_action"),
+                (part.entry_into_force, "entry_into_force"),
+            ):
+                if fact is not None:
+                    for message in publishable(fact):
+                        self.add(
+                            ("action", c, i, name, fact.date.isoformat()), message, C.UNPUBLISHABLE
+                        )
 
     def duplicates(self) -> None:
         for record, ids in (

@@ -45,11 +45,28 @@ def escape_cell(text: str) -> str:
 
 
 def escape_text(text: str) -> str:
-    """Escape text for a Markdown paragraph or list item (one line)."""
+    """Escape text for a Markdown paragraph or list item (one line): inline markup
+    anywhere, and what would start a block at the start of the line (``- ``, ``+ ``,
+    ``1. ``, ``1) ``, a setext ``=``/``-`` underline; ``#`` and ``>`` are escaped anywhere).
+
+    >>> escape_text("1. *not* a list")
+    '1\\\\. \\\\*not\\\\* a list'
+    """
     out = text.replace("\\", "\\\\")
     for ch in "*_`[]<>#~|&":
         out = out.replace(ch, "\\" + ch)
-    return " ".join(out.split())
+    return _escape_line_start(" ".join(out.split()))
+
+
+def _escape_line_start(line: str) -> str:
+    """``line`` with a backslash before a block marker it starts with."""
+    if line[:1] in ("-", "+", "="):
+        return "\\" + line
+    digits = len(line) - len(line.lstrip("0123456789"))
+    marker = line[digits : digits + 1] in (".", ")")
+    if 0 < digits <= 9 and marker and line[digits + 1 : digits + 2] in ("", " "):
+        return line[:digits] + "\\" + line[digits:]
+    return line
 
 
 def _row(cells: list[str]) -> str:

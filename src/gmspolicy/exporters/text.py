@@ -15,6 +15,7 @@ import shutil
 import unicodedata
 from typing import ClassVar
 
+from gmspolicy._output import terminal_safe
 from gmspolicy.errors import UsageError
 from gmspolicy.exporters._common import (
     LEGEND_KEYS,
@@ -46,11 +47,10 @@ def terminal_width() -> int:
 
 
 def printable(text: str) -> str:
-    """``text`` with every control or format character (escape sequences, bidi
-    overrides, line breaks) replaced by a space."""
-    return "".join(
-        ch if unicodedata.category(ch)[0] != "C" or ch == " " else " " for ch in text
-    )
+    """``text`` on one line for a terminal: line breaks and tabs become spaces, other
+    control characters and bidi overrides are shown (``\\x1b``, ``\\u202e``) and never
+    acted on."""
+    return terminal_safe(" ".join(text.split("\n"))).replace("\t", " ").replace("\r", " ")
 
 
 def cells(text: str) -> int:

@@ -9,12 +9,9 @@ The first-party loaders (``plugins/``) are built on these; third-party loaders m
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import stat
 import unicodedata
 from collections.abc import Iterable, Mapping
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +51,7 @@ __all__ = [
     "read_location",
     "require_instrument",
     "resolve_country",
+    "shorten",
     "slug",
     "strip_footnotes",
     "unknown_names_error",
@@ -83,12 +81,23 @@ _MONTHS = {
     )
     for name in names
 }
-_DMY_WORDS = re.compile(r"^(\d{1,2})[\s\-/.]+([A-Za-z]{3,9})\.?[\s\-/.,]+(\d{4})$")
-_MDY_WORDS = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})$")
+# Every pattern applied to loaded text is anchored at the start (``match``), has no
+# nested or overlapping repetition (possessive ``++``/``*+`` where a run is followed by
+# something it could also match), and sees at most MAX_DATE_CHARS characters: its work is
+# linear in its input (tests/reliability/test_rel_hostile_regex.py).
+_DMY_WORDS = re.compile(r"^(\d{1,2})[\s\-/.]++([A-Za-z]{3,9})[\s\-/.,]++(\d{4})$")
+_MDY_WORDS = re.compile(r"^([A-Za-z]{3,9})\.?\s++(\d{1,2}),?\s++(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_SLUG_GAPS = re.compile(r"[^a-z0-9]+")
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_FOOTNOTES = re.compile(rf"(?:[\s,]*(?:\d{{1,3}}|[{_SUPERSCRIPTS}]+|\*+))+\s*$")
+_MARKS = frozenset(_SUPERSCRIPTS + "*")
+
+#: The longest text read as a date (``"05 September 2007"`` has 17 characters): longer
+#: text is refused before any pattern sees it.
+MAX_DATE_CHARS = 64
+#: Deepest element nesting accepted in an HTML page (real pages stay far below it).
+MAX_HTML_DEPTH = 200
 
 
 @attrs.frozen
@@ -127,24 +136,14 @@ def read_location(location: str, context: LoadContext) -> Fetched:
         raise LoaderError(f"{location}: no such file")
     if path.is_dir():
         raise LoaderError(f"{location}: is a directory, not a file")
+    from gmspolicy.dataset._files import read_file_bounded
+
     limit = context.fetcher.max_bytes if context.fetcher is not None else MAX_FILE_BYTES
-    try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                raise LoaderError(f"{location}: not a regular file (a pipe, socket or device?)")
-            size = st.st_size
-            if size > limit:
-                raise LoaderError(f"{location}: file too large ({size} bytes; limit {limit})")
-            data = fh.read(size + 1)  # never more than the limit, even if the file grows
-            if len(data) > size:
-                data += fh.read(limit + 1 - len(data))
-        if len(data) > limit:
-            raise LoaderError(f"{location}: file too large (over {limit} bytes)")
-    except OSError as exc:
-        raise LoaderError(f"{location}: cannot read: {exc.strerror or exc}") from None
+    # the one bounded reader of every file the command line reads: regular files only
+    # (a FIFO or device is refused before it is read), never more than the limit
+    data = read_file_bounded(path, limit)
+    if isinstance(data, str):
+        raise LoaderError(f"{location}: {data}")
     return Fetched(location, data, "", False, path.resolve().as_uri())
 
 
@@ -171,17 +170,36 @@ def clean(text: str) -> str:
     return " ".join(text.replace("\xa0", " ").split())
 
 
+def _is_mark(ch: str) -> bool:
+    return ch in _MARKS or ch.isdecimal()
+
+
 def strip_footnotes(name: str) -> str:
     """A participant name without trailing footnote marks: ``"Germany2, 3"``,
-    ``"Albania ¹"``, ``"Chile*"`` -> the name."""
-    out = _FOOTNOTES.sub("", clean(name))
-    return out.rstrip(" ,") or clean(name)
+    ``"Albania ¹"``, ``"Chile*"`` -> the name.
+
+    The marks are digits, superscript digits and ``*``, with spaces and commas between
+    them; they are removed only when the name ends with a mark (spaces aside). One scan
+    from the end: linear in the length of the name, whatever it holds.
+    """
+    text = clean(name)
+    i = len(text)
+    while i and text[i - 1].isspace():
+        i -= 1
+    if not i or not _is_mark(text[i - 1]):
+        return text.rstrip(" ,") or text
+    while i and (_is_mark(text[i - 1]) or text[i - 1].isspace() or text[i - 1] == ","):
+        i -= 1
+    return text[:i].rstrip(" ,") or text
 
 
 def parse_un_date(text: str) -> dt.date:
     """A date as official sources write it: ``5 Jun 2007``, ``05 June 2007``,
-    ``05-Jun-2007``, ``June 5, 2007`` or ISO ``2007-06-05``. ``ValueError`` otherwise."""
+    ``05-Jun-2007``, ``June 5, 2007`` or ISO ``2007-06-05``. ``ValueError`` otherwise
+    (text longer than :data:`MAX_DATE_CHARS` is refused unread)."""
     value = clean(text)
+    if len(value) > MAX_DATE_CHARS:
+        raise ValueError(f"unreadable date {shorten(value)!r} (too long for a date)")
     m = _ISO.match(value)
     if m:
         y, mo, d = (int(g) for g in m.groups())
@@ -205,7 +223,10 @@ def parse_un_date(text: str) -> dt.date:
 
 def parse_numeric_date(text: str, dayfirst: bool) -> dt.date:
     """``05/06/2007`` as 5 June (``dayfirst``) or May 6; ``ValueError`` otherwise."""
-    m = _NUMERIC.match(clean(text))
+    value = clean(text)
+    if len(value) > MAX_DATE_CHARS:
+        raise ValueError(f"unreadable date {shorten(value)!r} (too long for a date)")
+    m = _NUMERIC.match(value)
     if not m:
         raise ValueError(f"unreadable date {text.strip()!r}")
     a, b, y = (int(g) for g in m.groups())
@@ -219,7 +240,12 @@ def parse_numeric_date(text: str, dayfirst: bool) -> dt.date:
 def slug(text: str) -> str:
     """A source-id-safe slug: lower case ASCII letters, digits and dashes."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+    return _SLUG_GAPS.sub("-", ascii_text.lower()).strip("-") or "x"
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters (with ``...``), for quoting it in a message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def check_options(
@@ -271,7 +297,7 @@ def is_non_state_participant(name: str) -> bool:
 def unknown_names_error(where: str, names: Iterable[str], what: str = "participant") -> str:
     """The message for names that could not be mapped to a country code."""
     names = list(names)
-    listed = ", ".join(repr(n) for n in names)
+    listed = ", ".join(repr(shorten(n)) for n in names)
     plural = "s" if len(names) > 1 else ""
     return (
         f"{where}: cannot map {what}{plural} {listed} to a country of the reference dataset "
@@ -308,92 +334,137 @@ class HtmlDoc:
     text: str
 
 
-class _TableParser(HTMLParser):
+class _TableFrame:
+    """One open ``<table>``: its rows so far and the cell being read."""
+
+    __slots__ = ("cell", "header", "rows", "sup")
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.title = ""
-        self.headings: list[str] = []
-        self.tables: list[list[list[Cell]]] = []
-        self._stack: list[list[list[Cell]]] = []
-        self._cell: list[str] | None = None
-        self._sup: list[str] = []
-        self._in_sup = 0
-        self._header = False
-        self._in_title = False
-        self._heading: list[str] | None = None
-        self._skip = 0
-        self._text: list[str] = []
+        self.rows: list[list[Cell]] = []
+        self.cell: list[str] | None = None
+        self.sup: list[str] = []
+        self.header = False
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag == "title":
-            self._in_title = True
-        elif tag in ("h1", "h2", "h3", "h4"):
-            self._heading = []
-        elif tag == "table":
-            self._stack.append([])
-        elif tag == "tr" and self._stack:
-            self._end_cell()
-            self._stack[-1].append([])
-        elif tag in ("td", "th") and self._stack:
-            self._end_cell()
-            if not self._stack[-1]:
-                self._stack[-1].append([])
-            self._cell, self._sup, self._header = [], [], tag == "th"
-        elif tag == "sup":
-            self._in_sup += 1
-        elif tag == "br" and self._cell is not None:
-            self._cell.append(" ")
+    def start_cell(self, header: bool) -> None:
+        self.end_cell()
+        if not self.rows:
+            self.rows.append([])  # a cell before any <tr>
+        self.cell, self.sup, self.header = [], [], header
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip = max(0, self._skip - 1)
-        elif tag == "title":
-            self._in_title = False
-        elif tag in ("h1", "h2", "h3", "h4") and self._heading is not None:
-            self.headings.append(clean("".join(self._heading)))
-            self._heading = None
-        elif tag in ("td", "th"):
-            self._end_cell()
-        elif tag == "sup":
-            self._in_sup = max(0, self._in_sup - 1)
-        elif tag == "table" and self._stack:
-            self._end_cell()
-            self.tables.append(self._stack.pop())
+    def end_cell(self) -> None:
+        if self.cell is not None:
+            text = clean("".join(self.cell))
+            self.rows[-1].append(Cell(text, clean("".join(self.sup)), self.header))
+        self.cell = None
 
-    def _end_cell(self) -> None:
-        if self._cell is not None and self._stack:
-            row = self._stack[-1][-1]
-            row.append(Cell(clean("".join(self._cell)), clean("".join(self._sup)), self._header))
-        self._cell = None
 
-    def handle_data(self, data: str) -> None:
-        if self._skip:
+_SKIPPED = frozenset({"script", "style", "template", "noscript"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4"})
+
+
+def parse_html(text: str, where: str = "HTML page") -> HtmlDoc:
+    """Parse an HTML page (or an HTML table saved as ``.xls``) into its title, headings,
+    tables and text.
+
+    The page is parsed by lxml (libxml2's HTML parser: linear time, no network, no
+    entity definitions, comments and processing instructions dropped) and walked without
+    recursion. Each table keeps its own rows: a table nested in a cell is a table of its
+    own (listed before the one that holds it) and its text is not part of that cell.
+    Nesting deeper than :data:`MAX_HTML_DEPTH` elements is a
+    :class:`~gmspolicy.errors.LoaderError` naming ``where``.
+    """
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    parser = lxml_html.HTMLParser(
+        encoding="utf-8",
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    data = text.encode("utf-8", errors="replace")
+    if not data.strip():
+        return HtmlDoc("", (), (), "")
+    try:
+        root = lxml_html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError):
+        return HtmlDoc("", (), (), "")
+    title: list[str] = []
+    headings: list[str] = []
+    heading: list[str] | None = None
+    heading_depth = 0
+    in_title = 0
+    skip = 0
+    sup = 0
+    depth = 0
+    texts: list[str] = []
+    stack: list[_TableFrame] = []
+    tables: list[list[list[Cell]]] = []
+
+    def add_text(data: str | None) -> None:
+        if not data or skip:
             return
-        self._text.append(data)
-        if self._in_title:
-            self.title += data
-        if self._heading is not None:
-            self._heading.append(data)
-        if self._cell is not None:
-            (self._sup if self._in_sup else self._cell).append(data)
+        texts.append(data)
+        if in_title:
+            title.append(data)
+        if heading is not None:
+            heading.append(data)
+        if stack and stack[-1].cell is not None:
+            frame = stack[-1]
+            assert frame.cell is not None
+            (frame.sup if sup else frame.cell).append(data)
 
-
-def parse_html(text: str) -> HtmlDoc:
-    """Parse an HTML page (or an HTML table saved as ``.xls``) with the standard library."""
-    parser = _TableParser()
-    parser.feed(text)
-    parser.close()
-    while parser._stack:
-        parser._end_cell()
-        parser.tables.append(parser._stack.pop())
-    tables = tuple(
-        Table(tuple(tuple(row) for row in t if row)) for t in parser.tables if any(t)
-    )
-    return HtmlDoc(
-        clean(parser.title), tuple(parser.headings), tables, clean(" ".join(parser._text))
-    )
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if event == "start":
+            depth += 1
+            if depth > MAX_HTML_DEPTH:
+                raise LoaderError(
+                    f"{where}: elements nested more than {MAX_HTML_DEPTH} deep "
+                    "(not a page a loader reads)"
+                )
+            if tag in _SKIPPED:
+                skip += 1
+            elif tag == "title":
+                in_title += 1
+            elif tag in _HEADINGS and heading is None:
+                heading, heading_depth = [], depth
+            elif tag == "table":
+                stack.append(_TableFrame())
+            elif tag == "tr" and stack:
+                stack[-1].end_cell()
+                stack[-1].rows.append([])
+            elif tag in ("td", "th") and stack:
+                stack[-1].start_cell(tag == "th")
+            elif tag == "sup":
+                sup += 1
+            elif tag == "br" and stack and stack[-1].cell is not None:
+                cell = stack[-1].cell
+                assert cell is not None
+                cell.append(" ")
+            if tag:
+                add_text(el.text)
+            continue
+        depth -= 1
+        if tag in _SKIPPED:
+            skip -= 1
+        elif tag == "title":
+            in_title -= 1
+        elif tag in _HEADINGS and heading is not None and depth + 1 == heading_depth:
+            headings.append(clean("".join(heading)))
+            heading = None
+        elif tag == "table" and stack:
+            frame = stack.pop()
+            frame.end_cell()
+            tables.append(frame.rows)
+        elif tag in ("td", "th") and stack:
+            stack[-1].end_cell()
+        elif tag == "sup":
+            sup -= 1
+        add_text(el.tail)
+    found = tuple(Table(tuple(tuple(row) for row in t if row)) for t in tables if any(t))
+    return HtmlDoc(clean("".join(title)), tuple(headings), found, clean(" ".join(texts)))
 
 
 def looks_like_html(text: str) -> bool:
@@ -404,7 +475,10 @@ def looks_like_html(text: str) -> bool:
 
 def describe_html(text: str) -> str:
     """A short description of an HTML page for error messages: its title, if any."""
-    title = parse_html(text[:65536]).title
+    try:
+        title = parse_html(text[:65536]).title
+    except LoaderError:
+        return "an HTML page"
     return f"an HTML page (title: {title!r})" if title else "an HTML page"
 
 

@@ -22,14 +22,19 @@ facts go to ``participations/fetched-LOADER.csv`` and their sources to
 ``sources/fetched-LOADER.yaml`` (appended, each file written atomically), and only if the
 merged dataset validates; otherwise :class:`MergeRefused` says why and that nothing was
 written.
+
+Two fetches into one directory are serialised by :func:`dataset_lock`: the writer
+re-reads and re-validates the dataset under the lock, so it never merges into a state
+another writer has already changed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import attrs
@@ -51,6 +56,42 @@ from gmspolicy.models import (
 )
 from gmspolicy.query.diff import Change
 from gmspolicy.query.policyset import PlaceKey, PolicySet
+
+#: The lock file taken in a dataset directory while a fetch re-reads, checks and writes it.
+LOCK_NAME = ".gmspolicy.lock"
+#: How long a fetch waits for another one writing the same dataset, in seconds.
+LOCK_TIMEOUT = 300.0
+
+
+@contextlib.contextmanager
+def dataset_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the dataset directory's write lock (``root/.gmspolicy.lock``, an OS file lock
+    through ``filelock``: released when the process ends, even if it is killed).
+
+    Waiting longer than ``timeout`` (default :data:`LOCK_TIMEOUT`) is a
+    :class:`UsageError` naming the directory; a directory where the lock cannot be
+    created is one too.
+    """
+    from filelock import FileLock, Timeout
+
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
+    lock = FileLock(str(root / LOCK_NAME), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise UsageError(
+            f"{display_path(root)}: another gmspolicy fetch has been writing this dataset "
+            f"for over {timeout:g} s (lock {LOCK_NAME}); try again when it is done"
+        ) from None
+    except OSError as exc:
+        raise UsageError(
+            f"{display_path(root)}: cannot lock the dataset for writing: "
+            f"{exc.strerror or exc}"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def loaded_policyset(reference: PolicySet, result: LoadResult, today: dt.date) -> PolicySet:
@@ -429,7 +470,11 @@ def write_merge(plan: MergePlan) -> None:
 
 
 def _read(path: Path) -> str:
-    return path.read_text(encoding="utf-8") if path.exists() else ""
+    from gmspolicy.dataset._files import MAX_FILE_BYTES, read_text_bounded
+
+    if not path.exists() and not path.is_symlink():
+        return ""
+    return read_text_bounded(path, MAX_FILE_BYTES)
 
 
 def _line_count(path: Path) -> int:

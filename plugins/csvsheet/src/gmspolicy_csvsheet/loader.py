@@ -27,6 +27,7 @@ from gmspolicy.loaders.kit import (
     parse_un_date,
     read_location,
     resolve_country,
+    shorten,
     slug,
     unknown_names_error,
 )
@@ -200,17 +201,19 @@ class _Sheet:
             if self.skip_unknown:
                 self.unmapped.setdefault(cells["country"], None)
             else:
-                self.problems.append(f"{where}: unknown country {cells['country']!r}")
+                self.problems.append(f"{where}: unknown country {shorten(cells['country'])!r}")
             return
         inst = find_instrument(self.context, cells["instrument"])
         if inst is None:
-            self.problems.append(f"{where}: unknown instrument {cells['instrument']!r}")
+            self.problems.append(
+                f"{where}: unknown instrument {shorten(cells['instrument'])!r}"
+            )
             return
         kind = self.mapping.get(fold(cells["action"]))
         if kind is None:
             self.problems.append(
-                f"{where}: unknown action {cells['action']!r} "
-                f"(map it with --opt action.{cells['action'] or 'VALUE'}=ratification)"
+                f"{where}: unknown action {shorten(cells['action'])!r} (map it with "
+                f"--opt action.{shorten(cells['action']) or 'VALUE'}=ratification)"
             )
             return
         try:
@@ -234,8 +237,8 @@ def _date(text: str, dayfirst: bool | None) -> dt.date:
     if any(ch in text for ch in "/.-") and text[:1].isdigit():
         if dayfirst is None:
             raise ValueError(
-                f"ambiguous date {text!r}: give --opt dayfirst=yes (day/month/year) "
+                f"ambiguous date {shorten(text)!r}: give --opt dayfirst=yes (day/month/year) "
                 "or --opt dayfirst=no (month/day/year)"
             ) from None
         return parse_numeric_date(text, dayfirst)
-    raise ValueError(f"unreadable date {text!r} (use 2007-06-05 or 5 Jun 2007)")
+    raise ValueError(f"unreadable date {shorten(text)!r} (use 2007-06-05 or 5 Jun 2007)")

@@ -26,18 +26,25 @@ from gmspolicy.loaders.kit import (
 from gmspolicy.models import Action, ActionKind
 
 PUBLISHER = "International Labour Organization (NORMLEX)"
-_CODE = re.compile(r"^\s*([CP])\s*0*(\d{1,3})\b")
+# Linear work on any text: runs are possessive where what follows could also match, and
+# the gap between a protocol's code and "ratified on" is bounded (MAX_PROTOCOL_GAP), so
+# no candidate is scanned to the end of the row (tests/reliability/test_rel_hostile_regex.py).
+MAX_PROTOCOL_GAP = 300
+#: Longest cell or title read (a convention code, a status note, a page title).
+MAX_CELL_CHARS = 2000
+_CODE = re.compile(r"^\s*+([CP])\s*+0*+(\d{1,3})\b")
 _PROTOCOL = re.compile(
-    r"\b(P)\s*0*(\d{1,3})\b[^()]*?ratified on\s+(\d{1,2}\s+[A-Za-z]{3,9}\s+\d{4})"
-    r"(?:\s*\((In Force|Not in force)\))?",
+    rf"\b(P)\s*+0*+(\d{{1,3}})\b[^()]{{0,{MAX_PROTOCOL_GAP}}}?ratified on"
+    r"\s++(\d{1,2}\s++[A-Za-z]{3,9}\s++\d{4})(?:\s*+\((In Force|Not in force)\))?",
     re.IGNORECASE,
 )
 _DENOUNCED = re.compile(
-    r"(automatic\s+)?denunciation on\s+(\d{1,2}\s+[A-Za-z]{3,9}\s+\d{4})"
-    r"(?:\s+by convention\s+(C\s*\d{1,3}))?|denounced on\s+(\d{1,2}\s+[A-Za-z]{3,9}\s+\d{4})",
+    r"(automatic\s++)?denunciation on\s++(\d{1,2}\s++[A-Za-z]{3,9}\s++\d{4})"
+    r"(?:\s++by convention\s++(C\s*+\d{1,3}))?"
+    r"|denounced on\s++(\d{1,2}\s++[A-Za-z]{3,9}\s++\d{4})",
     re.IGNORECASE,
 )
-_TITLE = re.compile(r"ratifications for\s+(.+)$", re.IGNORECASE)
+_TITLE = re.compile(r"ratifications for\s++(.+)$", re.IGNORECASE)
 _STATUSES = ("in force", "not in force", "denounced", "abrogated")
 
 
@@ -75,7 +82,7 @@ class NormlexLoader:
         text = decode(fetched.body, location)
         if not looks_like_html(text):
             raise LoaderError(f"{location}: not an HTML page")
-        doc = parse_html(text)
+        doc = parse_html(text, location)
         page_country, page_name = _country_from(doc, context)
         if country is None:
             if page_name is None:
@@ -117,7 +124,7 @@ class NormlexLoader:
 
 def _country_from(doc: HtmlDoc, context: LoadContext) -> tuple[str | None, str | None]:
     for text in (doc.title, *doc.headings):
-        m = _TITLE.search(clean(text))
+        m = _TITLE.search(clean(text)[:MAX_CELL_CHARS])
         if m:
             name = m.group(1).strip(" .")
             return resolve_country(context, name), name
@@ -151,7 +158,7 @@ def _facts(
             n: names.index(n) for n in ("convention", "date", "status", "note") if n in names
         }
         for n, row in enumerate(table.rows[start + 1 :], start=start + 2):
-            cells = [c.text for c in row]
+            cells = [c.text[:MAX_CELL_CHARS] for c in row]
 
             def cell(
                 name: str, cells: list[str] = cells, col: dict[str, int] = col

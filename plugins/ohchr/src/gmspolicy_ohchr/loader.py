@@ -9,6 +9,7 @@ from typing import ClassVar
 from gmspolicy.errors import LoaderError
 from gmspolicy.loaders import LoadContext, LoadResult
 from gmspolicy.loaders.kit import (
+    MAX_DATE_CHARS,
     check_options,
     choice_option,
     cited_participations,
@@ -21,6 +22,7 @@ from gmspolicy.loaders.kit import (
     parse_un_date,
     read_location,
     resolve_country,
+    shorten,
     slug,
     unknown_names_error,
 )
@@ -50,6 +52,8 @@ TREATY_NAMES: Mapping[str, str] = {
     "CRPD-OP": "CRPD-OP",
 }
 _CONSENT = {"": ActionKind.RATIFICATION, "a": ActionKind.ACCESSION, "d": ActionKind.SUCCESSION}
+# Applied only to cells of at most MAX_DATE_CHARS characters (longer ones are refused
+# unread): the lazy date and the optional code cannot take more than a bounded effort.
 _CELL = re.compile(r"^(?P<date>.+?)\s*(?:\(\s*(?P<p>[ad])\s*\)|\s(?P<bare>[ad]))?$")
 _TYPES = ("text/html", "application/vnd.ms-excel", "application/octet-stream", "text/plain")
 _COLUMNS = {
@@ -152,7 +156,7 @@ def _role(header: str) -> str | None:
 def _table(text: str, location: str) -> tuple[list[tuple[int, Sequence[str]]], dict[str, int]]:
     if not looks_like_html(text) and "<table" not in text.lower():
         raise LoaderError(f"{location}: not an HTML table (the OHCHR export is HTML saved as .xls)")
-    doc = parse_html(text)
+    doc = parse_html(text, location)
     for table in doc.tables:
         for i, row in enumerate(table.rows[:5]):
             roles = {r: j for j, c in enumerate(row) if (r := _role(c.text)) is not None}
@@ -173,6 +177,8 @@ def _table(text: str, location: str) -> tuple[list[tuple[int, Sequence[str]]], d
 
 
 def _action(cell: str, role: str) -> Action:
+    if len(cell) > MAX_DATE_CHARS:
+        raise ValueError(f"unreadable date {shorten(cell)!r} (too long for a date)")
     m = _CELL.match(cell)
     assert m is not None
     code = m.group("p") or m.group("bare") or ""

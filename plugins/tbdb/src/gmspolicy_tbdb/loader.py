@@ -59,12 +59,16 @@ _COLUMNS = {
 _RECEIVED = ("received", "pending", "consider", "concluding", "review", "submitted", "scheduled")
 _NOT_RECEIVED = ("overdue", "notyetdue", "notsubmitted", "due")
 _EMPTY = {"", "-", "--", "—", "n/a", "na", "not available"}
-_HEADING = re.compile(r"reporting status (?:for|of)\s+(.+)$", re.IGNORECASE)
+# Possessive repeats (``++``, ``*+``) never give back what they matched: no backtracking
+# on long runs of spaces or letters in a hostile page.
+_HEADING = re.compile(r"reporting status (?:for|of)\s++(.+)", re.IGNORECASE)
 _AS_AT = re.compile(
-    r"(?:status as (?:at|of)|as at|last updated(?: on)?)\s*:?\s*"
-    r"(\d{1,2}\s+\w+\.?\s+\d{4}|\w+\s+\d{1,2},\s*\d{4}|\d{4}-\d{2}-\d{2})",
+    r"(?:status as (?:at|of)|as at|last updated(?: on)?)\s*+(?::\s*+)?"
+    r"(\d{1,2}\s++\w++\.?\s++\d{4}|[A-Za-z]++\s++\d{1,2},\s*+\d{4}|\d{4}-\d{2}-\d{2})",
     re.IGNORECASE,
 )
+#: Longest heading searched for the country's name.
+MAX_HEADING = 500
 _CODE_IN_URL = re.compile(r"[?&]CountryCode=([A-Za-z]{3})\b")
 
 
@@ -231,7 +235,7 @@ def _country(
     named = options.get("country")
     if named is None:
         for heading in (*doc.headings, doc.title):
-            m = _HEADING.search(heading)
+            m = _HEADING.search(heading[:MAX_HEADING])
             if m:
                 named = clean(m.group(1))
                 break
@@ -266,7 +270,7 @@ def _date(text: str) -> PartialDate | None:
     value = clean(text)
     if value.lower() in _EMPTY:
         return None
-    if re.fullmatch(r"\d{4}", value):
+    if len(value) == 4 and value.isascii() and value.isdigit():
         return PartialDate(int(value))
     try:
         return PartialDate.from_date(parse_un_date(value))

@@ -16,6 +16,7 @@ from defusedxml.common import DefusedXmlException
 from gmspolicy.errors import LoaderError
 from gmspolicy.loaders import LoadContext, LoadResult
 from gmspolicy.loaders.kit import (
+    MAX_DATE_CHARS,
     Fetched,
     absent_participations,
     check_options,
@@ -34,6 +35,7 @@ from gmspolicy.loaders.kit import (
     read_location,
     require_instrument,
     resolve_country,
+    shorten,
     slug,
     strip_footnotes,
     unknown_names_error,
@@ -51,12 +53,22 @@ CONSENT_CODES: Mapping[str, ActionKind] = {
     "AA": ActionKind.APPROVAL,
     "c": ActionKind.FORMAL_CONFIRMATION,
 }
-_CELL = re.compile(r"^(?P<date>\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4})\s*(?P<code>AA|A|a|d|c)?$")
-_REF_IN_NAME = re.compile(r"(?:^|/)([ivxl]+-\d+(?:-[a-z])?)\.(?:en\.)?(?:xml|csv|html?)$", re.I)
-_AS_AT = re.compile(
-    r"[Ss]tatus as at\s*:?\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})|"
-    r"[Ss]tatus as at\s*:?\s*(\d{1,2}\s+[A-Za-z]{3,9}\s+\d{4})"
+# Linear work on any text: every run is possessive where what follows could also match
+# it, cells are matched only when at most MAX_DATE_CHARS long, and the one pattern
+# searched through a whole page (_AS_AT) starts with a literal and has no overlapping runs
+# (tests/reliability/test_rel_hostile_regex.py).
+_CELL = re.compile(
+    r"^(?P<date>\d{1,2}\s++[A-Za-z]{3,9}\.?\s++\d{4})\s*+(?P<code>AA|A|a|d|c)?$"
 )
+_CELL_REF = re.compile(r"\s*+\(?\d{1,3}\)?$")
+_TITLE_NUMBER = re.compile(r"^\s*+\d++\s*+\.\s*+")
+_REF_IN_NAME = re.compile(r"(?:^|/)([ivxl]++-\d++(?:-[a-z])?)\.(?:en\.)?(?:xml|csv|html?)$", re.I)
+_AS_AT = re.compile(
+    r"[Ss]tatus as at\s*+(?::\s*+)?"
+    r"(?:(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})|(\d{1,2}\s++[A-Za-z]{3,9}\s++\d{4}))"
+)
+#: Deepest element nesting read in the MTDSG XML (the real files nest a few levels).
+MAX_XML_DEPTH = 100
 _XML_TYPES = ("application/xml", "text/xml")
 _CSV_TYPES = ("text/csv", "application/csv", "text/plain")
 
@@ -171,13 +183,14 @@ def _xml_rows(text: str, location: str) -> tuple[list[Row], str]:
         raise LoaderError(
             f"{location}:{line}: XML is not well-formed ({reason} at column {col + 1})"
         ) from None
+    _depth(root, location)
     treaty = root if root.tag == "Treaty" else root.find(".//Treaty")
     if treaty is None:
         raise LoaderError(f"{location}: not an MTDSG treaty file (no <Treaty> element)")
     titlesect = treaty.find(".//Header/ExternalData/Titlesect")
     title = ""
     if titlesect is not None:
-        title = re.sub(r"^\s*\d+\s*\.\s*", "", _text(titlesect, keep_sup=True))
+        title = _TITLE_NUMBER.sub("", _text(titlesect, keep_sup=True)[:2000], count=1)
     participants = treaty.find("Participants")
     if participants is None:
         raise LoaderError(f"{location}: no <Participants> table")
@@ -189,23 +202,40 @@ def _xml_rows(text: str, location: str) -> tuple[list[Row], str]:
 
 
 def _text(elem: Element, keep_sup: bool) -> str:
+    """The element's text, its children's (superscripts left out unless ``keep_sup``) and
+    their tails, in document order: walked with an explicit stack, not recursion."""
     parts: list[str] = []
-
-    def walk(node: Element) -> None:
+    todo: list[Element | str] = [elem]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, str):
+            parts.append(node)
+            continue
         if node.text:
             parts.append(node.text)
-        for child in node:
-            if keep_sup or child.tag.lower() not in ("superscript", "sup"):
-                walk(child)
+        for child in reversed(node):
             if child.tail:
-                parts.append(child.tail)
-
-    walk(elem)
+                todo.append(child.tail)
+            if keep_sup or child.tag.lower() not in ("superscript", "sup"):
+                todo.append(child)
     return clean("".join(parts))
 
 
+def _depth(root: Element, location: str) -> None:
+    """A :class:`LoaderError` when elements nest deeper than :data:`MAX_XML_DEPTH`."""
+    level: list[tuple[Element, int]] = [(root, 1)]
+    while level:
+        node, depth = level.pop()
+        if depth > MAX_XML_DEPTH:
+            raise LoaderError(
+                f"{location}: XML elements nested more than {MAX_XML_DEPTH} deep "
+                "(not an MTDSG treaty file)"
+            )
+        level.extend((child, depth + 1) for child in node)
+
+
 def _html_rows(text: str, location: str) -> list[Row]:
-    doc = parse_html(text)
+    doc = parse_html(text, location)
     for table in doc.tables:
         rows: list[Row] = [
             (n, [c.text for c in row]) for n, row in enumerate(table.rows, start=1)
@@ -309,7 +339,9 @@ def _facts(
 
 
 def _action(cell: str, role: str) -> Action:
-    value = clean(re.sub(r"\s*\(?\d{1,3}\)?$", "", cell)) if not _CELL.match(cell) else cell
+    if len(cell) > MAX_DATE_CHARS:
+        raise ValueError(f"unreadable cell {shorten(cell)!r} (too long for a date)")
+    value = clean(_CELL_REF.sub("", cell, count=1)) if not _CELL.match(cell) else cell
     m = _CELL.match(value)
     if not m:
         raise ValueError(f"unreadable cell {cell!r} (expected a date like '5 Jun 2007 a')")
