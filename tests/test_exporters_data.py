@@ -58,11 +58,13 @@ SOURCES_SEEN = """\
   url: https://example.org/s1
   title: Source one
   publisher: Example
+  authority: official
   seen: 2024-01-31
 - id: s2
   url: https://example.org/s2
   title: Source two
   publisher: Example
+  authority: official
   seen: 2024-03-15
 """
 
@@ -384,7 +386,7 @@ def test_sqlite_bundled(bundled: PolicySet, tmp_path: Path) -> None:
     for table, n in _expected_counts(bundled).items():
         assert counts[table] == n, table
     assert dict(db.execute("SELECT key, value FROM metadata")) == {
-        "schema_version": "1.3.0",
+        "schema_version": "1.4.0",
         "generator": "gmspolicy",
         "generator_version": gmspolicy.__version__,
     }

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from gmspolicy.models import (
         Action,
         ActionKind,
+        Authority,
         Country,
         Event,
         Instrument,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Action",
     "ActionKind",
+    "Authority",
     "Country",
     "DataError",
     "Event",
@@ -69,6 +71,7 @@ _EXPORTS.update(
         (
             "Action",
             "ActionKind",
+            "Authority",
             "Country",
             "Event",
             "Instrument",

@@ -14,6 +14,7 @@ from gmspolicy.errors import Problem
 from gmspolicy.models import (
     CONSENT_ACTIONS,
     ActionKind,
+    Authority,
     Body,
     Instrument,
     InstrumentKind,
@@ -238,6 +239,7 @@ class _Validator:
                         f"{a.kind.value} on {a.when}",
                     )
             self.facts(part, inst)
+            self.copies(part)
             if inst is not None and inst.requires_parent:
                 self.parent(part, inst)
 
@@ -283,6 +285,39 @@ class _Validator:
                         f"signature of {i} by {c}: ILO conventions are not signed, they are "
                         "ratified",
                     )
+
+    def copies(self, part: Participation) -> None:
+        """No state a cell can show may rest on ``copy`` sources alone: each first action
+        (the cell's sources accumulate, so only a first fact can stand alone), a
+        ``no_action`` and an entry into force with no action recorded."""
+        c, i = part.country, part.instrument
+        srcs = self.sources
+        facts: list[tuple[str, str, str, tuple[str, ...]]] = []
+        if part.actions:
+            a = part.actions[0]
+            facts.append((a.kind.value, a.date.isoformat(), a.when, a.sources))
+        else:
+            for name, fact in (
+                ("no_action", part.no_action),
+                ("entry_into_force", part.entry_into_force),
+            ):
+                if fact is not None:
+                    iso = fact.date.isoformat()
+                    facts.append((name, iso, iso, fact.sources))
+        if part.actions and part.no_action is not None:
+            iso = part.no_action.date.isoformat()
+            facts.append(("no_action", iso, iso, part.no_action.sources))
+        for name, iso, shown, ids in facts:
+            known = [srcs[s] for s in ids if s in srcs]
+            if known and len(known) == len(ids) and all(
+                s.authority is Authority.COPY for s in known
+            ):
+                self.add(
+                    ("action", c, i, name, iso),
+                    f"participation {c} x {i}: the {name} on {shown} rests only on copies "
+                    f"({', '.join(ids)}): cite the original document or a second source, "
+                    "or leave the cell unknown",
+                )
 
     def order(self, part: Participation) -> None:
         c, i = part.country, part.instrument

@@ -6,7 +6,8 @@ Tables (every one with a primary key; every reference a ``FOREIGN KEY``, and
 
 - ``metadata(key, value)``: ``schema_version`` (the JSON feed's version, whose records
   these tables mirror), ``generator`` (``gmspolicy``), ``generator_version``;
-- ``sources``; ``countries``; ``instruments`` (``parent`` references ``instruments``);
+- ``sources`` (with ``authority``: depositary, official, secondary or copy);
+  ``countries``; ``instruments`` (``parent`` references ``instruments``);
 - ``participations`` (one country x one instrument, with its current status derived from
   the actions: ``status``, ``via``, ``status_date``, ``signed``, ``in_force``);
 - ``actions`` (signature, ratification... of a participation), ``dated_facts``
@@ -20,7 +21,9 @@ Tables (every one with a primary key; every reference a ``FOREIGN KEY``, and
   (each ``(record, source_id, position)``, position keeping the dataset's order).
 
 Dates are ISO text (``YYYY-MM-DD``; MOU and event dates may be ``YYYY`` or ``YYYY-MM``),
-booleans 0/1, lists of plain words (names, tags) JSON arrays. Closed sets are checked by
+booleans 0/1, lists of plain words (names, tags) JSON arrays. ``research_note`` columns
+hold the team's own notes on how a fact was found (the formats for readers never show
+them). Closed sets are checked by
 ``CHECK`` constraints generated from the enums in :mod:`gmspolicy.models`.
 The database is built in memory and serialised, so ``render`` writes no file; the same
 data gives the same bytes.
@@ -32,13 +35,14 @@ import enum
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, assert_never
 
 from gmspolicy._version import __version__
 from gmspolicy.errors import ExportError, UsageError
 from gmspolicy.exporters.json_export import SCHEMA_VERSION
 from gmspolicy.models import (
     ActionKind,
+    Authority,
     Body,
     DatePrecision,
     EventSeries,
@@ -51,7 +55,15 @@ from gmspolicy.models import (
     StatusKind,
 )
 from gmspolicy.query.policyset import PolicySet
-from gmspolicy.query.views import DatasetView, View
+from gmspolicy.query.views import (
+    DatasetView,
+    EventsView,
+    MousView,
+    ObservationsView,
+    ProfileView,
+    TableView,
+    View,
+)
 
 
 def _check(column: str, cls: type[enum.Enum], nullable: bool = False) -> str:
@@ -83,7 +95,9 @@ CREATE TABLE sources (
   publisher TEXT NOT NULL,
   seen TEXT NOT NULL,
   as_of TEXT,
-  note TEXT
+  note TEXT,
+  authority TEXT NOT NULL {_check("authority", Authority)},
+  research_note TEXT
 );
 CREATE TABLE countries (
   code TEXT PRIMARY KEY,
@@ -92,7 +106,8 @@ CREATE TABLE countries (
   name TEXT NOT NULL,
   names TEXT NOT NULL,
   "groups" TEXT NOT NULL,
-  subdivisions TEXT NOT NULL
+  subdivisions TEXT NOT NULL,
+  research_note TEXT
 );
 CREATE TABLE instruments (
   id TEXT PRIMARY KEY,
@@ -108,7 +123,8 @@ CREATE TABLE instruments (
   tags TEXT NOT NULL,
   url TEXT,
   reference TEXT,
-  open_to TEXT {_check("open_to", Group, nullable=True)}
+  open_to TEXT {_check("open_to", Group, nullable=True)},
+  research_note TEXT
 );
 CREATE TABLE participations (
   id INTEGER PRIMARY KEY,
@@ -127,7 +143,8 @@ CREATE TABLE actions (
   kind TEXT NOT NULL {_check("kind", ActionKind)},
   date TEXT NOT NULL,
   precision TEXT NOT NULL {_check("precision", DatePrecision)},
-  note TEXT
+  note TEXT,
+  research_note TEXT
 );
 CREATE TABLE dated_facts (
   id INTEGER PRIMARY KEY,
@@ -135,6 +152,7 @@ CREATE TABLE dated_facts (
   kind TEXT NOT NULL CHECK (kind IN ('entry_into_force', 'no_action')),
   date TEXT NOT NULL,
   note TEXT,
+  research_note TEXT,
   UNIQUE (participation_id, kind)
 );
 CREATE TABLE reservations (
@@ -142,7 +160,8 @@ CREATE TABLE reservations (
   participation_id INTEGER NOT NULL REFERENCES participations(id),
   kind TEXT NOT NULL {_check("kind", ReservationKind)},
   text TEXT NOT NULL,
-  date TEXT
+  date TEXT,
+  research_note TEXT
 );
 CREATE TABLE mous (
   id TEXT PRIMARY KEY,
@@ -153,7 +172,8 @@ CREATE TABLE mous (
   entry_into_force TEXT,
   expiry TEXT,
   tags TEXT NOT NULL,
-  note TEXT
+  note TEXT,
+  research_note TEXT
 );
 CREATE TABLE mou_parties (
   mou_id TEXT NOT NULL REFERENCES mous(id),
@@ -189,7 +209,8 @@ CREATE TABLE events (
   country TEXT REFERENCES countries(code),
   theme TEXT,
   notes TEXT,
-  tags TEXT NOT NULL
+  tags TEXT NOT NULL,
+  research_note TEXT
 );
 CREATE TABLE event_documents (
   event_id TEXT NOT NULL REFERENCES events(id),
@@ -209,7 +230,8 @@ CREATE TABLE observations (
   published_year INTEGER,
   session TEXT,
   symbol TEXT,
-  tags TEXT NOT NULL
+  tags TEXT NOT NULL,
+  research_note TEXT
 );
 CREATE TABLE excerpts (
   observation_id TEXT NOT NULL REFERENCES observations(id),
@@ -256,9 +278,10 @@ def _cite(db: sqlite3.Connection, table: str, column: str, key: object, ids: Seq
     )
 
 
-def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
-    """Create the tables in ``db`` and insert every record of ``pset`` (in one transaction;
-    ``db`` should be in autocommit mode, ``isolation_level=None``)."""
+def fill(db: sqlite3.Connection, view: DatasetView) -> None:
+    """Create the tables in ``db`` and insert every record of the view's dataset (in one
+    transaction; ``db`` should be in autocommit mode, ``isolation_level=None``)."""
+    pset = view.pset
     db.executescript(DDL)
     db.execute("BEGIN")
     db.executemany(
@@ -270,15 +293,25 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
         ],
     )
     db.executemany(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (s.id, s.url, s.title, s.publisher, _iso(s.seen), _iso(s.as_of), s.note)
+            (
+                s.id,
+                s.url,
+                s.title,
+                s.publisher,
+                _iso(s.seen),
+                _iso(s.as_of),
+                s.note,
+                s.authority.value,
+                s.research_note,
+            )
             for s in pset.sources
         ],
     )
     for c in pset.countries:
         db.execute(
-            "INSERT INTO countries VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO countries VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 c.code,
                 c.alpha2,
@@ -287,12 +320,13 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
                 _json(c.names),
                 _json(c.groups),
                 _json(c.subdivisions),
+                c.research_note,
             ),
         )
         _cite(db, "country_sources", "country_code", c.code, c.sources)
     for i in pset.instruments:
         db.execute(
-            "INSERT INTO instruments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO instruments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 i.id,
                 i.body.value,
@@ -308,11 +342,12 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
                 i.url,
                 i.reference,
                 i.open_to.value if i.open_to else None,
+                i.research_note,
             ),
         )
         _cite(db, "instrument_sources", "instrument_id", i.id, i.sources)
-    for pid, part in enumerate(pset.participations, start=1):
-        st = part.status()
+    for pid, row in enumerate(view.participation_rows(), start=1):
+        part, st = row.participation, row.current
         db.execute(
             "INSERT INTO participations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -328,9 +363,9 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
         )
         for a in part.actions:
             cur = db.execute(
-                "INSERT INTO actions (participation_id, kind, date, precision, note) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (pid, a.kind.value, a.when, a.precision.value, a.note),
+                "INSERT INTO actions (participation_id, kind, date, precision, note, "
+                "research_note) VALUES (?, ?, ?, ?, ?, ?)",
+                (pid, a.kind.value, a.when, a.precision.value, a.note, a.research_note),
             )
             _cite(db, "action_sources", "action_id", cur.lastrowid, a.sources)
         for word, fact in (
@@ -340,19 +375,21 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
             if fact is None:
                 continue
             cur = db.execute(
-                "INSERT INTO dated_facts (participation_id, kind, date, note) VALUES (?, ?, ?, ?)",
-                (pid, word, _iso(fact.date), fact.note),
+                "INSERT INTO dated_facts (participation_id, kind, date, note, research_note) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (pid, word, _iso(fact.date), fact.note, fact.research_note),
             )
             _cite(db, "dated_fact_sources", "dated_fact_id", cur.lastrowid, fact.sources)
         for r in part.reservations:
             cur = db.execute(
-                "INSERT INTO reservations (participation_id, kind, text, date) VALUES (?, ?, ?, ?)",
-                (pid, r.kind.value, r.text, _iso(r.date)),
+                "INSERT INTO reservations (participation_id, kind, text, date, research_note) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (pid, r.kind.value, r.text, _iso(r.date), r.research_note),
             )
             _cite(db, "reservation_sources", "reservation_id", cur.lastrowid, r.sources)
     for m in pset.mous:
         db.execute(
-            "INSERT INTO mous VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO mous VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 m.id,
                 m.kind.value,
@@ -363,6 +400,7 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
                 _iso(m.expiry),
                 _json(m.tags),
                 m.note,
+                m.research_note,
             ),
         )
     for m in pset.mous:  # after every MOU exists: supersedes and amends refer to others
@@ -385,7 +423,7 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
         _cite(db, "mou_sources", "mou_id", m.id, m.sources)
     for e in pset.events:
         db.execute(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 e.id,
                 e.series.value,
@@ -398,6 +436,7 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
                 e.theme,
                 e.notes,
                 _json(e.tags),
+                e.research_note,
             ),
         )
         db.executemany(
@@ -407,7 +446,7 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
         _cite(db, "event_sources", "event_id", e.id, e.sources)
     for o in pset.observations:
         db.execute(
-            "INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 o.id,
                 o.body.value,
@@ -420,6 +459,7 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
                 o.session,
                 o.symbol,
                 _json(o.tags),
+                o.research_note,
             ),
         )
         db.executemany(
@@ -429,13 +469,15 @@ def fill(db: sqlite3.Connection, pset: PolicySet) -> None:
         _cite(db, "observation_sources", "observation_id", o.id, o.sources)
 
 
-def database_bytes(pset: PolicySet) -> bytes:
-    """The SQLite database of ``pset``, as the bytes of a database file."""
+def database_bytes(data: PolicySet | DatasetView) -> bytes:
+    """The SQLite database of a dataset (a :class:`DatasetView` or a whole
+    :class:`PolicySet`), as the bytes of a database file."""
+    view = data if isinstance(data, DatasetView) else DatasetView(data)
     db = sqlite3.connect(":memory:", isolation_level=None)
     try:
         # references are checked once, at the end: records may refer to later ones
         db.execute("PRAGMA foreign_keys = OFF")
-        fill(db, pset)
+        fill(db, view)
         problems = db.execute("PRAGMA foreign_key_check").fetchall()
         if problems:  # a validated PolicySet cannot get here; never ship a broken file
             db.execute("ROLLBACK")
@@ -459,6 +501,12 @@ class SqliteExporter:
 
     def render(self, view: View) -> bytes:
         """Render a dataset view as the bytes of a SQLite database file."""
-        if not isinstance(view, DatasetView):
-            raise UsageError(f"format 'sqlite' cannot render {view.kind} (it renders: dataset)")
-        return database_bytes(view.pset)
+        match view:
+            case DatasetView():
+                return database_bytes(view)
+            case TableView() | EventsView() | MousView() | ObservationsView() | ProfileView():
+                raise UsageError(
+                    f"format 'sqlite' cannot render {view.kind} (it renders: dataset)"
+                )
+            case _:
+                assert_never(view)

@@ -24,7 +24,7 @@ from gmspolicy.errors import LoaderError, UsageError
 
 if TYPE_CHECKING:
     from gmspolicy.loaders import LoadContext
-    from gmspolicy.models import Action, Participation, Source
+    from gmspolicy.models import Action, Authority, Participation, Source
 
 #: Largest local file a loader reads, in bytes (URLs: the fetcher's ``max_bytes``).
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -484,6 +484,7 @@ def fetched_source(
     title: str,
     publisher: str,
     context: LoadContext,
+    authority: Authority,
     as_of: dt.date | None = None,
 ) -> Source:
     """:func:`make_source` for what a loader read, with the standard overrides: the
@@ -495,6 +496,7 @@ def fetched_source(
         title=options.get("source_title") or title,
         publisher=publisher,
         context=context,
+        authority=authority,
         as_of=as_of,
     )
 
@@ -506,15 +508,19 @@ def make_source(
     title: str,
     publisher: str,
     context: LoadContext,
+    authority: Authority,
     as_of: dt.date | None = None,
     note: str | None = None,
 ) -> Source:
-    """A :class:`Source` seen on ``context.today`` (``as_of`` kept only when not later)."""
+    """A :class:`Source` seen on ``context.today`` (``as_of`` kept only when not later).
+
+    ``authority`` says what the page is (see :class:`~gmspolicy.models.Authority`): the
+    depositary's own record, another official body, a secondary work or a copy."""
     from gmspolicy.models import Source
 
     if as_of is not None and as_of > context.today:
         as_of = None
     return Source(
         id=ident, url=url, title=title, publisher=publisher, seen=context.today,
-        as_of=as_of, note=note,
+        as_of=as_of, note=note, authority=authority,
     )

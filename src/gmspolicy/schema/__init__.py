@@ -11,7 +11,7 @@ Regenerate it after an intended change with ``python -m gmspolicy.schema --write
 
 >>> from gmspolicy.schema import SCHEMA_VERSION, schema_path
 >>> SCHEMA_VERSION
-'1.3.0'
+'1.4.0'
 >>> schema_path().name
 'gmspolicy.schema.json'
 """
@@ -37,6 +37,7 @@ from gmspolicy.i18n import LANGUAGES
 from gmspolicy.models import (
     Action,
     ActionKind,
+    Authority,
     Country,
     DatePrecision,
     Event,
@@ -89,6 +90,14 @@ VERSION_HISTORY: tuple[tuple[str, str], ...] = (
         "two new status kinds: 'not_adopted' (the date asked about is before the instrument "
         "was adopted) and 'not_applicable' (the instrument is open only to a group the "
         "country is not in); instruments carry 'open_to' (minor bump: an addition)",
+    ),
+    (
+        "1.4.0",
+        "trust: sources carry 'authority' (depositary, official, secondary, copy); table "
+        "cells and profile rows carry 'authority' (the strongest of their sources) and "
+        "'confirmed_as_of' (when a cited source last confirmed a decided cell); records "
+        "carry 'research_note', the team's notes that no format for readers shows (minor "
+        "bump: additions)",
     ),
 )
 
@@ -219,6 +228,11 @@ def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
     _enum_def(StatusKind, defs)
     _enum_def(DatePrecision, defs)
     _enum_def(ActionKind, defs)
+    _enum_def(Authority, defs)
+    trust = {
+        "authority": _nullable(_ref("Authority")),
+        "confirmed_as_of": _nullable(_ref("Date")),
+    }
     defs["StatusRecord"] = _object(
         status,
         "A status as derived from the actions (null: not known or not applicable).",
@@ -229,8 +243,11 @@ def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "instrument": {"type": "string"},
             **status,
             "sources": _list({"type": "string"}),
+            **trust,
         },
-        "One cell of the ratification table; sources are those behind what it shows.",
+        "One cell of the ratification table; sources are those behind what it shows, "
+        "authority the strongest of theirs, confirmed_as_of when one last confirmed a "
+        "decided cell (null otherwise).",
     )
     participation = json.loads(json.dumps(defs["Participation"]))
     participation["description"] = (
@@ -245,6 +262,7 @@ def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
             **status,
             "actions": _list(_ref("Action")),
             "sources": _list({"type": "string"}),
+            **trust,
         },
         "One instrument in a country profile: status as of the profile's date, history.",
     )

@@ -23,7 +23,7 @@ from gmspolicy.loaders.kit import (
     read_location,
     resolve_country,
 )
-from gmspolicy.models import Action, ActionKind
+from gmspolicy.models import Action, ActionKind, Authority
 
 PUBLISHER = "International Labour Organization (NORMLEX)"
 _CODE = re.compile(r"^\s*([CP])\s*0*(\d{1,3})\b")
@@ -103,6 +103,7 @@ class NormlexLoader:
             title=f"Ratifications for {context.reference.country(country).name}",
             publisher=PUBLISHER,
             context=context,
+            authority=Authority.DEPOSITARY,
         )
         return LoadResult(
             participations=cited_participations(
