@@ -33,6 +33,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import ClassVar, assert_never
 
+from gmspolicy._gc import without_gc
 from gmspolicy.errors import UsageError
 from gmspolicy.query.views import (
     DatasetView,
@@ -174,9 +175,11 @@ class CsvExporter:
         """Render a table or dataset view as CSV text."""
         match view:
             case TableView():
-                return write_rows(TABLE_COLUMNS, table_rows(view))
+                with without_gc():  # a world-size table is many small objects, no cycles
+                    return write_rows(TABLE_COLUMNS, table_rows(view))
             case DatasetView():
-                return write_rows(DATASET_COLUMNS, dataset_rows(view))
+                with without_gc():
+                    return write_rows(DATASET_COLUMNS, dataset_rows(view))
             case EventsView() | MousView() | ObservationsView() | ProfileView():
                 raise UsageError(
                     f"format 'csv' cannot render {view.kind} (it renders: dataset, table)"

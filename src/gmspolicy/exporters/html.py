@@ -46,6 +46,7 @@ from gmspolicy.query.views import (
     DatasetView,
     EventRow,
     EventsView,
+    MatrixRow,
     MouRow,
     MousView,
     ObservationRow,
@@ -234,11 +235,16 @@ class _Page:
             else None,
         }
 
-    def matrix(self, view: TableView, observations: dict[tuple[str, str], str]) -> dict[str, Any]:
+    def matrix(
+        self,
+        view: TableView,
+        table_rows: Sequence[MatrixRow],
+        observations: dict[tuple[str, str], str],
+    ) -> dict[str, Any]:
         labels = self.labels
         m = view.matrix
         rows = []
-        for index, row in enumerate(view.rows()):
+        for index, row in enumerate(table_rows):
             inst = row.instrument
             cells: list[dict[str, Any]] = [
                 {
@@ -628,28 +634,23 @@ def _matrix_sections(
 ) -> list[dict[str, Any]]:
     """The matrix, its legend, (for the whole dataset: MOUs and events,) observations."""
     labels = page.labels
-    anchors, groups = page.matrix_observations([row.cells for row in table.rows()])
+    rows = table.rows()
+    anchors, groups = page.matrix_observations([row.cells for row in rows])
     sections: list[dict[str, Any]] = [
-        {"kind": "matrix", "table": page.matrix(table, anchors)},
+        {"kind": "matrix", "table": page.matrix(table, rows, anchors)},
         {"kind": "legend", "items": page.legend()},
     ]
     if dataset is not None:
-        pset = dataset.pset
-        if pset.mous:
-            sections.append(
-                _table_section(labels("heading.mous"), page.mous_table(dataset.mou_rows(pset.mous)))
-            )
-        if pset.events:
-            sections.append(
-                _table_section(
-                    labels("heading.events"), page.events_table(dataset.event_rows(pset.events))
-                )
-            )
+        mous, events = dataset.mous(), dataset.events()
+        if mous:
+            sections.append(_table_section(labels("heading.mous"), page.mous_table(mous)))
+        if events:
+            sections.append(_table_section(labels("heading.events"), page.events_table(events)))
     page.fill_groups(groups)
     if dataset is not None:
-        linked = {o.id for pair in anchors for o in dataset.pset.observations_for(*pair)}
-        rest = [o for o in dataset.pset.observations if o.id not in linked]
-        groups += page.observation_groups_by_country(dataset.observation_rows(rest))
+        linked = {o.id for row in rows for cell in row.cells for o in cell.observations}
+        rest = [o for o in dataset.observations() if o.observation.id not in linked]
+        groups += page.observation_groups_by_country(rest)
     return sections + _observations_section(page, groups)
 
 

@@ -99,7 +99,7 @@ def _description(cited: Sequence[CitedSource], event: Event, labels: Labels) -> 
 
 def calendar(view: EventsView | DatasetView) -> Calendar:
     """The calendar of the view's events (those without full dates listed as skipped)."""
-    rows = view.rows() if isinstance(view, EventsView) else view.event_rows(view.pset.events)
+    rows = view.rows() if isinstance(view, EventsView) else view.events()
     labels = view.labels
     cal = Calendar()
     cal.add("prodid", PRODID)

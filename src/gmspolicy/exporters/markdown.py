@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar, assert_never
 
+from gmspolicy._gc import without_gc
 from gmspolicy.exporters._common import (
     LEGEND_KEYS,
     SourceNumbers,
@@ -76,6 +77,10 @@ class MarkdownExporter:
 
     def render(self, view: View) -> str:
         """Render a view as Markdown."""
+        with without_gc():  # a world-size table is many small objects, no cycles
+            return self._render(view)
+
+    def _render(self, view: View) -> str:
         labels = view.labels
         notes = SourceNumbers(view)
         match view:
@@ -84,9 +89,9 @@ class MarkdownExporter:
             case DatasetView():
                 body = self._table(view.table(), labels, notes)
                 body += ["", f"## {escape_text(labels('heading.mous'))}", ""]
-                body += self._mous(view.mou_rows(view.pset.mous), labels, notes)
+                body += self._mous(view.mous(), labels, notes)
                 body += ["", f"## {escape_text(labels('heading.events'))}", ""]
-                body += self._events(view.event_rows(view.pset.events), labels, notes)
+                body += self._events(view.events(), labels, notes)
             case EventsView():
                 body = self._events(view.rows(), labels, notes)
             case MousView():

@@ -193,6 +193,9 @@ class PolicySet:
     _source_index: dict[str, Source] = attrs.field(init=False, repr=False)
     _mou_index: dict[str, Mou] = attrs.field(init=False, repr=False)
     _name_index: dict[str, str] = attrs.field(init=False, repr=False)
+    _authority_cache: dict[tuple[str, ...], Authority | None] = attrs.field(
+        init=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_country_index", {c.code: c for c in self.countries})
@@ -205,6 +208,8 @@ class PolicySet:
             for name in (c.code, c.alpha2, c.name, *c.names):
                 names.setdefault(_fold(name), c.code)
         object.__setattr__(self, "_name_index", names)
+        # cells citing the same sources share one answer (a memo: the set is immutable)
+        object.__setattr__(self, "_authority_cache", {})
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PolicySet):
@@ -299,8 +304,14 @@ class PolicySet:
     def authority_of(self, ids: Iterable[str]) -> Authority | None:
         """The strongest authority among the sources ``ids`` (depositary > official >
         secondary > copy); ``None`` when none of them is in the set."""
+        key = tuple(ids)
+        cache = self._authority_cache
+        if key in cache:
+            return cache[key]
         index = self._source_index
-        return strongest_authority(index[s].authority for s in ids if s in index)
+        found = strongest_authority([index[s].authority for s in key if s in index])
+        cache[key] = found
+        return found
 
     def confirmed_as_of(
         self, country: str, instrument: str, as_of: dt.date | None = None

@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from gmspolicy._gc import without_gc
 from gmspolicy.i18n import Labels
 from gmspolicy.models import (
     Action,
@@ -287,16 +288,28 @@ class _Base:
         cell: Cell,
         as_of: dt.date | None,
         observations: tuple[Observation, ...] = (),
+        labels: Labels | None = None,
+        texts: dict[tuple[Status, dt.date | None], StatusText] | None = None,
     ) -> StatusCell:
-        """A matrix cell made ready: its words, sources, authority and confirmation."""
+        """A matrix cell made ready: its words, sources, authority and confirmation
+        (``texts`` memoises the wording of statuses met before)."""
         pset = self.pset
         ids = cell.source_ids(as_of)
         confirmed = pset.cell_confirmed_as_of(cell, as_of)
+        status = cell.status
+        if texts is None:
+            text = status_text(status, confirmed, labels or self.labels)
+        else:
+            key = (status, confirmed)
+            found = texts.get(key)
+            if found is None:
+                found = texts[key] = status_text(status, confirmed, labels or self.labels)
+            text = found
         return StatusCell(
             country,
             instrument,
-            cell.status,
-            status_text(cell.status, confirmed, self.labels),
+            status,
+            text,
             ids,
             pset.authority_of(ids),
             confirmed,
@@ -326,32 +339,36 @@ class TableView(_Base):
 
     def rows(self) -> tuple[MatrixRow, ...]:
         """One row per instrument, a :class:`StatusCell` per country (table order)."""
+        cells = self._cells()
         m = self.matrix
-        obs = _observation_index(self.pset, m.as_of)
         return tuple(
-            MatrixRow(
-                inst,
-                tuple(
-                    self.status_cell(
-                        c, inst, m.cell(c.code, inst.id), m.as_of, obs.get((c.code, inst.id), ())
-                    )
-                    for c in m.countries
-                ),
-            )
+            MatrixRow(inst, tuple(cells[(c.code, inst.id)] for c in m.countries))
             for inst in m.instruments
         )
 
     def cells(self) -> tuple[StatusCell, ...]:
         """Every cell, country by country (each country's instruments in table order)."""
+        cells = self._cells()
+        m = self.matrix
+        return tuple(cells[(c.code, inst.id)] for c in m.countries for inst in m.instruments)
+
+    def _cells(self) -> dict[tuple[str, str], StatusCell]:
         m = self.matrix
         obs = _observation_index(self.pset, m.as_of)
-        return tuple(
-            self.status_cell(
-                c, inst, m.cell(c.code, inst.id), m.as_of, obs.get((c.code, inst.id), ())
-            )
-            for c in m.countries
-            for inst in m.instruments
-        )
+        labels = self.labels
+        make = self.status_cell
+        as_of = m.as_of
+        cells = m.cells
+        texts: dict[tuple[Status, dt.date | None], StatusText] = {}
+        out: dict[tuple[str, str], StatusCell] = {}
+        with without_gc():  # many small objects, no cycles
+            for c in m.countries:
+                for inst in m.instruments:
+                    key = (c.code, inst.id)
+                    out[key] = make(
+                        c, inst, cells[key], as_of, obs.get(key, ()), labels, texts
+                    )
+        return out
 
 
 @attrs.frozen
@@ -366,6 +383,18 @@ class DatasetView(_Base):
         pset = self.pset
         m = pset.matrix([c.code for c in pset.countries], [i.id for i in pset.instruments])
         return TableView(pset, m, self.lang)
+
+    def mous(self) -> tuple[MouRow, ...]:
+        """Every MOU, ready to lay out."""
+        return self.mou_rows(self.pset.mous)
+
+    def events(self) -> tuple[EventRow, ...]:
+        """Every event, ready to lay out."""
+        return self.event_rows(self.pset.events)
+
+    def observations(self) -> tuple[ObservationRow, ...]:
+        """Every observation, ready to lay out."""
+        return self.observation_rows(self.pset.observations)
 
     def participation_rows(self) -> tuple[ParticipationRow, ...]:
         """Every participation with its country, instrument and current status."""
