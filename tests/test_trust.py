@@ -468,3 +468,27 @@ def test_coverage_command_reports_the_authority_share_and_research(
     pset = load_dataset(root, cache=False)
     table = authority_report(pset, pset.select_countries())
     assert "| secondary | 2 |" in table and "| official | 1 |" in table
+
+
+def test_diff_names_a_feed_written_before_sources_had_an_authority(
+    cli: Run, make_dataset: Make, tmp_path: Path
+) -> None:
+    root = make_dataset()
+    code, out, _ = cli("--data", str(root), "export", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    doc["schema_version"] = "1.3.0"
+    for s in doc["sources"]:
+        del s["authority"]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(doc), encoding="utf-8")
+    assert cli("diff", str(old), str(root)) == (
+        1,
+        "",
+        f"{old}: written with schema_version 1.3.0, before sources carried their authority "
+        "(1.4.0); compare the dataset directories instead, or export it again once its "
+        "sources have an authority\n",
+    )
+    current = tmp_path / "current.json"
+    current.write_text(out, encoding="utf-8")
+    assert cli("diff", str(current), str(root))[0] == 0

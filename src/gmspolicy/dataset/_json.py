@@ -24,6 +24,23 @@ def read_json_export(path: Path) -> PolicySet:
         raise DataError([Problem(f"{path}:{exc.lineno}", f"invalid JSON: {exc.msg}")]) from None
     if not isinstance(doc, dict) or doc.get("kind") != "dataset":
         raise UsageError(f"{path}: not a gmspolicy dataset export (export --format json)")
+    version = str(doc.get("schema_version", ""))
+    sources = doc.get("sources")
+    if (
+        isinstance(sources, list)
+        and any(isinstance(s, dict) and "authority" not in s for s in sources)
+        and _older_than(version, (1, 4))
+    ):
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    f"written with schema_version {version}, before sources carried their "
+                    "authority (1.4.0); compare the dataset directories instead, or export "
+                    "it again once its sources have an authority",
+                )
+            ]
+        )
     problems: list[Problem] = []
 
     def structure(name: str, cls: type[T]) -> list[T]:
@@ -50,3 +67,12 @@ def read_json_export(path: Path) -> PolicySet:
     if problems:
         raise DataError(problems)
     return PolicySet.build(**records)  # type: ignore[arg-type]
+
+
+def _older_than(version: str, minimum: tuple[int, int]) -> bool:
+    """Whether a feed's ``MAJOR.MINOR.PATCH`` is older than ``minimum`` (major, minor)."""
+    parts = version.split(".")
+    try:
+        return (int(parts[0]), int(parts[1])) < minimum
+    except (IndexError, ValueError):
+        return False
