@@ -492,3 +492,16 @@ def test_diff_names_a_feed_written_before_sources_had_an_authority(
     current = tmp_path / "current.json"
     current.write_text(out, encoding="utf-8")
     assert cli("diff", str(current), str(root))[0] == 0
+
+
+def test_cells_give_their_sources_with_authority(trust_pset: object) -> None:
+    from gmspolicy.query.policyset import PolicySet
+
+    assert isinstance(trust_pset, PolicySet)
+    view = TableView(trust_pset, trust_pset.matrix(["LAO"], ["PROT"]))
+    (cell,) = view.cells()
+    assert [(s.id, s.authority) for s in cell.cited] == [
+        ("s3", Authority.SECONDARY), ("s4", Authority.COPY)
+    ]
+    (row,) = ProfileView(trust_pset, trust_pset.country("LAO")).rows()[1:]
+    assert [s.id for s in row.cell.cited] == ["s3", "s4"]

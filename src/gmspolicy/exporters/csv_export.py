@@ -155,7 +155,7 @@ def table_rows(view: TableView) -> list[list[str]]:
                 st.via.value if st.via else "",
                 st.when or "",
                 ";".join(cell.sources),
-                " ".join(s.source.url for s in view.cite(cell.sources)),
+                " ".join(s.source.url for s in cell.cited),
             ]
         )
     return rows

@@ -122,7 +122,8 @@ def status_text(status: Status, confirmed: dt.date | None, labels: Labels) -> St
 class StatusCell:
     """One country's standing on one instrument, ready to lay out.
 
-    ``sources`` are the ids of the sources behind what the cell shows (in citation order);
+    ``sources`` are the ids of the sources behind what the cell shows (in citation order),
+    ``cited`` the same sources as :class:`CitedSource` (each with its authority);
     ``authority`` the strongest of their authorities (``None`` without sources);
     ``confirmed_as_of`` when a cited source last confirmed a decided cell (``None`` for
     unknown, not applicable and not yet adopted); ``observations`` the supervisory
@@ -137,6 +138,7 @@ class StatusCell:
     authority: Authority | None
     confirmed_as_of: dt.date | None
     observations: tuple[Observation, ...] = ()
+    cited: tuple[CitedSource, ...] = ()
 
     @property
     def secondary_only(self) -> bool:
@@ -290,11 +292,17 @@ class _Base:
         observations: tuple[Observation, ...] = (),
         labels: Labels | None = None,
         texts: dict[tuple[Status, dt.date | None], StatusText] | None = None,
+        cites: dict[tuple[str, ...], tuple[CitedSource, ...]] | None = None,
     ) -> StatusCell:
         """A matrix cell made ready: its words, sources, authority and confirmation
-        (``texts`` memoises the wording of statuses met before)."""
+        (``texts`` and ``cites`` memoise wordings and source lists met before)."""
         pset = self.pset
         ids = cell.source_ids(as_of)
+        if cites is None:
+            cited = self.cite(ids)
+        else:
+            got = cites.get(ids)
+            cited = got if got is not None else cites.setdefault(ids, self.cite(ids))
         confirmed = pset.cell_confirmed_as_of(cell, as_of)
         status = cell.status
         if texts is None:
@@ -314,6 +322,7 @@ class _Base:
             pset.authority_of(ids),
             confirmed,
             observations,
+            cited,
         )
 
 
@@ -360,13 +369,14 @@ class TableView(_Base):
         as_of = m.as_of
         cells = m.cells
         texts: dict[tuple[Status, dt.date | None], StatusText] = {}
+        cites: dict[tuple[str, ...], tuple[CitedSource, ...]] = {}
         out: dict[tuple[str, str], StatusCell] = {}
         with without_gc():  # many small objects, no cycles
             for c in m.countries:
                 for inst in m.instruments:
                     key = (c.code, inst.id)
                     out[key] = make(
-                        c, inst, cells[key], as_of, obs.get(key, ()), labels, texts
+                        c, inst, cells[key], as_of, obs.get(key, ()), labels, texts, cites
                     )
         return out
 
