@@ -505,3 +505,23 @@ def test_cells_give_their_sources_with_authority(trust_pset: object) -> None:
     ]
     (row,) = ProfileView(trust_pset, trust_pset.country("LAO")).rows()[1:]
     assert [s.id for s in row.cell.cited] == ["s3", "s4"]
+
+
+def test_an_instrument_resting_only_on_copies_is_refused(cli: Run, make_dataset: Make) -> None:
+    """Its 'not applicable' and 'not yet adopted' cells would cite only the copies."""
+    from tests.conftest import INSTRUMENTS
+
+    root = make_dataset(
+        sources_yaml=TRUST_SOURCES,
+        participations_csv=TRUST_PARTICIPATIONS,
+        instruments_yaml=INSTRUMENTS.replace(
+            "  sources: [s1]\n- id: PROT", "  sources: [s4]\n- id: PROT"
+        ),
+    )
+    assert cli("validate", str(root)) == (
+        1,
+        "",
+        "data/instruments.yaml:1: instrument CONV: the cells that follow from it alone (not "
+        "applicable, not yet adopted) would rest only on copies (s4): cite the original "
+        "document or a second source\n",
+    )

@@ -148,6 +148,14 @@ class _Validator:
         for i in self.p.instruments:
             key = ("instrument", i.id)
             self.cite(key, i.sources, f"instrument {i.id}")
+            if (i.open_to is not None or i.adopted is not None) and self.only_copies(i.sources):
+                # its 'not applicable' and 'not yet adopted' cells cite these sources
+                self.add(
+                    key,
+                    f"instrument {i.id}: the cells that follow from it alone (not applicable, "
+                    f"not yet adopted) would rest only on copies ({', '.join(i.sources)}): "
+                    "cite the original document or a second source",
+                )
             if i.kind is InstrumentKind.PROTOCOL and i.parent is None:
                 self.add(key, f"protocol {i.id} names no parent")
             if i.parent is not None:
@@ -286,12 +294,19 @@ class _Validator:
                         "ratified",
                     )
 
+    def only_copies(self, ids: tuple[str, ...]) -> bool:
+        """True when every one of ``ids`` is a known source labelled ``copy``."""
+        srcs = self.sources
+        known = [srcs[s] for s in ids if s in srcs]
+        return bool(known) and len(known) == len(ids) and all(
+            s.authority is Authority.COPY for s in known
+        )
+
     def copies(self, part: Participation) -> None:
         """No state a cell can show may rest on ``copy`` sources alone: each first action
         (the cell's sources accumulate, so only a first fact can stand alone), a
         ``no_action`` and an entry into force with no action recorded."""
         c, i = part.country, part.instrument
-        srcs = self.sources
         facts: list[tuple[str, str, str, tuple[str, ...]]] = []
         if part.actions:
             a = part.actions[0]
@@ -308,10 +323,7 @@ class _Validator:
             iso = part.no_action.date.isoformat()
             facts.append(("no_action", iso, iso, part.no_action.sources))
         for name, iso, shown, ids in facts:
-            known = [srcs[s] for s in ids if s in srcs]
-            if known and len(known) == len(ids) and all(
-                s.authority is Authority.COPY for s in known
-            ):
+            if self.only_copies(ids):
                 self.add(
                     ("action", c, i, name, iso),
                     f"participation {c} x {i}: the {name} on {shown} rests only on copies "
