@@ -92,6 +92,7 @@ class World:
                 "url": url,
                 "title": title,
                 "publisher": publisher,
+                "authority": "depositary",  # synthetic: every page stands for the depositary
                 "seen": SEEN.isoformat(),
                 "as_of": LATEST.isoformat(),
             }

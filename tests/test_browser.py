@@ -16,6 +16,7 @@ from gmspolicy.exporters.html import HtmlExporter
 from gmspolicy.models import (
     Action,
     ActionKind,
+    Authority,
     Body,
     Country,
     DatedFact,
@@ -37,7 +38,12 @@ CHROMEDRIVER = shutil.which("chromedriver")
 def small_table() -> str:
     """Four instruments (listed out of alphabetical order) x two countries."""
     seen = dt.date(2024, 1, 31)
-    sources = [Source("s1", "https://example.org/s1", "Source one", "Example", seen)]
+    sources = [
+        Source(
+            "s1", "https://example.org/s1", "Source one", "Example", seen,
+            authority=Authority.OFFICIAL,
+        )
+    ]
     countries = [
         Country("THA", "TH", "764", "Thailand", groups=(Group.GMS,), sources=("s1",)),
         Country("VNM", "VN", "704", "Viet Nam", groups=(Group.GMS,), sources=("s1",)),

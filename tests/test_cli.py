@@ -28,7 +28,7 @@ def test_table_as_of(cli: Run, make_dataset: Callable[..., Path]) -> None:
         "--data", str(make_dataset()), "table", "--as-of", "2003-01-01", "-i", "CONV", "-c", "THA"
     )
     assert code == 0
-    assert "| Conv | signed 2001-01-01[^1] |" in out
+    assert "| Conv | signed 2001-01-01, last confirmed 2001-01-01[^1] |" in out
 
 
 def test_data_errors_exit_1_one_line_each(cli: Run, make_dataset: Callable[..., Path]) -> None:

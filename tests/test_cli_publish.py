@@ -287,7 +287,7 @@ def test_show_as_of_and_unknown_country(cli: Run, data: Path) -> None:
     code, out, _ = cli("--data", str(data), "show", "THA", "--as-of", "2002-01-01")
     assert code == 0
     row = next(line for line in out.splitlines() if line.startswith("| Conv |"))
-    assert row.startswith("| Conv | signed 2001-01-01[^1]")
+    assert row.startswith("| Conv | signed 2001-01-01, last confirmed 2001-01-01[^1]")
     assert row.endswith(" | 2001-01-01 signature |")
     assert cli("--data", str(data), "show", "Narnia") == (
         2,
@@ -343,6 +343,7 @@ NEW_SOURCE = """\
   url: https://example.org/s3
   title: Source three
   publisher: Example
+  authority: official
   seen: 2024-01-31
 """
 

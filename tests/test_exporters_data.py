@@ -58,11 +58,13 @@ SOURCES_SEEN = """\
   url: https://example.org/s1
   title: Source one
   publisher: Example
+  authority: official
   seen: 2024-01-31
 - id: s2
   url: https://example.org/s2
   title: Source two
   publisher: Example
+  authority: official
   seen: 2024-03-15
 """
 

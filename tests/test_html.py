@@ -22,6 +22,7 @@ from gmspolicy.i18n import FONT_STACK
 from gmspolicy.models import (
     Action,
     ActionKind,
+    Authority,
     Body,
     Country,
     DatedFact,
@@ -161,7 +162,8 @@ def build(t: Callable[[str], str], urls: dict[str, str] | None = None) -> Policy
     }
     sources = [
         Source(
-            "s1", u["source"], t("source.title"), t("source.publisher"), SEEN, note=t("source.note")
+            "s1", u["source"], t("source.title"), t("source.publisher"), SEEN, note=t("source.note"),
+            authority=Authority.OFFICIAL,
         ),
         Source(
             "s2",
@@ -170,6 +172,7 @@ def build(t: Callable[[str], str], urls: dict[str, str] | None = None) -> Policy
             "Pub",
             SEEN,
             as_of=dt.date(2024, 1, 1),
+            authority=Authority.OFFICIAL,
         ),
     ]
     countries = [
@@ -432,9 +435,9 @@ def test_legend_names_every_status_and_unknown_is_not_no_action(table: Node) -> 
     items = table.find("section", class_="legend").find_all("li")
     assert [li.find("span").text() for li in items] == [
         "ratified", "acceded", "succession", "signed", "denounced", "withdrawn", "no action",
-        "not yet adopted", "not applicable", "unknown",
+        "not yet adopted", "not applicable", "unknown", "\u2020",
     ]  # fmt: skip
-    unknown = items[-1]
+    unknown = items[-2]
     assert unknown.find("span").classes() == ["swatch", "st", "st-unknown"]
     assert unknown.text() == (
         "unknown not yet confirmed in a source; this is NOT a statement that the country is "

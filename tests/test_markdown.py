@@ -14,11 +14,11 @@ from markdown_it.token import Token
 
 import gmspolicy
 from gmspolicy.dataset import load_dataset
-from gmspolicy.exporters._common import SourceNumbers, cell_text
+from gmspolicy.exporters._common import SourceNumbers
 from gmspolicy.exporters.markdown import MarkdownExporter, escape_cell
 from gmspolicy.i18n import Labels
 from gmspolicy.query.policyset import PolicySet
-from gmspolicy.query.views import TableView
+from gmspolicy.query.views import SECONDARY_MARK, TableView
 from gmspolicy.testing import hostile_texts, policysets
 
 MD = MarkdownIt("commonmark").enable("table")
@@ -68,15 +68,15 @@ def tables(markdown: str) -> list[list[list[str]]]:
 def expected_table(view: TableView) -> list[list[str]]:
     """The cell texts the table should show (whitespace at the ends stripped, as a renderer does)."""
     labels = Labels(view.lang)
-    notes = SourceNumbers(view.pset)
+    notes = SourceNumbers(view)
     m = view.matrix
     rows = [[labels("heading.instrument")] + [labels.country_name(c) for c in m.countries]]
-    for i in m.instruments:
-        row = [i.short_name]
-        for c in m.countries:
-            cell = m.cell(c.code, i.id)
-            refs = "".join(f"[^{n}]" for n in notes.cite_cell(cell, m.as_of))
-            row.append(cell_text(cell.status, labels) + refs)
+    for r in view.rows():
+        row = [r.instrument.short_name]
+        for cell in r.cells:
+            refs = "".join(f"[^{n}]" for n in notes.cite_cell(cell))
+            mark = f" {SECONDARY_MARK}" if cell.secondary_only else ""
+            row.append(cell.text.text + mark + refs)
         rows.append(row)
     return [[_lines(text).strip() for text in row] for row in rows]
 

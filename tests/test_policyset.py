@@ -11,6 +11,7 @@ from gmspolicy.errors import DataError, UsageError
 from gmspolicy.models import (
     Action,
     ActionKind,
+    Authority,
     Body,
     Country,
     DatedFact,
@@ -28,7 +29,7 @@ from gmspolicy.models import (
 from gmspolicy.query.policyset import PolicySet
 
 D = dt.date
-SRC = Source("s", "https://example.org", "T", "P", D(2024, 1, 1))
+SRC = Source("s", "https://example.org", "T", "P", D(2024, 1, 1), authority=Authority.OFFICIAL)
 THA = Country("THA", "TH", "764", "Thailand", groups=(Group.GMS,), sources=("s",))
 LAO = Country(
     "LAO",
@@ -255,7 +256,8 @@ def test_signature_within_the_year_of_a_year_only_ratification_is_in_order() -> 
 def test_review_checks_on_facts() -> None:
     ilo = Instrument("ILO-C029", Body.ILO, InstrumentKind.CONVENTION, "C29", "C29",
                      adopted=D(1930, 6, 28), entry_into_force=D(1932, 5, 1), sources=("s",))
-    old = Source("old", "https://example.org/old", "T", "P", D(2024, 1, 1), as_of=D(2013, 1, 1))
+    old = Source("old", "https://example.org/old", "T", "P", D(2024, 1, 1), as_of=D(2013, 1, 1),
+                 authority=Authority.OFFICIAL)
     parts = [
         Participation("THA", "ILO-C029", [act(ActionKind.SIGNATURE, D(1960, 1, 1)),
                                           act(ActionKind.RATIFICATION, D(1969, 2, 26))]),
@@ -285,7 +287,7 @@ def test_as_of_profiles_leave_out_later_documents() -> None:
 
 
 def test_diff_reports_fact_changes_alongside_action_changes() -> None:
-    s2 = Source("s2", "https://example.org/2", "T2", "P", D(2024, 1, 1))
+    s2 = Source("s2", "https://example.org/2", "T2", "P", D(2024, 1, 1), authority=Authority.OFFICIAL)
     old = build(sources=[SRC, s2], participations=[
         Participation("THA", "CONV", [act(ActionKind.SIGNATURE, D(2001, 1, 1)),
                                       act(ActionKind.RATIFICATION, D(2005, 1, 1))],

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from gmspolicy.models import (
         Action,
         ActionKind,
+        Authority,
         Country,
         Event,
         Instrument,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Action",
     "ActionKind",
+    "Authority",
     "Country",
     "DataError",
     "Event",
@@ -74,6 +76,7 @@ _EXPORTS.update(
         (
             "Action",
             "ActionKind",
+            "Authority",
             "Country",
             "Event",
             "Instrument",

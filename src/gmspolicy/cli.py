@@ -587,7 +587,12 @@ def _one_line(text: str) -> str:
 )
 @click.pass_obj
 def coverage(state: _State, update: Path | None) -> None:
-    """How many country x instrument cells are confirmed, and which are still unknown."""
+    """How many country x instrument cells are confirmed, and which are still unknown.
+
+    Also: how many decided GMS cells cite a depositary or official source, and the signed
+    and no-action cells last confirmed more than five years before the newest source
+    (research to do).
+    """
     from gmspolicy._output import write_atomic
     from gmspolicy.dataset._files import MAX_FILE_BYTES, read_text_bounded
     from gmspolicy.query.coverage import report, update_page

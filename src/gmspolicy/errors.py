@@ -59,6 +59,8 @@ class ProblemCode(enum.StrEnum):
     SELF_REFERENCE = "self-reference"
     # sources
     NO_SOURCE = "no-source"
+    ONLY_COPIES = "only-copies"
+    NO_AUTHORITY = "no-authority"
     SOURCE_URL = "source-url"
     LOCAL_SOURCE = "local-source"
     # dates and their order

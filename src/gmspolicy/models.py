@@ -140,6 +140,44 @@ class ObservationBody(enum.Enum):
     UPR = "UPR"
 
 
+class Authority(enum.Enum):
+    """How much weight a source carries for the facts it gives, strongest first.
+
+    - ``depositary``: the depositary's own record (the UN Treaty Collection for UN
+      treaties, NORMLEX or ILO records for ILO instruments, the ASEAN Secretariat for
+      ASEAN instruments);
+    - ``official``: another official body (OHCHR and UN treaty-body documents, ILO
+      offices, a government's gazette or ministry page, an intergovernmental body);
+    - ``secondary``: a published secondary work (NGO or academic report, research
+      dataset, encyclopedia, news report);
+    - ``copy``: a copy of someone else's document on a third-party site (mirrors,
+      document-copy sites, reposts). No cell may rest on copies alone.
+    """
+
+    DEPOSITARY = "depositary"
+    OFFICIAL = "official"
+    SECONDARY = "secondary"
+    COPY = "copy"
+
+    @property
+    def rank(self) -> int:
+        """0 for the strongest (``depositary``), 3 for the weakest (``copy``)."""
+        return _AUTHORITY_RANK[self]
+
+
+_AUTHORITY_RANK = {a: n for n, a in enumerate(Authority)}
+
+
+def strongest_authority(authorities: Iterable[Authority]) -> Authority | None:
+    """The strongest of ``authorities`` (depositary > official > secondary > copy), or
+    ``None`` when there is none.
+
+    >>> strongest_authority([Authority.COPY, Authority.OFFICIAL])
+    <Authority.OFFICIAL: 'official'>
+    """
+    return min(authorities, key=_AUTHORITY_RANK.__getitem__, default=None)
+
+
 class ObservationKind(enum.Enum):
     """The kind of supervisory comment."""
 
@@ -166,7 +204,10 @@ class Source:
     """Where a fact was seen: the page, who published it, and when we read it.
 
     ``as_of`` is the date the source's content is current to, where it says or implies
-    one (e.g. the UN Treaty Collection's "status as at" date).
+    one (e.g. the UN Treaty Collection's "status as at" date). ``authority`` says how
+    much weight it carries (see :class:`Authority`; required, given by keyword).
+    ``note`` is written for readers; ``research_note`` is the team's own memory of how
+    the source was found or read, and no export to readers shows it.
     """
 
     id: str
@@ -176,6 +217,8 @@ class Source:
     seen: dt.date
     as_of: dt.date | None = None
     note: str | None = None
+    authority: Authority = attrs.field(kw_only=True)
+    research_note: str | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen
@@ -198,6 +241,7 @@ class Country:
     groups: tuple[Group, ...] = ()
     subdivisions: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    research_note: str | None = None
 
     def in_group(self, group: Group) -> bool:
         """True when the country belongs to ``group``."""
@@ -228,6 +272,7 @@ class Instrument:
     reference: str | None = None
     sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     open_to: Group | None = None
+    research_note: str | None = None
 
     def open_for(self, country: Country) -> bool:
         """True when ``country`` may join (it is in :attr:`open_to`, or that is ``None``)."""
@@ -248,6 +293,7 @@ class Action:
     date: PartialDate = attrs.field(converter=_partial)
     sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     note: str | None = None
+    research_note: str | None = None
 
     def same_event(self, other: Action) -> bool:
         """True when ``other`` records the same event: the same kind, on dates that can
@@ -263,6 +309,7 @@ class Reservation:
     text: str
     date: dt.date | None = None
     sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    research_note: str | None = None
 
 
 @attrs.frozen
@@ -272,6 +319,7 @@ class DatedFact:
     date: dt.date
     sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     note: str | None = None
+    research_note: str | None = None
 
 
 _ACTION_ORDER = {kind: i for i, kind in enumerate(ActionKind)}
@@ -477,6 +525,7 @@ class Mou:
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     note: str | None = None
+    research_note: str | None = None
 
 
 @attrs.frozen
@@ -496,6 +545,7 @@ class Event:
     notes: str | None = None
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    research_note: str | None = None
 
     @property
     def year(self) -> int:
@@ -528,6 +578,7 @@ class Observation:
     excerpts: tuple[Excerpt, ...] = ()
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    research_note: str | None = None
 
 
 # -- reviews and reporting ------------------------------------------------------------

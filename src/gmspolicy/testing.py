@@ -32,6 +32,7 @@ from gmspolicy.dates import PartialDate
 from gmspolicy.models import (
     Action,
     ActionKind,
+    Authority,
     Body,
     Country,
     DatedFact,
@@ -559,6 +560,9 @@ def policysets(draw: st.DrawFn, text: st.SearchStrategy[str] = texts) -> PolicyS
             _SEEN - dt.timedelta(days=draw(st.integers(0, 400))),
             None,
             draw(maybe),
+            # copies alone may not carry a cell: keep the drawn sets valid
+            authority=draw(st.sampled_from([a for a in Authority if a is not Authority.COPY])),
+            research_note=draw(maybe),
         )
         for sid in source_ids
     ]

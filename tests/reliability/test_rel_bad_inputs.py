@@ -271,7 +271,7 @@ CATALOGUE: list[Bad] = [
     Bad(
         "yaml-impossible-date",
         {
-            "sources.yaml": "- id: s1\n  url: https://example.org/s1\n  title: S\n  publisher: P\n  seen: 2014-02-30\n"
+            "sources.yaml": "- id: s1\n  url: https://example.org/s1\n  title: S\n  publisher: P\n  seen: 2014-02-30\n  authority: official\n"
         },
         1,
         ["data/sources.yaml:5: seen: impossible date '2014-02-30'"],
@@ -279,7 +279,7 @@ CATALOGUE: list[Bad] = [
     Bad(
         "yaml-future-date",
         {
-            "sources.yaml": "- id: s1\n  url: https://example.org/s1\n  title: S\n  publisher: P\n  seen: 2999-01-01\n- id: s2\n  url: https://example.org/s2\n  title: S\n  publisher: P\n  seen: 2024-01-31\n"
+            "sources.yaml": "- id: s1\n  url: https://example.org/s1\n  title: S\n  publisher: P\n  seen: 2999-01-01\n  authority: official\n- id: s2\n  url: https://example.org/s2\n  title: S\n  publisher: P\n  seen: 2024-01-31\n  authority: official\n"
         },
         1,
         ["data/sources.yaml:1: source seen date 2999-01-01 is in the future"],

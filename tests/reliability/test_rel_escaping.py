@@ -21,6 +21,7 @@ from gmspolicy.exporters.markdown import MarkdownExporter
 from gmspolicy.models import (
     Action,
     ActionKind,
+    Authority,
     Body,
     Country,
     DatedFact,
@@ -76,6 +77,7 @@ def pset_with(text: str) -> PolicySet:
         publisher=text,
         seen=dt.date(2024, 1, 31),
         note=text,
+        authority=Authority.OFFICIAL,
     )
     tha = Country(
         code="THA",

@@ -113,6 +113,24 @@ def read_json_export(path: Path) -> PolicySet:
         ) from None
     if not isinstance(doc, dict) or doc.get("kind") != "dataset":
         raise UsageError(f"{name}: not a gmspolicy dataset export (export --format json)")
+    version = str(doc.get("schema_version", ""))
+    sources = doc.get("sources")
+    if (
+        isinstance(sources, list)
+        and any(isinstance(s, dict) and "authority" not in s for s in sources)
+        and _older_than(version, (1, 4))
+    ):
+        raise DataError(
+            [
+                Problem(
+                    name,
+                    f"written with schema_version {version}, before sources carried their "
+                    "authority (1.4.0); compare the dataset directories instead, or export "
+                    "it again once its sources have an authority",
+                    C.INVALID_FIELD,
+                )
+            ]
+        )
     problems: list[Problem] = []
 
     def structure(key: str, cls: type[T]) -> list[T]:
@@ -172,3 +190,12 @@ def read_json_export(path: Path) -> PolicySet:
         raise DataError(
             [Problem(p.place or name, p.message, p.code) for p in exc.problems]
         ) from None
+
+
+def _older_than(version: str, minimum: tuple[int, int]) -> bool:
+    """Whether a feed's ``MAJOR.MINOR.PATCH`` is older than ``minimum`` (major, minor)."""
+    parts = version.split(".")
+    try:
+        return (int(parts[0]), int(parts[1])) < minimum
+    except (IndexError, ValueError):
+        return False

@@ -29,6 +29,7 @@ from gmspolicy.errors import ProblemCode as C
 from gmspolicy.models import (
     Action,
     ActionKind,
+    Authority,
     Country,
     DatedFact,
     Event,
@@ -49,6 +50,13 @@ T = TypeVar("T")
 
 
 PARTICIPATION_COLUMNS = ("country", "instrument", "action", "date", "source", "note")
+
+#: The optional last column of a participations file: the team's research note on the
+#: fact (never shown to readers). Files without it still load.
+RESEARCH_NOTE_COLUMN = "research_note"
+
+#: The words ``authority:`` accepts on a source, strongest first.
+AUTHORITY_WORDS = tuple(a.value for a in Authority)
 
 _NON_ACTIONS = {"no_action", "entry_into_force", "reservation", "declaration"}
 _ACTION_WORDS = {k.value for k in ActionKind} | _NON_ACTIONS
@@ -201,8 +209,14 @@ class _Reader:
             )
             return
         where = f"{name}:{item.line}"
+        value = plain(item.value)
+        authority_ok = True
+        if kind == "sources":
+            authority_ok = self.check_authority(item, name)
+            if not authority_ok:  # structure with a stand-in to report every other problem
+                value["authority"] = Authority.COPY.value
         try:
-            record = converter.structure(plain(item.value), cls)
+            record = converter.structure(value, cls)
         except Exception as exc:  # cattrs raises grouped errors of many types
             for path, message in error_messages(exc):
                 field = path[2:].split(".")[0].split("[")[0] if path.startswith("$.") else ""
@@ -212,6 +226,8 @@ class _Reader:
                     Problem(f"{name}:{line}", f"{label}{message}", C.INVALID_FIELD)
                 )
             return
+        if not authority_ok:
+            return
         ident = getattr(record, id_field)
         place_kind = _PLACE_NAME[kind]
         key: PlaceKey = (place_kind, ident)
@@ -220,6 +236,33 @@ class _Reader:
         else:
             self.places[key] = where
         self.records[kind].append(record)
+
+    def check_authority(self, item: Located, name: str) -> bool:
+        """Whether a source record gives a known ``authority``; reports it if not."""
+        ident = item.value.get("id")
+        label = f"source {ident!r}" if isinstance(ident, str) else "source"
+        allowed = ", ".join(AUTHORITY_WORDS)
+        if "authority" not in item.value:
+            self.problems.append(
+                Problem(
+                    f"{name}:{item.line}",
+                    f"{label}: authority is missing (one of: {allowed})",
+                    C.NO_AUTHORITY,
+                )
+            )
+            return False
+        value = item.value["authority"]
+        if not isinstance(value, str) or value not in AUTHORITY_WORDS:
+            line = item.key_lines.get("authority", item.line)
+            self.problems.append(
+                Problem(
+                    f"{name}:{line}",
+                    f"{label}: unknown authority {plain(value)!r} (one of: {allowed})",
+                    C.NO_AUTHORITY,
+                )
+            )
+            return False
+        return True
 
     # -- CSV ---------------------------------------------------------------------------
 
@@ -250,8 +293,9 @@ class _Reader:
             self.problems.append(Problem(f"{name}:1", f"invalid CSV: {exc}", C.INVALID_CSV))
             return
         header = [h.strip() for h in header]
+        known = (*PARTICIPATION_COLUMNS, RESEARCH_NOTE_COLUMN)
         missing = [c for c in PARTICIPATION_COLUMNS if c not in header]
-        extra = [c for c in header if c not in PARTICIPATION_COLUMNS]
+        extra = [c for c in header if c not in known]
         if missing or extra or len(set(header)) != len(header):
             parts = []
             if missing:
@@ -269,6 +313,7 @@ class _Reader:
             )
             return
         ci, ii, ai, di, si, ni = (header.index(c) for c in PARTICIPATION_COLUMNS)
+        ri = header.index(RESEARCH_NOTE_COLUMN) if RESEARCH_NOTE_COLUMN in header else None
         width = len(header)
         read_row = self.read_row
         while True:
@@ -309,7 +354,8 @@ class _Reader:
             date_text = row[di].strip()
             source = row[si].strip()
             note = row[ni].strip()
-            if not (country or instrument or word or date_text or source or note):
+            research = row[ri].strip() if ri is not None else ""
+            if not (country or instrument or word or date_text or source or note or research):
                 continue
             read_row(
                 country,
@@ -321,6 +367,7 @@ class _Reader:
                 name,
                 start,  # the line the row starts on (a quoted note may span lines)
                 rows,
+                research or None,
             )
 
     def read_row(
@@ -334,6 +381,7 @@ class _Reader:
         name: str,
         line: int,
         rows: dict[tuple[str, str], dict[str, Any]],
+        research_note: str | None = None,
     ) -> None:
         """Record one CSV row (its cells already stripped), or the problems it has."""
         parsed = self._dates.get(date_text) if date_text else None
@@ -389,7 +437,7 @@ class _Reader:
                     )
                 )
                 return
-            entry["actions"].append(Action(kind, date, sources, note))
+            entry["actions"].append(Action(kind, date, sources, note, research_note))
             return
         if key in places and word in _DATED_FACTS:
             self.problems.append(
@@ -410,10 +458,12 @@ class _Reader:
                     )
                 )
                 return
-            entry[word] = DatedFact(day, sources, note)
+            entry[word] = DatedFact(day, sources, note, research_note)
         else:
             assert note is not None
-            entry["reservations"].append(Reservation(ReservationKind(word), note, day, sources))
+            entry["reservations"].append(
+                Reservation(ReservationKind(word), note, day, sources, research_note)
+            )
 
     def row_problems(
         self,

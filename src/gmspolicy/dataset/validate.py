@@ -24,6 +24,7 @@ from gmspolicy.models import (
     RECOMMENDATION_TAGS,
     Action,
     ActionKind,
+    Authority,
     Body,
     Instrument,
     InstrumentKind,
@@ -287,6 +288,15 @@ class _Validator:
         for i in self.p.instruments:
             key = ("instrument", i.id)
             self.cite(key, i.sources, f"instrument {i.id}")
+            if (i.open_to is not None or i.adopted is not None) and self.only_copies(i.sources):
+                # its 'not applicable' and 'not yet adopted' cells cite these sources
+                self.add(
+                    key,
+                    f"instrument {i.id}: the cells that follow from it alone (not applicable, "
+                    f"not yet adopted) would rest only on copies ({', '.join(i.sources)}): "
+                    "cite the original document or a second source",
+                    C.ONLY_COPIES,
+                )
             if i.kind is InstrumentKind.PROTOCOL and i.parent is None:
                 self.add(key, f"protocol {i.id} names no parent", C.BAD_PARENT)
             if i.parent is not None:
@@ -357,6 +367,7 @@ class _Validator:
                         C.CONTRADICTS_NO_ACTION,
                     )
             self.facts(part, inst)
+            self.copies(part)
             if inst is not None and inst.requires_parent:
                 self.parent(part, inst)
 
@@ -452,6 +463,44 @@ class _Validator:
             else:
                 kept.append(action)
         return out
+
+    def only_copies(self, ids: tuple[str, ...]) -> bool:
+        """True when every one of ``ids`` is a known source labelled ``copy``."""
+        srcs = self.sources
+        known = [srcs[s] for s in ids if s in srcs]
+        return bool(known) and len(known) == len(ids) and all(
+            s.authority is Authority.COPY for s in known
+        )
+
+    def copies(self, part: Participation) -> None:
+        """No state a cell can show may rest on ``copy`` sources alone: each first action
+        (the cell's sources accumulate, so only a first fact can stand alone), a
+        ``no_action`` and an entry into force with no action recorded."""
+        c, i = part.country, part.instrument
+        facts: list[tuple[str, str, str, tuple[str, ...]]] = []
+        if part.actions:
+            a = part.actions[0]
+            facts.append((a.kind.value, a.date.isoformat(), str(a.date), a.sources))
+        else:
+            for name, fact in (
+                ("no_action", part.no_action),
+                ("entry_into_force", part.entry_into_force),
+            ):
+                if fact is not None:
+                    iso = fact.date.isoformat()
+                    facts.append((name, iso, iso, fact.sources))
+        if part.actions and part.no_action is not None:
+            iso = part.no_action.date.isoformat()
+            facts.append(("no_action", iso, iso, part.no_action.sources))
+        for name, iso, shown, ids in facts:
+            if self.only_copies(ids):
+                self.add(
+                    ("action", c, i, name, iso),
+                    f"participation {c} x {i}: the {name} on {shown} rests only on copies "
+                    f"({', '.join(ids)}): cite the original document or a second source, "
+                    "or leave the cell unknown",
+                    C.ONLY_COPIES,
+                )
 
     def order(self, part: Participation, duplicates: list[Action]) -> None:
         c, i = part.country, part.instrument

@@ -171,8 +171,7 @@ def recommendation_cells(pset: PolicySet, rec: Recommendation, labels: Labels) -
         name = labels.country_name(pset.country(review.country))
         head = f"{name}, UPR {review_label(review)}".strip(", ")
     states = [
-        labels.country_name(pset.country(c)) if pset.has_country(c) else c
-        for c in rec.recommending
+        labels.country_name(pset.country(c)) if pset.has_country(c) else c for c in rec.recommending
     ]
     return {
         "review": head,

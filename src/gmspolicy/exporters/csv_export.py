@@ -32,12 +32,22 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import ClassVar
+from typing import ClassVar, assert_never
 
+from gmspolicy._gc import without_gc
 from gmspolicy.errors import UsageError
 from gmspolicy.i18n import Labels
 from gmspolicy.query.policyset import PolicySet
-from gmspolicy.query.views import DatasetView, ReviewsView, TableView, View
+from gmspolicy.query.views import (
+    DatasetView,
+    EventsView,
+    MousView,
+    ObservationsView,
+    ProfileView,
+    ReviewsView,
+    TableView,
+    View,
+)
 
 #: Columns of a dataset export.
 DATASET_COLUMNS: tuple[str, ...] = (
@@ -90,73 +100,68 @@ def write_rows(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return out.getvalue()
 
 
-def _urls(pset: PolicySet, ids: Sequence[str]) -> str:
-    return " ".join(pset.source(s).url for s in ids)
-
-
 def _fact_row(
-    pset: PolicySet,
+    view: DatasetView,
     head: list[str],
     action: str,
     date: str,
     sources: Sequence[str],
     note: str | None,
 ) -> list[str]:
-    return [*head, action, date, ";".join(sources), _urls(pset, sources), note or ""]
+    urls = " ".join(s.source.url for s in view.cite(sources))
+    return [*head, action, date, ";".join(sources), urls, note or ""]
 
 
-def dataset_rows(pset: PolicySet, labels: Labels) -> list[list[str]]:
+def dataset_rows(view: DatasetView) -> list[list[str]]:
     """One row per participation fact: participations in (country, instrument) order,
     the facts of each by date (actions, then entry into force or no action, then
-    reservations and declarations; those without a date last)."""
+    reservations and declarations; those without a date last). Research notes are not
+    written: this export is for readers."""
+    labels = view.labels
     rows: list[list[str]] = []
-    for part in pset.participations:
-        country = pset.country(part.country)
-        inst = pset.instrument(part.instrument)
+    for prow in view.participation_rows():
+        part, country, inst = prow.participation, prow.country, prow.instrument
         head = [country.code, labels.country_name(country), inst.id, labels.instrument_title(inst)]
         facts: list[tuple[str, int, list[str]]] = []
         for a in part.actions:
             day = str(a.date)
-            facts.append((day, 0, _fact_row(pset, head, a.kind.value, day, a.sources, a.note)))
+            facts.append((day, 0, _fact_row(view, head, a.kind.value, day, a.sources, a.note)))
         for word, fact in (
             ("entry_into_force", part.entry_into_force),
             ("no_action", part.no_action),
         ):
             if fact is not None:
                 day = fact.date.isoformat()
-                facts.append((day, 1, _fact_row(pset, head, word, day, fact.sources, fact.note)))
+                facts.append((day, 1, _fact_row(view, head, word, day, fact.sources, fact.note)))
         for r in part.reservations:
             day = r.date.isoformat() if r.date else ""
             facts.append(
-                (day or "9999", 2, _fact_row(pset, head, r.kind.value, day, r.sources, r.text))
+                (day or "9999", 2, _fact_row(view, head, r.kind.value, day, r.sources, r.text))
             )
         # sorted() is stable: actions keep their own order (date, then kind) on equal dates
         rows += [row for _, _, row in sorted(facts, key=lambda f: (f[0], f[1]))]
     return rows
 
 
-def table_rows(view: TableView, labels: Labels) -> list[list[str]]:
+def table_rows(view: TableView) -> list[list[str]]:
     """One row per matrix cell, country by country."""
-    m, pset = view.matrix, view.pset
+    labels = view.labels
     rows: list[list[str]] = []
-    for c in m.countries:
-        for i in m.instruments:
-            cell = m.cell(c.code, i.id)
-            ids = list(cell.source_ids(m.as_of))
-            st = cell.status
-            rows.append(
-                [
-                    c.code,
-                    labels.country_name(c),
-                    i.id,
-                    labels.instrument_name(i),
-                    st.kind.value,
-                    st.via.value if st.via else "",
-                    str(st.date) if st.date else "",
-                    ";".join(ids),
-                    _urls(pset, ids),
-                ]
-            )
+    for cell in view.cells():
+        st = cell.status
+        rows.append(
+            [
+                cell.country.code,
+                labels.country_name(cell.country),
+                cell.instrument.id,
+                labels.instrument_name(cell.instrument),
+                st.kind.value,
+                st.via.value if st.via else "",
+                str(st.date) if st.date is not None else "",
+                ";".join(cell.sources),
+                " ".join(s.source.url for s in cell.cited),
+            ]
+        )
     return rows
 
 
@@ -171,17 +176,22 @@ class CsvExporter:
     views: ClassVar[frozenset[str]] = frozenset({"table", "dataset", "reviews"})
 
     def render(self, view: View) -> str:
-        """Render a table, dataset or reviews view as CSV text."""
-        labels = Labels(view.lang)
-        if isinstance(view, ReviewsView):
-            return reviews_csv(view, labels)
-        if isinstance(view, TableView):
-            return write_rows(TABLE_COLUMNS, table_rows(view, labels))
-        if isinstance(view, DatasetView):
-            return write_rows(DATASET_COLUMNS, dataset_rows(view.pset, labels))
-        raise UsageError(
-            f"format 'csv' cannot render {view.kind} (it renders: dataset, reviews, table)"
-        )
+        """Render a table or dataset view as CSV text."""
+        match view:
+            case TableView():
+                with without_gc():  # a world-size table is many small objects, no cycles
+                    return write_rows(TABLE_COLUMNS, table_rows(view))
+            case DatasetView():
+                with without_gc():
+                    return write_rows(DATASET_COLUMNS, dataset_rows(view))
+            case ReviewsView():
+                return reviews_csv(view, view.labels)
+            case EventsView() | MousView() | ObservationsView() | ProfileView():
+                raise UsageError(
+                    f"format 'csv' cannot render {view.kind} (it renders: dataset, reviews, table)"
+                )
+            case _:
+                assert_never(view)
 
 
 def reviews_csv(view: ReviewsView, labels: Labels) -> str:
@@ -206,3 +216,7 @@ def reviews_csv(view: ReviewsView, labels: Labels) -> str:
         urls = _urls(pset, list(r.all_sources))
         rows.append([r.id, *(cells[k] for k in rv.REVIEW_COLUMNS), urls])
     return write_rows(header, rows)
+
+
+def _urls(pset: PolicySet, ids: Sequence[str]) -> str:
+    return " ".join(pset.source(s).url for s in ids)

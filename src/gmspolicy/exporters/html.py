@@ -29,7 +29,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from importlib import resources
-from typing import Any, ClassVar
+from typing import Any, ClassVar, assert_never
 from urllib.parse import urlsplit
 
 import jinja2
@@ -41,30 +41,31 @@ from gmspolicy.exporters._common import (
     LEGEND_KEYS,
     SourceNumbers,
     as_of_text,
-    cell_text,
     generator_line,
-    history,
 )
-from gmspolicy.i18n import FONT_STACK, Labels
+from gmspolicy.i18n import FONT_STACK
 from gmspolicy.models import (
     Document,
-    Event,
     Mechanism,
-    Mou,
-    Observation,
     Review,
-    Source,
     Status,
     StatusKind,
 )
 from gmspolicy.query.policyset import Matrix, PolicySet
 from gmspolicy.query.views import (
+    SECONDARY_MARK,
+    CitedSource,
     DatasetView,
+    EventRow,
     EventsView,
+    MatrixRow,
+    MouRow,
     MousView,
+    ObservationRow,
     ObservationsView,
     ProfileView,
     ReviewsView,
+    StatusCell,
     TableView,
     View,
 )
@@ -188,10 +189,11 @@ class _Page:
     def __init__(self, view: View) -> None:
         self.view = view
         self.pset: PolicySet = view.pset
-        self.labels = Labels(view.lang)
-        self.notes = SourceNumbers(view.pset)
+        self.labels = view.labels
+        self.notes = SourceNumbers(view)
         self.tables = 0
         self.obs_groups = 0
+        self.mark_title = self.labels("legend.mark_secondary")
 
     # -- small pieces ------------------------------------------------------------------
 
@@ -213,7 +215,7 @@ class _Page:
         return self.labels("heading.observations") + self.labels.punct("colon") + str(count)
 
     def cite(self, ids: Iterable[str]) -> list[int]:
-        return self.notes.cite([i for i in ids if self.pset.has_source(i)])
+        return self.notes.cite([s.id for s in self.view.cite(ids)])
 
     def table_id(self) -> str:
         self.tables += 1
@@ -243,38 +245,44 @@ class _Page:
 
     # -- the ratification matrix -------------------------------------------------------
 
-    def matrix(self, m: Matrix, observations: dict[tuple[str, str], str]) -> dict[str, Any]:
+    def status_cell(self, cell: StatusCell, anchor: str | None) -> dict[str, Any]:
+        """A status cell: text, style, sort key, footnotes, secondary mark, observations."""
+        count = len(cell.observations)
+        return {
+            "text": cell.text.text,
+            "cls": status_class(cell.status),
+            "key": status_key(cell.status),
+            "refs": self.notes.cite_cell(cell),
+            "mark": {"symbol": SECONDARY_MARK, "title": self.mark_title}
+            if cell.secondary_only
+            else None,
+            "obs": {
+                "anchor": anchor,
+                "count": count,
+                "label": self.obs_label(count),
+            }
+            if anchor
+            else None,
+        }
+
+    def matrix(
+        self,
+        view: TableView,
+        table_rows: Sequence[MatrixRow],
+        observations: dict[tuple[str, str], str],
+    ) -> dict[str, Any]:
         labels = self.labels
+        m = view.matrix
         rows = []
-        for index, inst in enumerate(m.instruments):
+        for index, row in enumerate(table_rows):
+            inst = row.instrument
             name, title = labels.instrument_name(inst), labels.instrument_title(inst)
             cells: list[dict[str, Any]] = [
                 {"text": name, "sub": title if title != name else "", "href": safe_href(inst.url)}
             ]
-            for c in m.countries:
-                cell = m.cell(c.code, inst.id)
-                text = cell_text(cell.status, labels)
-                anchor = observations.get((c.code, inst.id))
-                count = (
-                    len(self.pset.observations_for(c.code, inst.id, until=m.as_of))
-                    if anchor
-                    else 0
-                )
-                cells.append(
-                    {
-                        "text": text,
-                        "cls": status_class(cell.status),
-                        "key": status_key(cell.status),
-                        "refs": self.notes.cite_cell(cell, m.as_of),
-                        "obs": {
-                            "anchor": anchor,
-                            "count": count,
-                            "label": self.obs_label(count),
-                        }
-                        if anchor
-                        else None,
-                    }
-                )
+            for cell in row.cells:
+                anchor = observations.get((cell.country.code, inst.id))
+                cells.append(self.status_cell(cell, anchor))
             rows.append(_row(index, cells))
         names = [labels.country_name(c) for c in m.countries]
         known, total = m.coverage()
@@ -306,6 +314,7 @@ class _Page:
                     text = text[len(word + sep) :].lstrip()
                     break
             out.append({"cls": LEGEND_CLASSES[key], "word": word, "text": text})
+        out.append({"cls": "auth-mark", "word": SECONDARY_MARK, "text": self.mark_title})
         return out
 
     def badge_key(self, anchors: dict[tuple[str, str], str]) -> str:
@@ -314,26 +323,27 @@ class _Page:
         return self.labels("obs.badge") if anchors else ""
 
     def matrix_observations(
-        self, m: Matrix
+        self, rows: Sequence[Sequence[StatusCell]], heading_with_country: bool = True
     ) -> tuple[dict[tuple[str, str], str], list[dict[str, Any]]]:
         """Anchor ids for the cells with observations, and the groups to list (row order)."""
         anchors: dict[tuple[str, str], str] = {}
         groups: list[dict[str, Any]] = []
-        for inst in m.instruments:
-            for c in m.countries:
-                obs = self.pset.observations_for(c.code, inst.id, until=m.as_of)
-                if not obs:
+        for cells in rows:
+            for cell in cells:
+                if not cell.observations:
                     continue
                 self.obs_groups += 1
                 anchor = f"obs-{self.obs_groups}"
-                anchors[(c.code, inst.id)] = anchor
+                anchors[(cell.country.code, cell.instrument.id)] = anchor
+                name = self.labels.instrument_name(cell.instrument)
                 groups.append(
                     {
                         "anchor": anchor,
-                        "heading": f"{self.labels.country_name(c)} — "
-                        + self.labels.instrument_name(inst),
+                        "heading": f"{self.labels.country_name(cell.country)} — {name}"
+                        if heading_with_country
+                        else name,
                         "items": [],
-                        "_obs": obs,
+                        "_obs": self.view.observation_rows(cell.observations),
                     }
                 )
         return anchors, groups
@@ -346,16 +356,11 @@ class _Page:
 
     # -- records -----------------------------------------------------------------------
 
-    def observation(self, o: Observation) -> dict[str, Any]:
-        year = o.adopted_year or o.published_year
-        head = [self.country_name(o.country), o.body.value, self.labels(f"obskind.{o.kind.value}")]
-        if o.instrument:
-            head.append(self.instrument_name(o.instrument))
-        if year:
-            head.append(str(year))
+    def observation(self, row: ObservationRow) -> dict[str, Any]:
+        o = row.observation
         details = [d for d in (o.session, o.symbol) if d]
         return {
-            "heading": " · ".join(head),
+            "heading": " · ".join(row.heading),
             "url": o.url,
             "href": safe_href(o.url),
             "details": details,
@@ -364,34 +369,34 @@ class _Page:
         }
 
     def observation_groups_by_country(
-        self, observations: Sequence[Observation]
+        self, observations: Sequence[ObservationRow]
     ) -> list[dict[str, Any]]:
         groups: list[dict[str, Any]] = []
-        by_country: dict[str, list[Observation]] = {}
+        by_country: dict[str, list[ObservationRow]] = {}
         for o in observations:
-            by_country.setdefault(o.country, []).append(o)
-        for code, obs in by_country.items():
+            by_country.setdefault(o.observation.country, []).append(o)
+        for obs in by_country.values():
             self.obs_groups += 1
             groups.append(
                 {
                     "anchor": f"obs-{self.obs_groups}",
-                    "heading": self.country_name(code),
+                    "heading": obs[0].country_name,
                     "items": [self.observation(o) for o in obs],
                 }
             )
         return groups
 
-    def events_table(self, events: Sequence[Event]) -> dict[str, Any]:
+    def events_table(self, events: Sequence[EventRow]) -> dict[str, Any]:
         keys = ("series", "edition", "dates", "place", "title", "theme", "document")
         rows = []
-        for index, e in enumerate(events):
+        for index, row in enumerate(events):
+            e = row.event
             dates = self.labels.date_range(e.start, e.end, english=" \u2013 ")
-            place = ", ".join(p for p in (e.city, self.country_name(e.country)) if p)
             cells: list[dict[str, Any]] = [
                 {"text": e.series.value},
                 {"text": str(e.edition or ""), "key": f"{e.edition or 0:06d}"},
                 {"text": dates, "key": _pd_key(str(e.start)), "cls": "dates"},
-                {"text": place},
+                {"text": row.place},
                 {"text": e.title, "note": e.notes or "", "refs": self.cite(e.sources)},
                 {"text": e.theme or ""},
                 {"text": "", "links": self.documents(e.outcome_documents)},
@@ -399,16 +404,15 @@ class _Page:
             rows.append(_row(index, cells))
         return self.list_table("heading.events", keys, rows)
 
-    def mous_table(self, mous: Sequence[Mou]) -> dict[str, Any]:
-        labels = self.labels
+    def mous_table(self, mous: Sequence[MouRow]) -> dict[str, Any]:
         keys = ("parties", "title", "signed", "place", "supersedes", "document")
         rows = []
-        for index, m in enumerate(mous):
-            signed = str(m.signed) if m.signed else labels("cell.unknown")
+        for index, row in enumerate(mous):
+            m = row.mou
             cells: list[dict[str, Any]] = [
-                {"text": labels.join([self.country_name(p) for p in m.parties])},
+                {"text": self.labels.join(list(row.parties))},
                 {"text": m.title, "note": m.note or "", "refs": self.cite(m.sources)},
-                {"text": signed, "key": _pd_key(str(m.signed) if m.signed else "")},
+                {"text": row.signed, "key": _pd_key(str(m.signed) if m.signed else "")},
                 {"text": m.place or ""},
                 {"text": ", ".join(m.supersedes)},
                 {"text": "", "links": self.documents(m.documents)},
@@ -417,40 +421,20 @@ class _Page:
         return self.list_table("heading.mous", keys, rows)
 
     def profile_table(
-        self, view: ProfileView, anchors: dict[tuple[str, str], str]
+        self, view: ProfileView, rows_: Sequence[Any], anchors: dict[tuple[str, str], str]
     ) -> dict[str, Any]:
         labels, c = self.labels, view.country
         rows = []
-        for index, inst in enumerate(self.pset.instruments):
-            part = self.pset.participation(c.code, inst.id)
-            status = self.pset.status(c.code, inst.id, view.as_of)
-            text = cell_text(status, labels)
-            anchor = anchors.get((c.code, inst.id))
-            count = (
-                len(self.pset.observations_for(c.code, inst.id, until=view.as_of))
-                if anchor
-                else 0
-            )
+        for index, row in enumerate(rows_):
+            inst = row.instrument
             cells: list[dict[str, Any]] = [
                 {
                     "text": labels.instrument_name(inst),
                     "sub": labels.instrument_title(inst),
                     "href": safe_href(inst.url),
                 },
-                {
-                    "text": text,
-                    "cls": status_class(status),
-                    "key": status_key(status),
-                    "refs": self.cite(self.pset.sources_for(c.code, inst.id, view.as_of)),
-                    "obs": {
-                        "anchor": anchor,
-                        "count": count,
-                        "label": self.obs_label(count),
-                    }
-                    if anchor
-                    else None,
-                },
-                {"text": "", "lines": history(part, view.as_of, labels)},
+                self.status_cell(row.cell, anchors.get((c.code, inst.id))),
+                {"text": "", "lines": [h.text for h in row.history]},
             ]
             rows.append(_row(index, cells))
         return {
@@ -465,18 +449,13 @@ class _Page:
             "rows": rows,
         }
 
-    def reservations(self, view: ProfileView) -> list[dict[str, Any]]:
+    def reservations(self, rows: Sequence[Any]) -> list[dict[str, Any]]:
         out = []
-        for inst in self.pset.instruments:
-            part = self.pset.participation(view.country.code, inst.id)
-            if part is None:
-                continue
-            for r in part.reservations:
-                if view.as_of is not None and r.date is not None and r.date > view.as_of:
-                    continue
+        for row in rows:
+            for r in row.reservations:
                 out.append(
                     {
-                        "instrument": self.labels.instrument_name(inst),
+                        "instrument": self.labels.instrument_name(row.instrument),
                         "kind": r.kind.value,
                         "date": r.date.isoformat() if r.date else "",
                         "text": r.text,
@@ -488,7 +467,8 @@ class _Page:
     def sources(self) -> list[dict[str, Any]]:
         return [self.source(n, s) for n, s in self.notes.sources()]
 
-    def source(self, number: int, s: Source) -> dict[str, Any]:
+    def source(self, number: int, cited: CitedSource) -> dict[str, Any]:
+        s = cited.source
         extra = self.labels("source.seen", date=s.seen.isoformat())
         if s.as_of:
             extra += "; " + self.labels("source.as_of", date=s.as_of.isoformat())
@@ -552,6 +532,13 @@ def _cell_html(c: dict[str, Any]) -> str:
     href = c.get("href")
     out = [f'<a href="{escape(href)}">{text}</a>' if href else text]
     refs = c.get("refs")
+    mark = c.get("mark")
+    if mark:
+        title = escape(mark["title"])
+        out.append(
+            f' <span class="auth-mark" title="{title}" aria-label="{title}">'
+            f"{escape(mark['symbol'])}</span>"
+        )
     if refs:
         out.append(_refs_html(refs))
     rev = c.get("rev")
@@ -611,9 +598,7 @@ def table_body(table: dict[str, Any]) -> Markup:
             cls = c.get("cls")
             key = c.get("key")
             attrs_ = f' class="{escape(cls)}"' if cls else ""
-            attrs_ += (
-                f' data-key="{escape(key)}"' if key else f' data-sort="{escape(c["text"])}"'
-            )
+            attrs_ += f' data-key="{escape(key)}"' if key else f' data-sort="{escape(c["text"])}"'
             append(f"<td{attrs_}>{body}</td>\n")
         append("</tr>\n")
     return Markup("".join(out))  # noqa: S704 - every value above is escaped
@@ -656,27 +641,28 @@ class HtmlExporter:
     def _render(self, view: View) -> str:
         page = _Page(view)
         labels = page.labels
-        if isinstance(view, TableView):
-            title, sections = labels("table.title"), _matrix_sections(page, view.matrix, None)
-        elif isinstance(view, DatasetView):
-            pset = view.pset
-            m = pset.matrix([c.code for c in pset.countries], [i.id for i in pset.instruments])
-            title, sections = labels("table.title"), _matrix_sections(page, m, view)
-        elif isinstance(view, EventsView):
-            title = labels("heading.events")
-            sections = [_table_section("", page.events_table(view.events))]
-        elif isinstance(view, MousView):
-            title = labels("heading.mous")
-            sections = [_table_section("", page.mous_table(view.mous))]
-        elif isinstance(view, ObservationsView):
-            title = labels("heading.observations")
-            groups = page.observation_groups_by_country(view.observations)
-            sections = [{"kind": "observations", "heading": "", "groups": groups}]
-        elif isinstance(view, ReviewsView):
-            title, sections = _reviews_page(page, view)
-        else:
-            title = labels("heading.profile", country=labels.country_name(view.country))
-            sections = _profile_sections(page, view)
+        match view:
+            case TableView():
+                title, sections = labels("table.title"), _matrix_sections(page, view, None)
+            case DatasetView():
+                title, sections = labels("table.title"), _matrix_sections(page, view.table(), view)
+            case EventsView():
+                title = labels("heading.events")
+                sections = [_table_section("", page.events_table(view.rows()))]
+            case MousView():
+                title = labels("heading.mous")
+                sections = [_table_section("", page.mous_table(view.rows()))]
+            case ObservationsView():
+                title = labels("heading.observations")
+                groups = page.observation_groups_by_country(view.rows())
+                sections = [{"kind": "observations", "heading": "", "groups": groups}]
+            case ReviewsView():
+                title, sections = _reviews_page(page, view)
+            case ProfileView():
+                title = labels("heading.profile", country=labels.country_name(view.country))
+                sections = _profile_sections(page, view)
+            case _:
+                assert_never(view)
         css, js = stylesheet(), script()
         context = {
             "lang": HTML_LANG.get(view.lang, view.lang),
@@ -711,50 +697,44 @@ def _observations_section(page: _Page, groups: list[dict[str, Any]]) -> list[dic
     ]
 
 
-def _matrix_sections(page: _Page, m: Matrix, dataset: DatasetView | None) -> list[dict[str, Any]]:
+def _matrix_sections(
+    page: _Page, table: TableView, dataset: DatasetView | None
+) -> list[dict[str, Any]]:
     """The matrix, its legend, (for the whole dataset: MOUs and events,) observations."""
     labels = page.labels
-    anchors, groups = page.matrix_observations(m)
-    table = page.matrix(m, anchors)
+    rows = table.rows()
+    anchors, groups = page.matrix_observations([row.cells for row in rows])
+    matrix = page.matrix(table, rows, anchors)
     sections: list[dict[str, Any]] = [
-        {"kind": "matrix", "table": table},
+        {"kind": "matrix", "table": matrix},
         {"kind": "legend", "items": page.legend(), "badge": page.badge_key(anchors)},
     ]
-    sections += _matrix_reviews(page, m, table)
+    sections += _matrix_reviews(page, table.matrix, matrix)
     if dataset is not None:
-        pset = dataset.pset
-        if pset.mous:
-            sections.append(_table_section(labels("heading.mous"), page.mous_table(pset.mous)))
-        if pset.events:
-            sections.append(
-                _table_section(labels("heading.events"), page.events_table(pset.events))
-            )
+        mous, events = dataset.mous(), dataset.events()
+        if mous:
+            sections.append(_table_section(labels("heading.mous"), page.mous_table(mous)))
+        if events:
+            sections.append(_table_section(labels("heading.events"), page.events_table(events)))
     page.fill_groups(groups)
     if dataset is not None:
-        linked = {o.id for pair in anchors for o in dataset.pset.observations_for(*pair)}
-        rest = [o for o in dataset.pset.observations if o.id not in linked]
+        linked = {o.id for row in rows for cell in row.cells for o in cell.observations}
+        rest = [o for o in dataset.observations() if o.observation.id not in linked]
         groups += page.observation_groups_by_country(rest)
     return sections + _observations_section(page, groups)
 
 
 def _profile_sections(page: _Page, view: ProfileView) -> list[dict[str, Any]]:
     """The instrument table, legend, reservations, MOUs and observations of one country."""
-    pset, code = view.pset, view.country.code
-    anchors: dict[tuple[str, str], str] = {}
-    groups: list[dict[str, Any]] = []
-    for inst in pset.instruments:
-        obs = pset.observations_for(code, inst.id, until=view.as_of)
-        if obs:
-            page.obs_groups += 1
-            anchor = f"obs-{page.obs_groups}"
-            anchors[(code, inst.id)] = anchor
-            heading = page.labels.instrument_name(inst)
-            groups.append({"anchor": anchor, "heading": heading, "items": [], "_obs": obs})
+    rows = view.rows()
+    anchors, groups = page.matrix_observations(
+        [[row.cell] for row in rows], heading_with_country=False
+    )
     sections: list[dict[str, Any]] = [
-        _table_section("", page.profile_table(view, anchors)),
+        _table_section("", page.profile_table(view, rows, anchors)),
         {"kind": "legend", "items": page.legend(), "badge": page.badge_key(anchors)},
     ]
-    reservations = page.reservations(view)
+    reservations = page.reservations(rows)
     if reservations:
         sections.append(
             {
@@ -763,15 +743,13 @@ def _profile_sections(page: _Page, view: ProfileView) -> list[dict[str, Any]]:
                 "items": reservations,
             }
         )
-    mous = pset.mous_for(code, until=view.as_of)
+    mous = view.mous()
     if mous:
         sections.append(_table_section(page.labels("heading.mous"), page.mous_table(mous)))
     sections += _profile_reporting(page, view)
     page.fill_groups(groups)
-    linked = {
-        o.id for pair in anchors for o in pset.observations_for(*pair, until=view.as_of)
-    }
-    rest = [o for o in pset.observations_for(code, until=view.as_of) if o.id not in linked]
+    linked = {o.id for row in rows for o in row.cell.observations}
+    rest = [o for o in view.observations() if o.observation.id not in linked]
     groups += page.observation_groups_by_country(rest)
     return sections + _observations_section(page, groups)
 
@@ -813,9 +791,7 @@ def _reviews_table(page: _Page, reviews: Sequence[Review], caption: str) -> dict
     columns = [k for k in rv.REVIEW_COLUMNS if k != "sources"]
     cells = [rv.review_cells(page.pset, r, page.labels) for r in reviews]
     notes = [r.note or "" for r in reviews]
-    return _text_table(
-        page, caption, [rv.REVIEW_TITLES[k] for k in columns], cells, columns, notes
-    )
+    return _text_table(page, caption, [rv.REVIEW_TITLES[k] for k in columns], cells, columns, notes)
 
 
 def _reporting_table(page: _Page, summaries: Sequence[Any], caption: str) -> dict[str, Any]:

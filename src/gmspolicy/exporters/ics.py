@@ -42,7 +42,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import ClassVar, assert_never
 
 from icalendar import Calendar, vText
 from icalendar import Event as VEvent
@@ -50,8 +51,17 @@ from icalendar import Event as VEvent
 from gmspolicy.errors import UsageError
 from gmspolicy.i18n import Labels
 from gmspolicy.models import Event
-from gmspolicy.query.policyset import PolicySet
-from gmspolicy.query.views import DatasetView, EventsView, ReviewsView, View
+from gmspolicy.query.views import (
+    CitedSource,
+    DatasetView,
+    EventsView,
+    MousView,
+    ObservationsView,
+    ProfileView,
+    ReviewsView,
+    TableView,
+    View,
+)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -99,15 +109,15 @@ def calendar_name(labels: Labels) -> str:
     return labels("calendar.name")
 
 
-def _stamp(pset: PolicySet, event: Event) -> dt.datetime:
-    seen = [pset.source(s).seen for s in event.sources if pset.has_source(s)]
+def _stamp(view: EventsView | DatasetView, event: Event) -> dt.datetime:
+    seen = [s.source.seen for s in view.cite(event.sources)]
     if not seen:  # every event in a valid PolicySet cites a source; keep a fixed fallback
-        seen = [s.seen for s in pset.sources] or [dt.date(1970, 1, 1)]
+        seen = [s.seen for s in view.pset.sources] or [dt.date(1970, 1, 1)]
     day = max(seen)
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def _description(pset: PolicySet, event: Event, labels: Labels) -> str:
+def _description(cited: Sequence[CitedSource], event: Event, labels: Labels) -> str:
     parts: list[str] = []
     if event.theme:
         parts.append(labels("column.theme") + labels.punct("colon") + event.theme)
@@ -115,30 +125,20 @@ def _description(pset: PolicySet, event: Event, labels: Labels) -> str:
         parts.append(event.notes)
     for doc in event.outcome_documents:
         parts.append(f"{doc.title}: {doc.url}")
-    cited = [pset.source(s) for s in event.sources if pset.has_source(s)]
     if cited:
         parts.append(labels("heading.sources") + ":")
-        for s in cited:
+        for c in cited:
+            s = c.source
             seen = labels("source.seen", date=s.seen.isoformat())
             parts.append(f"- {s.title}, {s.publisher}, {s.url} ({seen})")
     return "\n".join(parts)
 
 
-def _location(pset: PolicySet, event: Event, labels: Labels) -> str:
-    country = ""
-    if event.country is not None:
-        country = (
-            labels.country_name(pset.country(event.country))
-            if pset.has_country(event.country)
-            else event.country
-        )
-    return ", ".join(p for p in (event.city, country) if p)
-
-
-def calendar(pset: PolicySet, events: tuple[Event, ...], lang: str = "en") -> Calendar:
-    """The calendar of ``events``: one all-day entry each, spanning the month or year of a
-    date known only that far."""
-    labels = Labels(lang)
+def calendar(view: EventsView | DatasetView) -> Calendar:
+    """The calendar of the view's events: one all-day entry each, spanning the month or
+    year of a date known only that far."""
+    rows = view.rows() if isinstance(view, EventsView) else view.events()
+    labels = view.labels
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -146,19 +146,20 @@ def calendar(pset: PolicySet, events: tuple[Event, ...], lang: str = "en") -> Ca
     name = calendar_name(labels)
     cal.add("name", vText(name))
     cal.add("x-wr-calname", vText(name))
-    for event in events:
+    for row in rows:
+        event = row.event
         start, end = span(event)
         coarse = precision(event)
+        cited = view.cite(event.sources)
         ve = VEvent()
         ve.add("uid", event_uid(event))
-        ve.add("dtstamp", _stamp(pset, event))
+        ve.add("dtstamp", _stamp(view, event))
         ve.add("dtstart", start)
         ve.add("dtend", end)
         ve.add("summary", clean_text(event.title))
-        location = _location(pset, event, labels)
-        if location:
-            ve.add("location", clean_text(location))
-        description = _description(pset, event, labels)
+        if row.place:
+            ve.add("location", clean_text(row.place))
+        description = _description(cited, event, labels)
         if coarse is not None:
             note = labels(f"calendar.{coarse}_only", date=recorded_dates(event))
             description = note + ("\n" + description if description else "")
@@ -168,9 +169,8 @@ def calendar(pset: PolicySet, events: tuple[Event, ...], lang: str = "en") -> Ca
         if description:
             ve.add("description", clean_text(description))
         ve.add("categories", [event.series.value])
-        urls = [pset.source(s).url for s in event.sources if pset.has_source(s)]
-        if urls:
-            ve.add("url", urls[0])
+        if cited:
+            ve.add("url", cited[0].source.url)
         cal.add_component(ve)
     return cal
 
@@ -189,17 +189,17 @@ class IcsExporter:
     def render(self, view: View) -> str:
         """Render an events (or dataset) view as iCalendar text; a reviews view as the
         calendar of its reviews and report due dates."""
-        if isinstance(view, ReviewsView):
-            from gmspolicy.exporters._reviews_ics import reviews_calendar
+        match view:
+            case EventsView() | DatasetView():
+                text: str = calendar(view).to_ical().decode("utf-8")
+                return text
+            case ReviewsView():
+                from gmspolicy.exporters._reviews_ics import reviews_calendar
 
-            return reviews_calendar(view)
-        if isinstance(view, EventsView):
-            events = view.events
-        elif isinstance(view, DatasetView):
-            events = view.pset.events
-        else:
-            raise UsageError(
-                f"format 'ics' cannot render {view.kind} (it renders: dataset, events, reviews)"
-            )
-        text: str = calendar(view.pset, events, view.lang).to_ical().decode("utf-8")
-        return text
+                return reviews_calendar(view)
+            case TableView() | MousView() | ObservationsView() | ProfileView():
+                raise UsageError(
+                    f"format 'ics' cannot render {view.kind} (it renders: dataset, events, reviews)"
+                )
+            case _:
+                assert_never(view)

@@ -9,25 +9,28 @@ changed meaning, is a major bump.
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from collections.abc import Iterable
+from typing import Any, ClassVar, assert_never
 
 from gmspolicy._version import __version__
 from gmspolicy.convert import converter, without_gc
-from gmspolicy.models import Participation, Status
+from gmspolicy.models import Status
 from gmspolicy.query.policyset import PolicySet
 from gmspolicy.query.views import (
     DatasetView,
     EventsView,
     MousView,
     ObservationsView,
+    ParticipationRow,
     ProfileView,
     ReviewsView,
+    StatusCell,
     TableView,
     View,
 )
 
 #: The version of the JSON feed's schema (semantic versioning).
-SCHEMA_VERSION = "1.4.0"
+SCHEMA_VERSION = "1.5.0"
 
 
 def status_record(status: Status) -> dict[str, Any]:
@@ -44,20 +47,31 @@ def status_record(status: Status) -> dict[str, Any]:
     }
 
 
-def participation_record(part: Participation) -> dict[str, Any]:
+def cell_record(cell: StatusCell) -> dict[str, Any]:
+    """What a table cell or profile row says about a status, as plain data: the status,
+    the sources behind it, the strongest of their authorities and when the cell was last
+    confirmed (``null`` for a cell that is not decided)."""
+    return {
+        **status_record(cell.status),
+        "sources": list(cell.sources),
+        "authority": cell.authority.value if cell.authority else None,
+        "confirmed_as_of": cell.confirmed_as_of.isoformat() if cell.confirmed_as_of else None,
+    }
+
+
+def participation_record(row: ParticipationRow) -> dict[str, Any]:
     """A participation as plain data, with its derived current status."""
-    data: dict[str, Any] = converter.unstructure(part)
-    data["current"] = status_record(part.status())
+    data: dict[str, Any] = converter.unstructure(row.participation)
+    data["current"] = status_record(row.current)
     return data
 
 
-def _sources(pset: PolicySet, ids: set[str]) -> list[Any]:
-    return [converter.unstructure(pset.source(s)) for s in sorted(ids)]
+def _records(items: Iterable[Any]) -> list[Any]:
+    return [converter.unstructure(x) for x in items]
 
 
 def document(view: View) -> dict[str, Any]:
     """The JSON document for a view, as plain data."""
-    pset = view.pset
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "generator": {"name": "gmspolicy", "version": __version__},
@@ -65,95 +79,87 @@ def document(view: View) -> dict[str, Any]:
         "lang": view.lang,
     }
     cited: set[str] = set()
-    if isinstance(view, TableView):
-        m = view.matrix
-        cells = []
-        for c in m.countries:
-            for i in m.instruments:
-                cell = m.cell(c.code, i.id)
-                ids = cell.source_ids(m.as_of)
-                cited.update(ids)
+    match view:
+        case TableView():
+            m = view.matrix
+            cells = []
+            for cell in view.cells():
+                cited.update(cell.sources)
                 cells.append(
                     {
-                        "country": c.code,
-                        "instrument": i.id,
-                        **status_record(cell.status),
-                        "sources": list(ids),
+                        "country": cell.country.code,
+                        "instrument": cell.instrument.id,
+                        **cell_record(cell),
                     }
                 )
-        doc.update(
-            as_of=m.as_of.isoformat() if m.as_of else None,
-            countries=[converter.unstructure(c) for c in m.countries],
-            instruments=[converter.unstructure(i) for i in m.instruments],
-            cells=cells,
-        )
-        for country in m.countries:
-            cited.update(country.sources)
-        for inst in m.instruments:
-            cited.update(inst.sources)
-    elif isinstance(view, DatasetView):
-        doc.update(
-            countries=[converter.unstructure(c) for c in pset.countries],
-            instruments=[converter.unstructure(i) for i in pset.instruments],
-            participations=[participation_record(p) for p in pset.participations],
-            mous=[converter.unstructure(m) for m in pset.mous],
-            events=[converter.unstructure(e) for e in pset.events],
-            observations=[converter.unstructure(o) for o in pset.observations],
-            **dataset_reviews(pset),
-        )
-        doc["sources"] = [converter.unstructure(s) for s in pset.sources]
-        return doc
-    elif isinstance(view, ReviewsView):
-        from gmspolicy.exporters._reviews import reviews_json
-
-        body = reviews_json(view)
-        cited.update(body.pop("_source_ids"))
-        doc.update(body)
-    elif isinstance(view, EventsView):
-        doc["events"] = [converter.unstructure(e) for e in view.events]
-        for e in view.events:
-            cited.update(e.sources)
-    elif isinstance(view, MousView):
-        doc["mous"] = [converter.unstructure(m) for m in view.mous]
-        for mou in view.mous:
-            cited.update(mou.sources)
-    elif isinstance(view, ObservationsView):
-        doc["observations"] = [converter.unstructure(o) for o in view.observations]
-        for o in view.observations:
-            cited.update(o.sources)
-    elif isinstance(view, ProfileView):
-        c = view.country
-        rows = []
-        for inst in pset.instruments:
-            part = pset.participation(c.code, inst.id)
-            status = pset.status(c.code, inst.id, view.as_of)
-            shown = pset.sources_for(c.code, inst.id, view.as_of)
-            rows.append(
-                {
-                    "instrument": inst.id,
-                    **status_record(status),
-                    "actions": converter.unstructure(part.actions_until(view.as_of))
-                    if part
-                    else [],
-                    "sources": list(shown),
-                }
+            doc.update(
+                as_of=m.as_of.isoformat() if m.as_of else None,
+                countries=_records(m.countries),
+                instruments=_records(m.instruments),
+                cells=cells,
             )
-            cited.update(shown)
-        mous = pset.mous_for(c.code, until=view.as_of)
-        obs = pset.observations_for(c.code, until=view.as_of)
-        for mou in mous:
-            cited.update(mou.sources)
-        for ob in obs:
-            cited.update(ob.sources)
-        doc.update(
-            as_of=view.as_of.isoformat() if view.as_of else None,
-            country=converter.unstructure(c),
-            instruments=rows,
-            mous=[converter.unstructure(m) for m in mous],
-            observations=[converter.unstructure(o) for o in obs],
-        )
-        doc["reporting"] = profile_reporting(pset, c.code, view.as_of, cited)
-    doc["sources"] = _sources(pset, cited)
+            for country in m.countries:
+                cited.update(country.sources)
+            for inst in m.instruments:
+                cited.update(inst.sources)
+        case DatasetView():
+            pset = view.pset
+            doc.update(
+                countries=_records(pset.countries),
+                instruments=_records(pset.instruments),
+                participations=[participation_record(r) for r in view.participation_rows()],
+                mous=_records(pset.mous),
+                events=_records(pset.events),
+                observations=_records(pset.observations),
+                **dataset_reviews(pset),
+            )
+            cited.update(s.id for s in pset.sources)
+        case EventsView():
+            doc["events"] = _records(view.events)
+            for e in view.events:
+                cited.update(e.sources)
+        case MousView():
+            doc["mous"] = _records(view.mous)
+            for mou in view.mous:
+                cited.update(mou.sources)
+        case ObservationsView():
+            doc["observations"] = _records(view.observations)
+            for o in view.observations:
+                cited.update(o.sources)
+        case ProfileView():
+            rows = []
+            for row in view.rows():
+                rows.append(
+                    {
+                        "instrument": row.instrument.id,
+                        **cell_record(row.cell),
+                        "actions": converter.unstructure(row.actions),
+                    }
+                )
+                cited.update(row.cell.sources)
+            mous = [r.mou for r in view.mous()]
+            obs = [r.observation for r in view.observations()]
+            for mou in mous:
+                cited.update(mou.sources)
+            for ob in obs:
+                cited.update(ob.sources)
+            doc.update(
+                as_of=view.as_of.isoformat() if view.as_of else None,
+                country=converter.unstructure(view.country),
+                instruments=rows,
+                mous=_records(mous),
+                observations=_records(obs),
+            )
+            doc["reporting"] = profile_reporting(view.pset, view.country.code, view.as_of, cited)
+        case ReviewsView():
+            from gmspolicy.exporters._reviews import reviews_json
+
+            body = reviews_json(view)
+            cited.update(body.pop("_source_ids"))
+            doc.update(body)
+        case _:
+            assert_never(view)
+    doc["sources"] = [converter.unstructure(s.source) for s in view.cite(sorted(cited))]
     return doc
 
 

@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import ClassVar, assert_never
 
+from gmspolicy._gc import without_gc
 from gmspolicy.exporters._common import (
     LEGEND_KEYS,
     SourceNumbers,
     as_of_text,
-    cell_text,
     generator_line,
-    history,
     source_line,
 )
 from gmspolicy.i18n import Labels
 from gmspolicy.query.policyset import PolicySet
 from gmspolicy.query.views import (
+    SECONDARY_MARK,
     DatasetView,
+    EventRow,
     EventsView,
+    MouRow,
     MousView,
+    ObservationRow,
     ObservationsView,
     ProfileView,
     ReviewsView,
+    StatusCell,
     TableView,
     View,
 )
@@ -91,43 +96,59 @@ class MarkdownExporter:
 
     def render(self, view: View) -> str:
         """Render a view as Markdown."""
-        labels = Labels(view.lang)
-        notes = SourceNumbers(view.pset)
-        if isinstance(view, TableView):
-            body = self._table(view, labels, notes)
-        elif isinstance(view, DatasetView):
-            m = view.pset.matrix(
-                [c.code for c in view.pset.countries], [i.id for i in view.pset.instruments]
-            )
-            body = self._table(TableView(view.pset, m, view.lang), labels, notes)
-            body += ["", f"## {escape_text(labels('heading.mous'))}", ""]
-            body += self._mous(MousView(view.pset, view.pset.mous, view.lang), labels, notes)
-            body += ["", f"## {escape_text(labels('heading.events'))}", ""]
-            body += self._events(EventsView(view.pset, view.pset.events, view.lang), labels, notes)
-        elif isinstance(view, EventsView):
-            body = self._events(view, labels, notes)
-        elif isinstance(view, MousView):
-            body = self._mous(view, labels, notes)
-        elif isinstance(view, ObservationsView):
-            body = self._observations(view, labels, notes)
-        elif isinstance(view, ReviewsView):
-            body = reviews_markdown(view, labels, notes)
-        else:
-            body = self._profile(view, labels, notes)
+        with without_gc():  # a world-size table is many small objects, no cycles
+            return self._render(view)
+
+    def _render(self, view: View) -> str:
+        labels = view.labels
+        notes = SourceNumbers(view)
+        match view:
+            case TableView():
+                body = self._table(view, labels, notes)
+            case DatasetView():
+                body = self._table(view.table(), labels, notes)
+                body += ["", f"## {escape_text(labels('heading.mous'))}", ""]
+                body += self._mous(view.mous(), labels, notes)
+                body += ["", f"## {escape_text(labels('heading.events'))}", ""]
+                body += self._events(view.events(), labels, notes)
+            case EventsView():
+                body = self._events(view.rows(), labels, notes)
+            case MousView():
+                body = self._mous(view.rows(), labels, notes)
+            case ObservationsView():
+                body = self._observations(view.rows(), labels, notes)
+            case ProfileView():
+                body = self._profile(view, labels, notes)
+            case ReviewsView():
+                body = reviews_markdown(view, labels, notes)
+            case _:
+                assert_never(view)
         return "\n".join([*body, *self._footnotes(notes, labels)]) + "\n"
+
+    @staticmethod
+    def _cell(cell: StatusCell, notes: SourceNumbers) -> str:
+        """A status cell: its text, the secondary-source mark, its footnotes."""
+        text = escape_cell(cell.text.text)
+        if cell.secondary_only:
+            text += " " + SECONDARY_MARK
+        return text + "".join(f"[^{n}]" for n in notes.cite_cell(cell))
+
+    def _legend(self, labels: Labels) -> list[str]:
+        lines = [f"**{escape_text(labels('heading.legend'))}**", ""]
+        for key in LEGEND_KEYS:
+            lines.append(f"- {escape_text(labels('legend.' + key))}")
+        lines.append(f"- {SECONDARY_MARK} {escape_text(labels('legend.mark_secondary'))}")
+        return lines
 
     def _table(self, view: TableView, labels: Labels, notes: SourceNumbers) -> list[str]:
         m = view.matrix
         header = [labels("heading.instrument")] + [labels.country_name(c) for c in m.countries]
         rows = []
-        for i in m.instruments:
-            row = [escape_cell(labels.instrument_name(i))]
-            for c in m.countries:
-                cell = m.cell(c.code, i.id)
-                text = escape_cell(cell_text(cell.status, labels))
-                refs = "".join(f"[^{n}]" for n in notes.cite_cell(cell, m.as_of))
-                row.append(text + refs)
-            rows.append(row)
+        for row in view.rows():
+            rows.append(
+                [escape_cell(labels.instrument_name(row.instrument))]
+                + [self._cell(cell, notes) for cell in row.cells]
+            )
         known, total = m.coverage()
         names = labels.join([labels.country_name(c) for c in m.countries])
         caption = labels(
@@ -139,42 +160,41 @@ class MarkdownExporter:
         lines = [f"# {escape_text(labels('table.title'))}", "", escape_text(caption), ""]
         lines += _table(header, rows)
         lines += ["", escape_text(labels("coverage", known=known, total=total)), ""]
-        lines += [f"**{escape_text(labels('heading.legend'))}**", ""]
-        for key in LEGEND_KEYS:
-            lines.append(f"- {escape_text(labels('legend.' + key))}")
-        return lines
+        return lines + self._legend(labels)
 
-    def _events(self, view: EventsView, labels: Labels, notes: SourceNumbers) -> list[str]:
+    def _events(
+        self, events: Sequence[EventRow], labels: Labels, notes: SourceNumbers
+    ) -> list[str]:
         header = [labels(f"column.{k}") for k in ("series", "edition", "dates", "place", "theme")]
         rows = []
-        for e in view.events:
+        for row in events:
+            e = row.event
             dates = labels.date_range(e.start, e.end, english=" to ")
-            place = ", ".join(p for p in (e.city, _country_name(view.pset, e.country, labels)) if p)
-            refs = "".join(f"[^{n}]" for n in notes.cite(list(e.sources)))
+            refs = "".join(f"[^{n}]" for n in notes.cite(e.sources))
             rows.append(
                 [
                     escape_cell(e.series.value),
                     escape_cell(str(e.edition or "")),
                     escape_cell(dates),
-                    escape_cell(place),
+                    escape_cell(row.place),
                     escape_cell(e.theme or "") + refs,
                 ]
             )
         return _table(header, rows)
 
-    def _mous(self, view: MousView, labels: Labels, notes: SourceNumbers) -> list[str]:
+    def _mous(self, mous: Sequence[MouRow], labels: Labels, notes: SourceNumbers) -> list[str]:
         header = [
             labels(f"column.{k}") for k in ("parties", "title", "signed", "place", "supersedes")
         ]
         rows = []
-        for m in view.mous:
-            parties = labels.join([_country_name(view.pset, p, labels) for p in m.parties])
-            refs = "".join(f"[^{n}]" for n in notes.cite(list(m.sources)))
+        for row in mous:
+            m = row.mou
+            refs = "".join(f"[^{n}]" for n in notes.cite(m.sources))
             rows.append(
                 [
-                    escape_cell(parties),
+                    escape_cell(labels.join(list(row.parties))),
                     escape_cell(m.title) + refs,
-                    escape_cell(str(m.signed) if m.signed else labels("cell.unknown")),
+                    escape_cell(row.signed),
                     escape_cell(m.place or ""),
                     escape_cell(", ".join(m.supersedes)),
                 ]
@@ -182,23 +202,21 @@ class MarkdownExporter:
         return _table(header, rows)
 
     def _observations(
-        self, view: ObservationsView, labels: Labels, notes: SourceNumbers, level: int = 1
+        self,
+        observations: Sequence[ObservationRow],
+        labels: Labels,
+        notes: SourceNumbers,
+        level: int = 1,
     ) -> list[str]:
         """The observations as a section whose heading is at ``level`` (items one below)."""
         mark = "#" * level
         lines: list[str] = [f"{mark} {escape_text(labels('heading.observations'))}", ""]
-        if not view.observations:
+        if not observations:
             lines.append(escape_text(labels("list.empty")))
-        for o in view.observations:
-            country = _country_name(view.pset, o.country, labels)
-            inst = (
-                labels.instrument_name(view.pset.instrument(o.instrument)) if o.instrument else ""
-            )
-            year = o.adopted_year or o.published_year or ""
-            refs = "".join(f"[^{n}]" for n in notes.cite(list(o.sources)))
-            kind = labels(f"obskind.{o.kind.value}")
-            title = " · ".join(str(x) for x in (country, o.body.value, kind, inst, year) if x)
-            lines.append(f"{mark}# {escape_text(title)}")
+        for row in observations:
+            o = row.observation
+            refs = "".join(f"[^{n}]" for n in notes.cite(o.sources))
+            lines.append(f"{mark}# {escape_text(' · '.join(row.heading))}")
             lines.append("")
             lines.append(f"<{o.url}>{refs}" if _safe_url(o.url) else escape_text(o.url) + refs)
             details = [d for d in (o.session, o.symbol) if d]
@@ -213,34 +231,27 @@ class MarkdownExporter:
         return lines
 
     def _profile(self, view: ProfileView, labels: Labels, notes: SourceNumbers) -> list[str]:
-        pset, c = view.pset, view.country
+        c = view.country
         lines = [f"# {escape_text(labels('heading.profile', country=labels.country_name(c)))}", ""]
         header = [labels("heading.instrument"), labels("heading.status"), labels("heading.history")]
         rows = []
-        for inst in pset.instruments:
-            part = pset.participation(c.code, inst.id)
-            status = pset.status(c.code, inst.id, view.as_of)
-            refs = "".join(
-                f"[^{n}]" for n in notes.cite(list(pset.sources_for(c.code, inst.id, view.as_of)))
-            )
+        for row in view.rows():
             rows.append(
                 [
-                    escape_cell(labels.instrument_name(inst)),
-                    escape_cell(cell_text(status, labels)) + refs,
-                    escape_cell("; ".join(history(part, view.as_of, labels))),
+                    escape_cell(labels.instrument_name(row.instrument)),
+                    self._cell(row.cell, notes),
+                    escape_cell("; ".join(h.text for h in row.history)),
                 ]
             )
         lines += _table(header, rows)
-        mous = pset.mous_for(c.code, until=view.as_of)
+        mous = view.mous()
         if mous:
             lines += ["", f"## {escape_text(labels('heading.mous'))}", ""]
-            lines += self._mous(MousView(pset, mous, view.lang), labels, notes)
-        obs = pset.observations_for(c.code, until=view.as_of)
+            lines += self._mous(mous, labels, notes)
+        obs = view.observations()
         if obs:
             lines += [""]
-            lines += self._observations(
-                ObservationsView(pset, obs, view.lang), labels, notes, level=2
-            )
+            lines += self._observations(obs, labels, notes, level=2)
         lines += profile_reporting_markdown(view, labels, notes)
         return lines
 

@@ -6,7 +6,8 @@ Tables (every one with a primary key; every reference a ``FOREIGN KEY``, and
 
 - ``metadata(key, value)``: ``schema_version`` (the JSON feed's version, whose records
   these tables mirror), ``generator`` (``gmspolicy``), ``generator_version``;
-- ``sources``; ``countries``; ``instruments`` (``parent`` references ``instruments``);
+- ``sources`` (with ``authority``: depositary, official, secondary or copy);
+  ``countries``; ``instruments`` (``parent`` references ``instruments``);
 - ``participations`` (one country x one instrument, with its current status derived from
   the actions: ``status``, ``via``, ``status_date``, ``signed``, ``in_force``);
 - ``actions`` (signature, ratification... of a participation), ``dated_facts``
@@ -34,7 +35,9 @@ Tables (every one with a primary key; every reference a ``FOREIGN KEY``, and
   (each ``(record, source_id, position)``, position keeping the dataset's order).
 
 Dates are ISO text (``YYYY-MM-DD``; MOU and event dates may be ``YYYY`` or ``YYYY-MM``),
-booleans 0/1, lists of plain words (names, tags) JSON arrays. Closed sets are checked by
+booleans 0/1, lists of plain words (names, tags) JSON arrays. ``research_note`` columns
+hold the team's own notes on how a fact was found (the formats for readers never show
+them). Closed sets are checked by
 ``CHECK`` constraints generated from the enums in :mod:`gmspolicy.models`.
 The database is built in memory and serialised, so ``render`` writes no file; the same
 data gives the same bytes.
@@ -49,19 +52,17 @@ NAME.db`` writes it next to the database as ``NAME.metadata.json``; then
 from __future__ import annotations
 
 import enum
-import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, assert_never
 
 from gmspolicy._version import __version__
 from gmspolicy.errors import ExportError, UsageError
-from gmspolicy.exporters._common import cell_text
 from gmspolicy.exporters.json_export import SCHEMA_VERSION
-from gmspolicy.i18n import Labels
 from gmspolicy.models import (
     ActionKind,
+    Authority,
     Body,
     DatePrecision,
     EventSeries,
@@ -74,7 +75,16 @@ from gmspolicy.models import (
     StatusKind,
 )
 from gmspolicy.query.policyset import PolicySet
-from gmspolicy.query.views import DatasetView, ReviewsView, View
+from gmspolicy.query.views import (
+    DatasetView,
+    EventsView,
+    MousView,
+    ObservationsView,
+    ProfileView,
+    ReviewsView,
+    TableView,
+    View,
+)
 
 
 def _check(column: str, cls: type[enum.Enum], nullable: bool = False) -> str:
@@ -106,7 +116,9 @@ CREATE TABLE sources (
   publisher TEXT NOT NULL,
   seen TEXT NOT NULL,
   as_of TEXT,
-  note TEXT
+  note TEXT,
+  authority TEXT NOT NULL {_check("authority", Authority)},
+  research_note TEXT
 );
 CREATE TABLE countries (
   code TEXT PRIMARY KEY,
@@ -115,7 +127,8 @@ CREATE TABLE countries (
   name TEXT NOT NULL,
   names TEXT NOT NULL,
   "groups" TEXT NOT NULL,
-  subdivisions TEXT NOT NULL
+  subdivisions TEXT NOT NULL,
+  research_note TEXT
 );
 CREATE TABLE instruments (
   id TEXT PRIMARY KEY,
@@ -131,7 +144,8 @@ CREATE TABLE instruments (
   tags TEXT NOT NULL,
   url TEXT,
   reference TEXT,
-  open_to TEXT {_check("open_to", Group, nullable=True)}
+  open_to TEXT {_check("open_to", Group, nullable=True)},
+  research_note TEXT
 );
 CREATE TABLE participations (
   id INTEGER PRIMARY KEY,
@@ -150,7 +164,8 @@ CREATE TABLE actions (
   kind TEXT NOT NULL {_check("kind", ActionKind)},
   date TEXT NOT NULL,
   precision TEXT NOT NULL {_check("precision", DatePrecision)},
-  note TEXT
+  note TEXT,
+  research_note TEXT
 );
 CREATE TABLE dated_facts (
   id INTEGER PRIMARY KEY,
@@ -158,6 +173,7 @@ CREATE TABLE dated_facts (
   kind TEXT NOT NULL CHECK (kind IN ('entry_into_force', 'no_action')),
   date TEXT NOT NULL,
   note TEXT,
+  research_note TEXT,
   UNIQUE (participation_id, kind)
 );
 CREATE TABLE reservations (
@@ -165,7 +181,8 @@ CREATE TABLE reservations (
   participation_id INTEGER NOT NULL REFERENCES participations(id),
   kind TEXT NOT NULL {_check("kind", ReservationKind)},
   text TEXT NOT NULL,
-  date TEXT
+  date TEXT,
+  research_note TEXT
 );
 CREATE TABLE mous (
   id TEXT PRIMARY KEY,
@@ -176,7 +193,8 @@ CREATE TABLE mous (
   entry_into_force TEXT,
   expiry TEXT,
   tags TEXT NOT NULL,
-  note TEXT
+  note TEXT,
+  research_note TEXT
 );
 CREATE TABLE mou_parties (
   mou_id TEXT NOT NULL REFERENCES mous(id),
@@ -212,7 +230,8 @@ CREATE TABLE events (
   country TEXT REFERENCES countries(code),
   theme TEXT,
   notes TEXT,
-  tags TEXT NOT NULL
+  tags TEXT NOT NULL,
+  research_note TEXT
 );
 CREATE TABLE event_documents (
   event_id TEXT NOT NULL REFERENCES events(id),
@@ -232,7 +251,8 @@ CREATE TABLE observations (
   published_year INTEGER,
   session TEXT,
   symbol TEXT,
-  tags TEXT NOT NULL
+  tags TEXT NOT NULL,
+  research_note TEXT
 );
 CREATE TABLE excerpts (
   observation_id TEXT NOT NULL REFERENCES observations(id),
@@ -326,46 +346,43 @@ def _cite(db: sqlite3.Connection, table: str, column: str, key: object, ids: Seq
     )
 
 
-def _fill_cells(db: sqlite3.Connection, pset: PolicySet, labels: Labels) -> None:
-    """One ``cell_status`` row (and its ``cell_sources``) per country x instrument."""
-    m = pset.matrix([c.code for c in pset.countries], [i.id for i in pset.instruments])
+def _fill_cells(db: sqlite3.Connection, view: DatasetView) -> None:
+    """One ``cell_status`` row (and its ``cell_sources``) per country x instrument: the
+    cells a table of the whole dataset shows, with their words in the view's language,
+    their strongest source authority and when a source last confirmed them."""
+    labels = view.labels
     rows = []
     links = []
-    for c in m.countries:
-        for inst in m.instruments:
-            cell = m.cell(c.code, inst.id)
-            st = cell.status
-            # Hook for cell trust data: when Cell carries ``confirmed_as_of`` (the date a
-            # source last confirmed the cell) and ``authority`` (who says so), they are
-            # stored here; until then these columns stay NULL (unknown, never guessed).
-            confirmed = getattr(cell, "confirmed_as_of", None)
-            authority = getattr(cell, "authority", None)
-            rows.append(
-                (
-                    c.code,
-                    inst.id,
-                    st.kind.value,
-                    st.via.value if st.via else None,
-                    str(st.date) if st.date is not None else None,
-                    cell_text(st, labels),
-                    labels.country_name(c),
-                    labels.instrument_name(inst),
-                    _iso(confirmed),
-                    None if authority is None else str(getattr(authority, "value", authority)),
-                )
+    for cell in view.table().cells():
+        st = cell.status
+        c, inst = cell.country, cell.instrument
+        rows.append(
+            (
+                c.code,
+                inst.id,
+                st.kind.value,
+                st.via.value if st.via else None,
+                str(st.date) if st.date is not None else None,
+                cell.text.text,
+                labels.country_name(c),
+                labels.instrument_name(inst),
+                _iso(cell.confirmed_as_of),
+                cell.authority.value if cell.authority is not None else None,
             )
-            first = {sid: n for n, sid in reversed(list(enumerate(cell.source_ids(m.as_of))))}
-            links += [
-                (c.code, inst.id, sid, n)
-                for sid, n in sorted(first.items(), key=lambda kv: kv[1])
-            ]
+        )
+        first = {sid: n for n, sid in reversed(list(enumerate(cell.sources)))}
+        links += [
+            (c.code, inst.id, sid, n) for sid, n in sorted(first.items(), key=lambda kv: kv[1])
+        ]
     db.executemany("INSERT INTO cell_status VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     db.executemany("INSERT INTO cell_sources VALUES (?, ?, ?, ?)", links)
 
 
-def fill(db: sqlite3.Connection, pset: PolicySet, lang: str = "en") -> None:
-    """Create the tables in ``db`` and insert every record of ``pset`` (in one transaction;
-    ``db`` should be in autocommit mode, ``isolation_level=None``); cell texts in ``lang``."""
+def fill(db: sqlite3.Connection, view: DatasetView) -> None:
+    """Create the tables in ``db`` and insert every record of the view's dataset (in one
+    transaction; ``db`` should be in autocommit mode, ``isolation_level=None``); cell texts
+    in the view's language."""
+    pset = view.pset
     db.executescript(DDL + CELLS_VIEW)
     db.execute("BEGIN")
     db.executemany(
@@ -377,15 +394,25 @@ def fill(db: sqlite3.Connection, pset: PolicySet, lang: str = "en") -> None:
         ],
     )
     db.executemany(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (s.id, s.url, s.title, s.publisher, _iso(s.seen), _iso(s.as_of), s.note)
+            (
+                s.id,
+                s.url,
+                s.title,
+                s.publisher,
+                _iso(s.seen),
+                _iso(s.as_of),
+                s.note,
+                s.authority.value,
+                s.research_note,
+            )
             for s in pset.sources
         ],
     )
     for c in pset.countries:
         db.execute(
-            "INSERT INTO countries VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO countries VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 c.code,
                 c.alpha2,
@@ -394,12 +421,13 @@ def fill(db: sqlite3.Connection, pset: PolicySet, lang: str = "en") -> None:
                 _json(c.names),
                 _json(c.groups),
                 _json(c.subdivisions),
+                c.research_note,
             ),
         )
         _cite(db, "country_sources", "country_code", c.code, c.sources)
     for i in pset.instruments:
         db.execute(
-            "INSERT INTO instruments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO instruments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 i.id,
                 i.body.value,
@@ -415,11 +443,12 @@ def fill(db: sqlite3.Connection, pset: PolicySet, lang: str = "en") -> None:
                 i.url,
                 i.reference,
                 i.open_to.value if i.open_to else None,
+                i.research_note,
             ),
         )
         _cite(db, "instrument_sources", "instrument_id", i.id, i.sources)
-    for pid, part in enumerate(pset.participations, start=1):
-        st = part.status()
+    for pid, row in enumerate(view.participation_rows(), start=1):
+        part, st = row.participation, row.current
         db.execute(
             "INSERT INTO participations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -435,9 +464,9 @@ def fill(db: sqlite3.Connection, pset: PolicySet, lang: str = "en") -> None:
         )
         for a in part.actions:
             cur = db.execute(
-                "INSERT INTO actions (participation_id, kind, date, precision, note) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (pid, a.kind.value, str(a.date), a.date.precision.value, a.note),
+                "INSERT INTO actions (participation_id, kind, date, precision, note, "
+                "research_note) VALUES (?, ?, ?, ?, ?, ?)",
+                (pid, a.kind.value, str(a.date), a.date.precision.value, a.note, a.research_note),
             )
             _cite(db, "action_sources", "action_id", cur.lastrowid, a.sources)
         for word, fact in (
@@ -447,19 +476,21 @@ def fill(db: sqlite3.Connection, pset: PolicySet, lang: str = "en") -> None:
             if fact is None:
                 continue
             cur = db.execute(
-                "INSERT INTO dated_facts (participation_id, kind, date, note) VALUES (?, ?, ?, ?)",
-                (pid, word, _iso(fact.date), fact.note),
+                "INSERT INTO dated_facts (participation_id, kind, date, note, research_note) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (pid, word, _iso(fact.date), fact.note, fact.research_note),
             )
             _cite(db, "dated_fact_sources", "dated_fact_id", cur.lastrowid, fact.sources)
         for r in part.reservations:
             cur = db.execute(
-                "INSERT INTO reservations (participation_id, kind, text, date) VALUES (?, ?, ?, ?)",
-                (pid, r.kind.value, r.text, _iso(r.date)),
+                "INSERT INTO reservations (participation_id, kind, text, date, research_note) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (pid, r.kind.value, r.text, _iso(r.date), r.research_note),
             )
             _cite(db, "reservation_sources", "reservation_id", cur.lastrowid, r.sources)
     for m in pset.mous:
         db.execute(
-            "INSERT INTO mous VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO mous VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 m.id,
                 m.kind.value,
@@ -470,6 +501,7 @@ def fill(db: sqlite3.Connection, pset: PolicySet, lang: str = "en") -> None:
                 _iso(m.expiry),
                 _json(m.tags),
                 m.note,
+                m.research_note,
             ),
         )
     for m in pset.mous:  # after every MOU exists: supersedes and amends refer to others
@@ -492,7 +524,7 @@ def fill(db: sqlite3.Connection, pset: PolicySet, lang: str = "en") -> None:
         _cite(db, "mou_sources", "mou_id", m.id, m.sources)
     for e in pset.events:
         db.execute(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 e.id,
                 e.series.value,
@@ -505,6 +537,7 @@ def fill(db: sqlite3.Connection, pset: PolicySet, lang: str = "en") -> None:
                 e.theme,
                 e.notes,
                 _json(e.tags),
+                e.research_note,
             ),
         )
         db.executemany(
@@ -514,7 +547,7 @@ def fill(db: sqlite3.Connection, pset: PolicySet, lang: str = "en") -> None:
         _cite(db, "event_sources", "event_id", e.id, e.sources)
     for o in pset.observations:
         db.execute(
-            "INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 o.id,
                 o.body.value,
@@ -527,6 +560,7 @@ def fill(db: sqlite3.Connection, pset: PolicySet, lang: str = "en") -> None:
                 o.session,
                 o.symbol,
                 _json(o.tags),
+                o.research_note,
             ),
         )
         db.executemany(
@@ -537,24 +571,25 @@ def fill(db: sqlite3.Connection, pset: PolicySet, lang: str = "en") -> None:
     from gmspolicy.exporters._reviews import fill_reviews
 
     fill_reviews(db, pset)
-    _fill_cells(db, pset, Labels(lang))
+    _fill_cells(db, view)
 
 
-def database_bytes(
-    pset: PolicySet, view: ReviewsView | None = None, lang: str = "en"
-) -> bytes:
-    """The SQLite database of ``pset``, as the bytes of a database file (cell texts in
-    ``lang``; for a reviews view: its reviews only, and its reporting status)."""
+def database_bytes(data: PolicySet | DatasetView, reviews: ReviewsView | None = None) -> bytes:
+    """The SQLite database of a dataset (a :class:`DatasetView` or a whole
+    :class:`PolicySet`), as the bytes of a database file; with ``reviews``, only its
+    reviews and their reporting status."""
+    view = data if isinstance(data, DatasetView) else DatasetView(data)
     db = sqlite3.connect(":memory:", isolation_level=None)
     try:
         # references are checked once, at the end: records may refer to later ones
         db.execute("PRAGMA foreign_keys = OFF")
-        if view is None:
-            fill(db, pset, lang)
+        if reviews is None:
+            fill(db, view)
         else:
             from gmspolicy.exporters._reviews import fill_reviews_view
 
-            fill_reviews_view(db, view, functools.partial(fill, lang=lang))
+            lang = view.lang
+            fill_reviews_view(db, reviews, lambda db_, pset: fill(db_, DatasetView(pset, lang)))
         problems = db.execute("PRAGMA foreign_key_check").fetchall()
         if problems:  # a validated PolicySet cannot get here; never ship a broken file
             db.execute("ROLLBACK")
@@ -570,12 +605,11 @@ def database_bytes(
 _TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
     "cells": (
         "The ratification table, one row per country and instrument: what a gmspolicy "
-        "table shows in each cell, as of the latest recorded facts. \"unknown\" means not "
-        "yet confirmed in a source, never \"not party\".",
+        'table shows in each cell, as of the latest recorded facts. "unknown" means not '
+        'yet confirmed in a source, never "not party".',
         {
             "country": "The country's name (in the language the export was made in).",
-            "instrument": "The instrument's short name (in the language the export was made "
-            "in).",
+            "instrument": "The instrument's short name (in the language the export was made in).",
             "status_text": "What the table cell says (in the language the export was made in).",
             "date": "The date the status rests on (YYYY-MM-DD, or YYYY-MM / YYYY when "
             "known only that far); empty when unknown.",
@@ -599,8 +633,7 @@ _TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "cell_sources": ("The sources cited by each cell, in citation order.", {}),
     "sources": (
-        "Every source cited by a fact: the page or document, who published it, when it "
-        "was seen.",
+        "Every source cited by a fact: the page or document, who published it, when it was seen.",
         {
             "url": "Address of the source.",
             "seen": "The date the source was read.",
@@ -678,7 +711,7 @@ def datasette_metadata(pset: PolicySet, database: str = "gmspolicy") -> dict[str
             "Which governments of the Greater Mekong Subregion and ASEAN signed, ratified or "
             "acceded to UN, ILO and ASEAN instruments, with labour MOUs, regional forums and "
             "supervisory observations. Every fact cites a source (see the sources table); "
-            "unknown means not yet confirmed, never \"not party\"."
+            'unknown means not yet confirmed, never "not party".'
         ),
         "source": f"gmspolicy {__version__}: {len(pset.sources)} sources, each linked in the "
         "sources table",
@@ -708,10 +741,14 @@ class SqliteExporter:
 
     def render(self, view: View) -> bytes:
         """Render a dataset or reviews view as the bytes of a SQLite database file."""
-        if isinstance(view, ReviewsView):
-            return database_bytes(view.pset, view, view.lang)
-        if not isinstance(view, DatasetView):
-            raise UsageError(
-                f"format 'sqlite' cannot render {view.kind} (it renders: dataset, reviews)"
-            )
-        return database_bytes(view.pset, lang=view.lang)
+        match view:
+            case DatasetView():
+                return database_bytes(view)
+            case ReviewsView():
+                return database_bytes(DatasetView(view.pset, view.lang), view)
+            case TableView() | EventsView() | MousView() | ObservationsView() | ProfileView():
+                raise UsageError(
+                    f"format 'sqlite' cannot render {view.kind} (it renders: dataset, reviews)"
+                )
+            case _:
+                assert_never(view)

@@ -21,12 +21,10 @@ from gmspolicy.exporters._common import (
     LEGEND_KEYS,
     SourceNumbers,
     as_of_text,
-    cell_text,
     generator_line,
     source_line,
 )
-from gmspolicy.i18n import Labels
-from gmspolicy.query.views import TableView, View
+from gmspolicy.query.views import SECONDARY_MARK, TableView, View
 
 #: Narrowest and widest layouts (terminal cells).
 MIN_WIDTH, MAX_WIDTH = 40, 400
@@ -139,8 +137,8 @@ class TextExporter:
         if not isinstance(view, TableView):
             raise UsageError(f"format 'text' cannot render a {view.kind} view")
         width = terminal_width()
-        labels = Labels(view.lang)
-        notes = SourceNumbers(view.pset)
+        labels = view.labels
+        notes = SourceNumbers(view)
         m = view.matrix
         ncols = max(len(m.countries), 1)
         sep = SEP if MIN_LABEL + ncols * (MIN_COLUMN + len(SEP)) <= width else NARROW_SEP
@@ -154,20 +152,22 @@ class TextExporter:
             c.code if use_codes else labels.country_name(c) for c in m.countries
         ]
         rows: list[list[str]] = []
-        for inst in m.instruments:
-            label = inst.id if label_width < 20 else f"{inst.id} {inst.short_name}"
+        for matrix_row in view.rows():
+            inst = matrix_row.instrument
+            name = labels.instrument_name(inst)
+            label = inst.id if label_width < 20 else f"{inst.id} {name}"
             row = [label]
-            for c in m.countries:
-                cell = m.cell(c.code, inst.id)
-                refs = notes.cite_cell(cell, m.as_of)
+            for cell in matrix_row.cells:
+                refs = notes.cite_cell(cell)
+                mark = SECONDARY_MARK if cell.secondary_only else ""
                 marks = f" [{','.join(str(n) for n in refs)}]" if refs else ""
-                row.append(cell_text(cell.status, labels) + marks)
+                row.append(cell.text.text + mark + marks)
             rows.append(row)
         widths = [label_width] + [col_width] * ncols
         known, total = m.coverage()
         caption = labels(
             "table.caption",
-            countries=", ".join(labels.country_name(c) for c in m.countries),
+            countries=labels.join([labels.country_name(c) for c in m.countries]),
             count=len(m.instruments),
             as_of=as_of_text(m.as_of, labels),
         )
@@ -177,6 +177,8 @@ class TextExporter:
         out.append(printable(labels("heading.legend")))
         for key in LEGEND_KEYS:
             out += ["  " + line for line in wrap(labels("legend." + key), width - 2)]
+        mark_note = f"{SECONDARY_MARK} {labels('legend.mark_secondary')}"
+        out += ["  " + line for line in wrap(mark_note, width - 2)]
         out += ["", *wrap(generator_line(labels), width)]
         if notes.numbers:
             out += ["", printable(labels("heading.sources"))]
@@ -185,9 +187,7 @@ class TextExporter:
         return "\n".join(line.rstrip() for line in out) + "\n"
 
     @staticmethod
-    def _grid(
-        header: list[str], rows: list[list[str]], widths: list[int], sep: str
-    ) -> list[str]:
+    def _grid(header: list[str], rows: list[list[str]], widths: list[int], sep: str) -> list[str]:
         out: list[str] = []
 
         def emit(row: list[str]) -> None:

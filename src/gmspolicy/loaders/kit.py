@@ -22,7 +22,7 @@ from gmspolicy.errors import LoaderError, UsageError
 
 if TYPE_CHECKING:
     from gmspolicy.loaders import LoadContext
-    from gmspolicy.models import Action, Participation, Source
+    from gmspolicy.models import Action, Authority, Participation, Source
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -602,6 +602,7 @@ def fetched_source(
     title: str,
     publisher: str,
     context: LoadContext,
+    authority: Authority,
     as_of: dt.date | None = None,
     note: str | None = None,
 ) -> Source:
@@ -615,6 +616,7 @@ def fetched_source(
         title=options.get("source_title") or title,
         publisher=publisher,
         context=context,
+        authority=authority,
         as_of=as_of,
         note=note,
     )
@@ -627,15 +629,19 @@ def make_source(
     title: str,
     publisher: str,
     context: LoadContext,
+    authority: Authority,
     as_of: dt.date | None = None,
     note: str | None = None,
 ) -> Source:
-    """A :class:`Source` seen on ``context.today`` (``as_of`` kept only when not later)."""
+    """A :class:`Source` seen on ``context.today`` (``as_of`` kept only when not later).
+
+    ``authority`` says what the page is (see :class:`~gmspolicy.models.Authority`): the
+    depositary's own record, another official body, a secondary work or a copy."""
     from gmspolicy.models import Source
 
     if as_of is not None and as_of > context.today:
         as_of = None
     return Source(
         id=ident, url=url, title=title, publisher=publisher, seen=context.today,
-        as_of=as_of, note=note,
+        as_of=as_of, note=note, authority=authority,
     )

@@ -454,6 +454,7 @@ def write_merge(plan: MergePlan) -> None:
             for field in ("seen", "as_of"):
                 if isinstance(entry.get(field), dt.date):
                     entry[field] = entry[field].isoformat()
+            entry["authority"] = entry["authority"].value
         text = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=100)
         write_atomic(plan.yaml_path, old + text)
     if plan.rows:
@@ -465,8 +466,16 @@ def write_merge(plan: MergePlan) -> None:
             writer.writerow(PARTICIPATION_COLUMNS)
         elif not old.endswith("\n"):
             old += "\n"
-        writer.writerows(plan.rows)
+        # a file with the optional research_note column gets an empty one on new rows
+        pad = ("",) * (_header_width(old) - len(PARTICIPATION_COLUMNS)) if old else ()
+        writer.writerows(row + pad for row in plan.rows)
         write_atomic(plan.csv_path, old + buf.getvalue())
+
+
+def _header_width(text: str) -> int:
+    """How many columns the header row of a participations file has."""
+    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0], newline="")), [])
+    return max(len(first), len(PARTICIPATION_COLUMNS))
 
 
 def _read(path: Path) -> str:

@@ -7,13 +7,18 @@ test checks the committed page is current.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import attrs
 
 from gmspolicy.errors import UsageError
-from gmspolicy.models import Country, Group, Instrument, StatusKind
-from gmspolicy.query.policyset import PolicySet
+from gmspolicy.models import Authority, Country, Group, Instrument, StatusKind
+from gmspolicy.query.policyset import DECIDED_KINDS, PolicySet
+
+#: A signed or no-action cell last confirmed this many years before the newest source of
+#: the dataset is listed as research to do.
+STALE_YEARS = 5
 
 START = "<!-- coverage:start -->"
 END = "<!-- coverage:end -->"
@@ -143,9 +148,142 @@ def report(pset: PolicySet) -> str:
         if missing:
             lines.append(f"- **{c.name}** ({len(missing)}): {', '.join(missing)}")
     return (
-        "\n".join([*lines, "", *observations_report(pset, gms), "", *reviews_report(pset, gms)])
+        "\n".join(
+            [
+                *lines,
+                "",
+                *authority_report(pset, gms),
+                "",
+                *stale_report(pset, gms),
+                "",
+                *observations_report(pset, gms),
+                "",
+                *reviews_report(pset, gms),
+            ]
+        )
         + "\n"
     )
+
+
+@attrs.frozen
+class CellTrust:
+    """A decided cell's strongest source authority and when it was last confirmed."""
+
+    country: str
+    instrument: str
+    kind: StatusKind
+    authority: Authority | None
+    confirmed_as_of: dt.date | None
+
+
+def decided_cells(pset: PolicySet, countries: Sequence[Country]) -> list[CellTrust]:
+    """Every decided cell of ``countries`` x every instrument, as of the latest facts, in
+    table order (instrument by instrument)."""
+    m = pset.matrix([c.code for c in countries], [i.id for i in pset.instruments])
+    out = []
+    for inst in m.instruments:
+        for c in m.countries:
+            cell = m.cell(c.code, inst.id)
+            if cell.status.kind not in DECIDED_KINDS:
+                continue
+            out.append(
+                CellTrust(
+                    c.code,
+                    inst.id,
+                    cell.status.kind,
+                    pset.authority_of(cell.source_ids(None)),
+                    pset.cell_confirmed_as_of(cell, None),
+                )
+            )
+    return out
+
+
+def authority_report(pset: PolicySet, countries: Sequence[Country]) -> list[str]:
+    """How many decided cells of ``countries`` cite the depositary or an official body,
+    and how many rest on secondary works (or copies) alone."""
+    cells = decided_cells(pset, countries)
+    counts = dict.fromkeys(Authority, 0)
+    for cell in cells:
+        if cell.authority is not None:
+            counts[cell.authority] += 1
+    strong = counts[Authority.DEPOSITARY] + counts[Authority.OFFICIAL]
+    lines = [
+        "### Sources behind the decided GMS cells",
+        "",
+        "The strongest source each decided cell (party, signatory, denounced, withdrawn, "
+        "no action) cites: the depositary's own record, another official body, a "
+        "secondary work, or only a copy (which validation refuses).",
+        "",
+        "| Strongest source | Cells |",
+        "| --- | ---: |",
+    ]
+    for a in Authority:
+        lines.append(f"| {a.value} | {counts[a]} |")
+    lines += [
+        "",
+        f"Decided GMS cells citing a depositary or official source: **{strong} of "
+        f"{len(cells)} ({_pct(strong, len(cells))})**.",
+    ]
+    return lines
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def stale_cells(
+    pset: PolicySet, countries: Sequence[Country], years: int = STALE_YEARS
+) -> list[CellTrust]:
+    """The signed and no-action cells of ``countries`` last confirmed more than ``years``
+    years before the newest source of the dataset (its ``as_of``, else the day it was
+    seen): a newer source may show a ratification, or an action since."""
+    newest = pset.newest_source_date()
+    if newest is None:
+        return []
+    limit = _years_before(newest, years)
+    return [
+        c
+        for c in decided_cells(pset, countries)
+        if c.kind in (StatusKind.SIGNATORY, StatusKind.NO_ACTION)
+        and c.confirmed_as_of is not None
+        and c.confirmed_as_of < limit
+    ]
+
+
+def stale_report(pset: PolicySet, countries: Sequence[Country]) -> list[str]:
+    """The research list of :func:`stale_cells`, by country."""
+    newest = pset.newest_source_date()
+    stale = stale_cells(pset, countries)
+    lines = [
+        f"### Open research: signed and no-action GMS cells confirmed over {STALE_YEARS} "
+        "years ago",
+        "",
+        "A signature or a confirmed absence of action can be overtaken by a ratification or "
+        f"an accession. These cells were last confirmed more than {STALE_YEARS} years "
+        f"before the newest source in the dataset ({newest.isoformat() if newest else 'none'})"
+        ": look for a newer source.",
+        "",
+    ]
+    if not stale:
+        lines.append("None.")
+        return lines
+    names = {c.code: c.name for c in countries}
+    by_country: dict[str, list[CellTrust]] = {}
+    for cell in stale:
+        by_country.setdefault(cell.country, []).append(cell)
+    for c in countries:
+        items = by_country.get(c.code, [])
+        if items:
+            listed = ", ".join(
+                f"{x.instrument} ({'signed' if x.kind is StatusKind.SIGNATORY else 'no action'}"
+                f", {x.confirmed_as_of.isoformat() if x.confirmed_as_of else '?'})"
+                for x in items
+            )
+            lines.append(f"- **{names[c.code]}** ({len(items)}): {listed}")
+    return lines
 
 
 def observations_report(pset: PolicySet, countries: Sequence[Country]) -> list[str]:

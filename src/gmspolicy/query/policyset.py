@@ -13,6 +13,7 @@ from gmspolicy._text import fold
 from gmspolicy.errors import DataError, UsageError
 from gmspolicy.models import (
     UNKNOWN,
+    Authority,
     Body,
     Country,
     Event,
@@ -29,6 +30,7 @@ from gmspolicy.models import (
     Source,
     Status,
     StatusKind,
+    strongest_authority,
 )
 
 if TYPE_CHECKING:
@@ -129,6 +131,53 @@ def _cell_sources(part: Participation, as_of: dt.date | None) -> tuple[str, ...]
 
 cell_sources = _cell_sources
 
+#: The status kinds that say what a country did (or confirmed it did not): a cell of one of
+#: these kinds is *decided* and carries a ``confirmed_as_of`` date.
+DECIDED_KINDS: frozenset[StatusKind] = frozenset(
+    {
+        StatusKind.PARTY,
+        StatusKind.SIGNATORY,
+        StatusKind.DENOUNCED,
+        StatusKind.WITHDRAWN,
+        StatusKind.NO_ACTION,
+    }
+)
+
+
+def confirmed_as_of(
+    part: Participation | None,
+    status: Status,
+    as_of: dt.date | None,
+    sources: Mapping[str, Source],
+) -> dt.date | None:
+    """The latest date on which a cited source confirmed the state a cell shows.
+
+    For each fact shown (the actions up to ``as_of``, and an entry into force), each of its
+    sources confirms the state as of the date it is current to (:attr:`Source.as_of`),
+    else as of the fact's own date (the last day of it, for a fact known only to the
+    month or year); never earlier than the fact. A ``no_action`` cell is confirmed as of
+    its own date. Never later than ``as_of``. ``None`` for a cell that is not decided
+    (unknown, not applicable, not yet adopted).
+    """
+    if part is None or status.kind not in DECIDED_KINDS:
+        return None
+    if status.kind is StatusKind.NO_ACTION:
+        return status.date.to_date() if status.date is not None else None
+    facts = [(a.date.latest(), a.sources) for a in part.actions_until(as_of)]
+    eif = part.entry_into_force
+    if eif is not None and (as_of is None or eif.date <= as_of):
+        facts.append((eif.date, eif.sources))
+    best: dt.date | None = None
+    for day, ids in facts:
+        for sid in ids:
+            src = sources.get(sid)
+            when = day if src is None or src.as_of is None else max(src.as_of, day)
+            if best is None or when > best:
+                best = when
+    if best is not None and as_of is not None and best > as_of:
+        best = as_of
+    return best
+
 
 @attrs.frozen(eq=False)
 class PolicySet:
@@ -155,6 +204,9 @@ class PolicySet:
     _source_index: dict[str, Source] = attrs.field(init=False, repr=False)
     _mou_index: dict[str, Mou] = attrs.field(init=False, repr=False)
     _name_index: dict[str, str] = attrs.field(init=False, repr=False)
+    _authority_cache: dict[tuple[str, ...], Authority | None] = attrs.field(
+        init=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_country_index", {c.code: c for c in self.countries})
@@ -167,6 +219,8 @@ class PolicySet:
             for name in (c.code, c.alpha2, c.name, *c.names):
                 names.setdefault(_fold(name), c.code)
         object.__setattr__(self, "_name_index", names)
+        # cells citing the same sources share one answer (a memo: the set is immutable)
+        object.__setattr__(self, "_authority_cache", {})
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PolicySet):
@@ -297,6 +351,36 @@ class PolicySet:
     def has_source(self, ident: str) -> bool:
         """True when a source with this id is in the set."""
         return ident in self._source_index
+
+    def authority_of(self, ids: Iterable[str]) -> Authority | None:
+        """The strongest authority among the sources ``ids`` (depositary > official >
+        secondary > copy); ``None`` when none of them is in the set."""
+        key = tuple(ids)
+        cache = self._authority_cache
+        if key in cache:
+            return cache[key]
+        index = self._source_index
+        found = strongest_authority([index[s].authority for s in key if s in index])
+        cache[key] = found
+        return found
+
+    def confirmed_as_of(
+        self, country: str, instrument: str, as_of: dt.date | None = None
+    ) -> dt.date | None:
+        """When the state :meth:`status` gives was last confirmed by a cited source (see
+        :func:`confirmed_as_of`); ``None`` for a cell that is not decided."""
+        status = self.status(country, instrument, as_of)
+        part = self._participation_index.get((country, instrument))
+        return confirmed_as_of(part, status, as_of, self._source_index)
+
+    def cell_confirmed_as_of(self, cell: Cell, as_of: dt.date | None) -> dt.date | None:
+        """:meth:`confirmed_as_of` for a cell of a :class:`Matrix` as of ``as_of``."""
+        return confirmed_as_of(cell.participation, cell.status, as_of, self._source_index)
+
+    def newest_source_date(self) -> dt.date | None:
+        """The newest date a source of the set is current to (its ``as_of``, else the
+        day it was seen), or ``None`` for a set without sources."""
+        return max((s.as_of or s.seen for s in self.sources), default=None)
 
     def resolve_country(self, name: str) -> str | None:
         """The code of the country known by ``name`` (code, ISO alpha-2, UN name or a

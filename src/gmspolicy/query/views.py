@@ -1,83 +1,522 @@
-"""Views: what an exporter is asked to render.
+"""Views: what an exporter is asked to render, with everything it shows made ready.
 
 A view is an immutable selection from a :class:`~gmspolicy.query.policyset.PolicySet`, made by
-the CLI or by library code, plus the language to render it in. Exporters are pure
-functions of a view.
+the CLI or by library code, plus the language to render it in. A view does the work:
+it derives each status, words it in the view's language (:class:`StatusText`), finds the
+sources a cell cites with their authority (:class:`CitedSource`), when the cell was last
+confirmed, the observations on it, the names of countries and instruments. An exporter
+(built-in or a plugin) only lays out the typed rows a view gives:
+
+- :class:`TableView`: :meth:`TableView.rows` (one :class:`MatrixRow` per instrument) or
+  :meth:`TableView.cells` (country by country), each a :class:`StatusCell`;
+- :class:`ProfileView`: :meth:`ProfileView.rows` (:class:`ProfileRow`), its MOUs and
+  observations;
+- :class:`EventsView`, :class:`MousView`, :class:`ObservationsView`: :class:`EventRow`,
+  :class:`MouRow`, :class:`ObservationRow`;
+- :class:`DatasetView`: every record, :meth:`DatasetView.participation_rows` with each
+  participation's current status, and :meth:`DatasetView.table`.
+
+Every view answers :meth:`cite` (source ids to :class:`CitedSource`), so no exporter
+looks a source up itself. Dispatch on the kind of view with ``match`` and
+:func:`typing.assert_never`::
+
+    match view:
+        case TableView(): ...
+        case DatasetView(): ...
+        case EventsView() | MousView() | ObservationsView() | ProfileView(): ...
+        case _:
+            assert_never(view)
+
+Exporters are pure functions of a view.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from gmspolicy.models import Country, Event, Mou, Observation, Review
-from gmspolicy.query.policyset import Matrix, PolicySet
+from gmspolicy._gc import without_gc
+from gmspolicy.i18n import Labels
+from gmspolicy.models import (
+    Action,
+    Authority,
+    Body,
+    Country,
+    Event,
+    Instrument,
+    Mou,
+    Observation,
+    Participation,
+    Reservation,
+    Review,
+    Source,
+    Status,
+    StatusKind,
+)
+from gmspolicy.query.policyset import Cell, Matrix, PolicySet, confirmed_as_of
 from gmspolicy.query.reviews import ReportingSummary
+
+#: The mark tables put after a cell whose best source is only a secondary work (see
+#: :attr:`StatusCell.secondary_only`; the legend explains it, label
+#: ``legend.mark_secondary``).
+SECONDARY_MARK = "\u2020"
 
 
 @attrs.frozen
-class TableView:
+class CitedSource:
+    """A source as a view cites it: the record, with its :class:`~gmspolicy.models.Authority`."""
+
+    source: Source
+
+    @property
+    def id(self) -> str:
+        """The source's id."""
+        return self.source.id
+
+    @property
+    def authority(self) -> Authority:
+        """How much weight the source carries (depositary, official, secondary, copy)."""
+        return self.source.authority
+
+
+@attrs.frozen
+class StatusText:
+    """What a status cell says, in the view's language, in parts and whole.
+
+    ``word`` is the status word (``ratified``, ``signed``, ``no action``...); ``date`` the
+    date it rests on as precisely as it is known (``None`` when there is none);
+    ``confirmed`` the "last confirmed" date a signed cell shows (``None`` otherwise);
+    ``text`` the whole phrase (``signed 2015-11-21, last confirmed 2015-11-21``).
+    """
+
+    word: str
+    date: str | None
+    confirmed: str | None
+    text: str
+
+
+def status_text(status: Status, confirmed: dt.date | None, labels: Labels) -> StatusText:
+    """Word a status: ``ratified 1999-02-08``, ``signed 2004-09-27, last confirmed
+    2013-05-01``, ``no action (as of 2018-06-04)``, ``party (in force 2001-01-01)``,
+    ``unknown``. Only a signed cell shows when it was last confirmed (a no-action cell's
+    date already is that date)."""
+    word = labels.cell_word(status)
+    if status.kind is StatusKind.UNKNOWN:
+        return StatusText(word, None, None, word)
+    if status.kind is StatusKind.NO_ACTION:
+        assert status.date is not None
+        date = str(status.date)
+        return StatusText(word, date, None, labels("cell.no_action_as_of", date=date))
+    if status.kind is StatusKind.PARTY and status.via is None and status.in_force is not None:
+        date = status.in_force.isoformat()
+        return StatusText(word, date, None, labels("cell.party_in_force", date=date))
+    when = str(status.date) if status.date is not None else None
+    text = f"{word} {when}" if when else word
+    if status.kind is StatusKind.SIGNATORY and confirmed is not None:
+        shown = confirmed.isoformat()
+        return StatusText(word, when, shown, labels("cell.last_confirmed", text=text, date=shown))
+    return StatusText(word, when, None, text)
+
+
+@attrs.frozen
+class StatusCell:
+    """One country's standing on one instrument, ready to lay out.
+
+    ``sources`` are the ids of the sources behind what the cell shows (in citation order),
+    ``cited`` the same sources as :class:`CitedSource` (each with its authority);
+    ``authority`` the strongest of their authorities (``None`` without sources);
+    ``confirmed_as_of`` when a cited source last confirmed a decided cell (``None`` for
+    unknown, not applicable and not yet adopted); ``observations`` the supervisory
+    observations on this country and instrument up to the view's date.
+    """
+
+    country: Country
+    instrument: Instrument
+    status: Status
+    text: StatusText
+    sources: tuple[str, ...]
+    authority: Authority | None
+    confirmed_as_of: dt.date | None
+    observations: tuple[Observation, ...] = ()
+    cited: tuple[CitedSource, ...] = ()
+
+    @property
+    def secondary_only(self) -> bool:
+        """True when the cell's best source is only a secondary work (or weaker): tables
+        mark it with :data:`SECONDARY_MARK`."""
+        return self.authority is not None and self.authority.rank >= Authority.SECONDARY.rank
+
+
+@attrs.frozen
+class MatrixRow:
+    """One instrument's row of a ratification table: a cell per country."""
+
+    instrument: Instrument
+    cells: tuple[StatusCell, ...]
+
+
+@attrs.frozen
+class HistoryEntry:
+    """One action in a profile's history, with its text (``1999-02-08 ratification``)."""
+
+    action: Action
+    text: str
+
+
+@attrs.frozen
+class ProfileRow:
+    """One instrument in a country profile: the cell, its history and reservations (up to
+    the profile's date)."""
+
+    instrument: Instrument
+    cell: StatusCell
+    actions: tuple[Action, ...]
+    history: tuple[HistoryEntry, ...]
+    reservations: tuple[Reservation, ...]
+
+
+@attrs.frozen
+class MouRow:
+    """An MOU with its parties' names and its signing date as text (or the word for
+    unknown)."""
+
+    mou: Mou
+    parties: tuple[str, ...]
+    signed: str
+
+
+@attrs.frozen
+class EventRow:
+    """A forum event with its host country's name and its place (``city, country``)."""
+
+    event: Event
+    country_name: str
+    place: str
+
+
+@attrs.frozen
+class ObservationRow:
+    """A supervisory observation with the names a reader sees: its country, instrument,
+    kind and year, and its heading parts in order."""
+
+    observation: Observation
+    country_name: str
+    instrument_name: str
+    kind_word: str
+    year: int | None
+    heading: tuple[str, ...]
+
+
+@attrs.frozen
+class ParticipationRow:
+    """A participation of the dataset with its current status (as of the latest facts)."""
+
+    participation: Participation
+    country: Country
+    instrument: Instrument
+    current: Status
+
+
+@attrs.frozen
+class _Base:
+    pset: PolicySet
+
+    @property
+    def labels(self) -> Labels:
+        """The labels of the view's language."""
+        return Labels(getattr(self, "lang", "en"))
+
+    def cite(self, ids: Iterable[str]) -> tuple[CitedSource, ...]:
+        """The sources ``ids`` (those in the set), in the order given."""
+        pset = self.pset
+        return tuple(CitedSource(pset.source(s)) for s in ids if pset.has_source(s))
+
+    def country_name(self, code: str | None) -> str:
+        """A country's name in the view's language (the code itself when unknown; ``""``
+        for ``None``)."""
+        if code is None:
+            return ""
+        pset = self.pset
+        return self.labels.country_name(pset.country(code)) if pset.has_country(code) else code
+
+    def instrument_name(self, ident: str | None) -> str:
+        """An instrument's short name (the id itself when unknown; ``""`` for ``None``)."""
+        if ident is None:
+            return ""
+        pset = self.pset
+        if not pset.has_instrument(ident):
+            return ident
+        return self.labels.instrument_name(pset.instrument(ident))
+
+    def mou_rows(self, mous: Sequence[Mou]) -> tuple[MouRow, ...]:
+        """``mous`` ready to lay out."""
+        unknown = self.labels("cell.unknown")
+        return tuple(
+            MouRow(
+                m,
+                tuple(self.country_name(p) for p in m.parties),
+                str(m.signed) if m.signed else unknown,
+            )
+            for m in mous
+        )
+
+    def event_rows(self, events: Sequence[Event]) -> tuple[EventRow, ...]:
+        """``events`` ready to lay out."""
+        out = []
+        for e in events:
+            name = self.country_name(e.country)
+            out.append(EventRow(e, name, ", ".join(p for p in (e.city, name) if p)))
+        return tuple(out)
+
+    def observation_rows(self, observations: Sequence[Observation]) -> tuple[ObservationRow, ...]:
+        """``observations`` ready to lay out."""
+        labels = self.labels
+        out = []
+        for o in observations:
+            country = self.country_name(o.country)
+            inst = self.instrument_name(o.instrument)
+            kind = labels(f"obskind.{o.kind.value}")
+            year = o.adopted_year or o.published_year
+            head = [country, o.body.value, kind]
+            if inst:
+                head.append(inst)
+            if year:
+                head.append(str(year))
+            out.append(ObservationRow(o, country, inst, kind, year, tuple(head)))
+        return tuple(out)
+
+    def status_cell(
+        self,
+        country: Country,
+        instrument: Instrument,
+        cell: Cell,
+        as_of: dt.date | None,
+        observations: tuple[Observation, ...] = (),
+        labels: Labels | None = None,
+        texts: dict[tuple[Status, dt.date | None], StatusText] | None = None,
+        cites: dict[tuple[str, ...], tuple[CitedSource, ...]] | None = None,
+    ) -> StatusCell:
+        """A matrix cell made ready: its words, sources, authority and confirmation
+        (``texts`` and ``cites`` memoise wordings and source lists met before)."""
+        pset = self.pset
+        ids = cell.source_ids(as_of)
+        if cites is None:
+            cited = self.cite(ids)
+        else:
+            got = cites.get(ids)
+            cited = got if got is not None else cites.setdefault(ids, self.cite(ids))
+        confirmed = pset.cell_confirmed_as_of(cell, as_of)
+        status = cell.status
+        if texts is None:
+            text = status_text(status, confirmed, labels or self.labels)
+        else:
+            key = (status, confirmed)
+            found = texts.get(key)
+            if found is None:
+                found = texts[key] = status_text(status, confirmed, labels or self.labels)
+            text = found
+        return StatusCell(
+            country,
+            instrument,
+            status,
+            text,
+            ids,
+            pset.authority_of(ids),
+            confirmed,
+            observations,
+            cited,
+        )
+
+
+def _observation_index(
+    pset: PolicySet, as_of: dt.date | None
+) -> Mapping[tuple[str, str], tuple[Observation, ...]]:
+    """The observations on each (country, instrument) up to ``as_of``, in the order
+    :meth:`PolicySet.observations_for` gives them."""
+    index: dict[tuple[str, str], list[Observation]] = {}
+    for o in pset.observations_for(until=as_of):
+        if o.instrument is not None:
+            index.setdefault((o.country, o.instrument), []).append(o)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+@attrs.frozen
+class TableView(_Base):
     """A ratification matrix: countries x instruments as of a date."""
 
-    pset: PolicySet
     matrix: Matrix
     lang: str = "en"
     kind: str = attrs.field(default="table", init=False)
 
+    def rows(self) -> tuple[MatrixRow, ...]:
+        """One row per instrument, a :class:`StatusCell` per country (table order)."""
+        cells = self._cells()
+        m = self.matrix
+        return tuple(
+            MatrixRow(inst, tuple(cells[(c.code, inst.id)] for c in m.countries))
+            for inst in m.instruments
+        )
+
+    def cells(self) -> tuple[StatusCell, ...]:
+        """Every cell, country by country (each country's instruments in table order)."""
+        cells = self._cells()
+        m = self.matrix
+        return tuple(cells[(c.code, inst.id)] for c in m.countries for inst in m.instruments)
+
+    def _cells(self) -> dict[tuple[str, str], StatusCell]:
+        m = self.matrix
+        obs = _observation_index(self.pset, m.as_of)
+        labels = self.labels
+        make = self.status_cell
+        as_of = m.as_of
+        cells = m.cells
+        texts: dict[tuple[Status, dt.date | None], StatusText] = {}
+        cites: dict[tuple[str, ...], tuple[CitedSource, ...]] = {}
+        out: dict[tuple[str, str], StatusCell] = {}
+        with without_gc():  # many small objects, no cycles
+            for c in m.countries:
+                for inst in m.instruments:
+                    key = (c.code, inst.id)
+                    out[key] = make(
+                        c, inst, cells[key], as_of, obs.get(key, ()), labels, texts, cites
+                    )
+        return out
+
 
 @attrs.frozen
-class DatasetView:
+class DatasetView(_Base):
     """The whole dataset (or a loaded subset): every record and its sources."""
 
-    pset: PolicySet
     lang: str = "en"
     kind: str = attrs.field(default="dataset", init=False)
 
+    def table(self) -> TableView:
+        """The table of every country and every instrument, as of the latest facts."""
+        pset = self.pset
+        m = pset.matrix([c.code for c in pset.countries], [i.id for i in pset.instruments])
+        return TableView(pset, m, self.lang)
+
+    def mous(self) -> tuple[MouRow, ...]:
+        """Every MOU, ready to lay out."""
+        return self.mou_rows(self.pset.mous)
+
+    def events(self) -> tuple[EventRow, ...]:
+        """Every event, ready to lay out."""
+        return self.event_rows(self.pset.events)
+
+    def observations(self) -> tuple[ObservationRow, ...]:
+        """Every observation, ready to lay out."""
+        return self.observation_rows(self.pset.observations)
+
+    def participation_rows(self) -> tuple[ParticipationRow, ...]:
+        """Every participation with its country, instrument and current status."""
+        pset = self.pset
+        out = []
+        for p in pset.participations:
+            inst = pset.instrument(p.instrument)
+            current = p.status(signature_step=inst.body is not Body.ILO)
+            out.append(ParticipationRow(p, pset.country(p.country), inst, current))
+        return tuple(out)
+
 
 @attrs.frozen
-class EventsView:
+class EventsView(_Base):
     """A list of forum events."""
 
-    pset: PolicySet
     events: tuple[Event, ...]
     lang: str = "en"
     kind: str = attrs.field(default="events", init=False)
 
+    def rows(self) -> tuple[EventRow, ...]:
+        """The events, ready to lay out."""
+        return self.event_rows(self.events)
+
 
 @attrs.frozen
-class MousView:
+class MousView(_Base):
     """A list of MOUs."""
 
-    pset: PolicySet
     mous: tuple[Mou, ...]
     lang: str = "en"
     kind: str = attrs.field(default="mous", init=False)
 
+    def rows(self) -> tuple[MouRow, ...]:
+        """The MOUs, ready to lay out."""
+        return self.mou_rows(self.mous)
+
 
 @attrs.frozen
-class ObservationsView:
+class ObservationsView(_Base):
     """A list of supervisory observations."""
 
-    pset: PolicySet
     observations: tuple[Observation, ...]
     lang: str = "en"
     kind: str = attrs.field(default="observations", init=False)
 
+    def rows(self) -> tuple[ObservationRow, ...]:
+        """The observations, ready to lay out."""
+        return self.observation_rows(self.observations)
+
 
 @attrs.frozen
-class ProfileView:
+class ProfileView(_Base):
     """One country's profile: every instrument's status and history, MOUs, observations."""
 
-    pset: PolicySet
     country: Country
     as_of: dt.date | None = None
     lang: str = "en"
     kind: str = attrs.field(default="profile", init=False)
 
+    def rows(self) -> tuple[ProfileRow, ...]:
+        """One row per instrument of the set: status cell, history, reservations."""
+        pset, c, as_of = self.pset, self.country, self.as_of
+        labels = self.labels
+        m = pset.matrix([c.code], [i.id for i in pset.instruments], as_of)
+        obs = _observation_index(pset, as_of)
+        out = []
+        for inst in pset.instruments:
+            cell = m.cell(c.code, inst.id)
+            part = pset.participation(c.code, inst.id)
+            actions = part.actions_until(as_of) if part is not None else ()
+            history = tuple(
+                HistoryEntry(
+                    a,
+                    f"{a.date} {labels.action_word(a.kind)}"
+                    + (labels.paren(a.note) if a.note else ""),
+                )
+                for a in actions
+            )
+            reservations = tuple(
+                r
+                for r in (part.reservations if part is not None else ())
+                if as_of is None or r.date is None or r.date <= as_of
+            )
+            out.append(
+                ProfileRow(
+                    inst,
+                    self.status_cell(c, inst, cell, as_of, obs.get((c.code, inst.id), ())),
+                    actions,
+                    history,
+                    reservations,
+                )
+            )
+        return tuple(out)
+
+    def mous(self) -> tuple[MouRow, ...]:
+        """The country's MOUs certainly signed by the profile's date."""
+        return self.mou_rows(self.pset.mous_for(self.country.code, until=self.as_of))
+
+    def observations(self) -> tuple[ObservationRow, ...]:
+        """Every observation on the country up to the profile's date."""
+        return self.observation_rows(
+            self.pset.observations_for(self.country.code, until=self.as_of)
+        )
+
 
 @attrs.frozen
-class ReviewsView:
+class ReviewsView(_Base):
     """Reviews (UPR cycles, treaty-body reviews) and where states stand in reporting.
 
     ``reviews`` are the reviews selected; ``reporting`` the reporting status of each
@@ -86,7 +525,6 @@ class ReviewsView:
     reporting table is the point (``gmspolicy reviews --overdue``).
     """
 
-    pset: PolicySet
     reviews: tuple[Review, ...]
     reporting: tuple[ReportingSummary, ...] = ()
     as_of: dt.date | None = None
@@ -109,3 +547,28 @@ VIEW_KINDS: tuple[str, ...] = (
     "profile",
     "reviews",
 )
+
+__all__ = [
+    "SECONDARY_MARK",
+    "VIEW_KINDS",
+    "CitedSource",
+    "DatasetView",
+    "EventRow",
+    "EventsView",
+    "HistoryEntry",
+    "MatrixRow",
+    "MouRow",
+    "MousView",
+    "ObservationRow",
+    "ObservationsView",
+    "ParticipationRow",
+    "ProfileRow",
+    "ProfileView",
+    "ReviewsView",
+    "StatusCell",
+    "StatusText",
+    "TableView",
+    "View",
+    "confirmed_as_of",
+    "status_text",
+]

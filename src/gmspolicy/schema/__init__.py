@@ -38,6 +38,7 @@ from gmspolicy.i18n import LANGUAGES
 from gmspolicy.models import (
     Action,
     ActionKind,
+    Authority,
     Country,
     DatePrecision,
     Event,
@@ -100,6 +101,14 @@ VERSION_HISTORY: tuple[tuple[str, str], ...] = (
         "reviews and reporting: documents of kind reviews; reviews, recommendations and "
         "reporting lists in dataset documents; a reporting list in profile documents "
         "(minor bump: an addition)",
+    ),
+    (
+        "1.5.0",
+        "trust: sources carry 'authority' (depositary, official, secondary, copy); table "
+        "cells and profile rows carry 'authority' (the strongest of their sources) and "
+        "'confirmed_as_of' (when a cited source last confirmed a decided cell); records "
+        "carry 'research_note', the team's notes that no format for readers shows (minor "
+        "bump: additions)",
     ),
 )
 
@@ -251,6 +260,11 @@ def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
     _enum_def(StatusKind, defs)
     _enum_def(DatePrecision, defs)
     _enum_def(ActionKind, defs)
+    _enum_def(Authority, defs)
+    trust = {
+        "authority": _nullable(_ref("Authority")),
+        "confirmed_as_of": _nullable(_ref("Date")),
+    }
     defs["StatusRecord"] = _object(
         status,
         "A status as derived from the actions (null: not known or not applicable).",
@@ -261,8 +275,11 @@ def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "instrument": {"type": "string"},
             **status,
             "sources": _list({"type": "string"}),
+            **trust,
         },
-        "One cell of the ratification table; sources are those behind what it shows.",
+        "One cell of the ratification table; sources are those behind what it shows, "
+        "authority the strongest of theirs, confirmed_as_of when one last confirmed a "
+        "decided cell (null otherwise).",
     )
     participation = json.loads(json.dumps(defs["Participation"]))
     participation["description"] = (
@@ -277,6 +294,7 @@ def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
             **status,
             "actions": _list(_ref("Action")),
             "sources": _list({"type": "string"}),
+            **trust,
         },
         "One instrument in a country profile: status as of the profile's date, history.",
     )

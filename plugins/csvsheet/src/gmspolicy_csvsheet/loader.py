@@ -31,7 +31,7 @@ from gmspolicy.loaders.kit import (
     slug,
     unknown_names_error,
 )
-from gmspolicy.models import Action, ActionKind
+from gmspolicy.models import Action, ActionKind, Authority
 
 #: Words that mean an action without a value map (folded: case and punctuation ignored).
 DEFAULT_ACTIONS: Mapping[str, ActionKind] = {
@@ -74,6 +74,8 @@ class CsvSheetLoader:
         "source_url": "required: the published page the sheet's facts come from",
         "source_title": "the title of that page (default: the URL)",
         "source_publisher": "who published it (default: the URL's host)",
+        "source_authority": "what that page is: depositary, official, secondary (default) "
+        "or copy",
     }
 
     def load(self, location: str, options: Mapping[str, str], context: LoadContext) -> LoadResult:
@@ -89,6 +91,15 @@ class CsvSheetLoader:
                 "facts come from): a sheet is not itself a source"
             )
         unknown = choice_option(self.name, options, "unknown", ("error", "skip"), "error")
+        authority = Authority(
+            choice_option(
+                self.name,
+                options,
+                "source_authority",
+                [a.value for a in Authority],
+                Authority.SECONDARY.value,
+            )
+        )
         dayfirst_opt = options.get("dayfirst")
         if dayfirst_opt is not None:
             choice_option(self.name, options, "dayfirst", ("yes", "no"), "no")
@@ -112,6 +123,7 @@ class CsvSheetLoader:
             title=options.get("source_title") or url,
             publisher=options.get("source_publisher") or urlsplit(url).netloc,
             context=context,
+            authority=authority,
         )
         return LoadResult(
             participations=group_participations(

@@ -23,7 +23,7 @@ from gmspolicy.loaders.kit import (
     read_location,
     resolve_country,
 )
-from gmspolicy.models import Action, ActionKind
+from gmspolicy.models import Action, ActionKind, Authority
 
 PUBLISHER = "International Labour Organization (NORMLEX)"
 # Linear work on any text: runs are possessive where what follows could also match, and
@@ -110,6 +110,7 @@ class NormlexLoader:
             title=f"Ratifications for {context.reference.country(country).name}",
             publisher=PUBLISHER,
             context=context,
+            authority=Authority.DEPOSITARY,
         )
         return LoadResult(
             participations=cited_participations(

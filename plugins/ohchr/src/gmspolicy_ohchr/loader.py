@@ -26,7 +26,7 @@ from gmspolicy.loaders.kit import (
     slug,
     unknown_names_error,
 )
-from gmspolicy.models import Action, ActionKind
+from gmspolicy.models import Action, ActionKind, Authority
 
 PUBLISHER = "Office of the United Nations High Commissioner for Human Rights (OHCHR)"
 
@@ -134,6 +134,7 @@ class OhchrLoader:
             title="Ratification status (UN Treaty Body Database)",
             publisher=PUBLISHER,
             context=context,
+            authority=Authority.OFFICIAL,
         )
         warnings = [
             f"{location}: skipped treaty {t!r} (not tracked by the reference)" for t in skipped

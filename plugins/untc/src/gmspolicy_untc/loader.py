@@ -40,7 +40,7 @@ from gmspolicy.loaders.kit import (
     strip_footnotes,
     unknown_names_error,
 )
-from gmspolicy.models import Action, ActionKind
+from gmspolicy.models import Action, ActionKind, Authority
 
 PUBLISHER = "United Nations Treaty Collection"
 
@@ -125,6 +125,7 @@ class UntcLoader:
             title=f"Status of treaties: {title or inst.title} ({ref})",
             publisher=PUBLISHER,
             context=context,
+            authority=Authority.DEPOSITARY,
             as_of=as_at,
         )
         warnings = tuple(f"{location}: skipped participant {n!r} (not in the reference)"
