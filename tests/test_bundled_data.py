@@ -63,6 +63,8 @@ def test_every_bundled_source_is_cited(pset: PolicySet) -> None:
     records = [*pset.countries, *pset.instruments, *pset.mous, *pset.events, *pset.observations]
     cited = {s for rec in records for s in rec.sources}
     cited |= {s for part in pset.participations for s in part.sources}
+    cited |= {s for r in pset.review_records for s in r.all_sources}
+    cited |= {s for r in [*pset.recommendations, *pset.reporting] for s in r.sources}
     assert [s.id for s in pset.sources if s.id not in cited] == []
 
 
