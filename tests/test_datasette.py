@@ -19,7 +19,7 @@ import requests
 
 import gmspolicy
 from gmspolicy.cli import main
-from gmspolicy.exporters._common import cell_text
+from gmspolicy.query.views import status_text
 from gmspolicy.exporters.sqlite import TABLES, datasette_metadata
 from gmspolicy.i18n import Labels
 from gmspolicy.models import Group
@@ -126,7 +126,8 @@ def test_cells_view_matches_the_table(server: str, bundled: PolicySet) -> None:
         # as the table names them (display names: "Lao PDR")
         assert row["country"] == labels.country_name(bundled.country(row["country_code"]))
         assert row["instrument"] == inst.short_name
-        assert row["status_text"] == cell_text(cell.status, labels)
+        confirmed = bundled.cell_confirmed_as_of(cell, None)
+        assert row["status_text"] == status_text(cell.status, confirmed, labels).text
         assert row["status"] == cell.status.kind.value
         assert row["date"] == (str(cell.status.date) if cell.status.date is not None else None)
         ids = cell.source_ids(m.as_of)
@@ -185,8 +186,9 @@ def test_cells_in_another_language(tmp_path: Path, bundled: PolicySet) -> None:
     ).fetchone()
     cell = bundled.matrix(["THA"], ["ILO-C029"]).cell("THA", "ILO-C029")
     th = Labels("th")
-    assert text == cell_text(cell.status, th)
-    assert text != cell_text(cell.status, Labels("en"))
+    confirmed = bundled.cell_confirmed_as_of(cell, None)
+    assert text == status_text(cell.status, confirmed, th).text
+    assert text != status_text(cell.status, confirmed, Labels("en")).text
     inst = bundled.instrument("ILO-C029")
     assert instrument == th.instrument_name(inst) != inst.short_name
     assert country == th.country_name(bundled.country("THA")) == "ไทย"
