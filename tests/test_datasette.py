@@ -19,11 +19,11 @@ import requests
 
 import gmspolicy
 from gmspolicy.cli import main
-from gmspolicy.query.views import status_text
 from gmspolicy.exporters.sqlite import TABLES, datasette_metadata
 from gmspolicy.i18n import Labels
 from gmspolicy.models import Group
 from gmspolicy.query.policyset import PolicySet
+from gmspolicy.query.views import status_text
 
 pytest.importorskip("datasette", reason="datasette is not installed (pip install -e '.[test]')")
 DATASETTE = shutil.which("datasette", path=str(Path(sys.executable).parent))

@@ -17,7 +17,7 @@ from gmspolicy.errors import ProblemCode
 from gmspolicy.loaders import LoadResult
 from gmspolicy.loaders.kit import group_participations
 from gmspolicy.loaders.merge import MergeRefused, plan_merge
-from gmspolicy.models import Action, ActionKind, Participation, Source
+from gmspolicy.models import Action, ActionKind, Authority, Participation, Source
 from tests.conftest import SOURCES
 
 Run = Callable[..., tuple[int, str, str]]
@@ -132,7 +132,10 @@ def test_a_more_precise_date_of_a_recorded_fact_is_known_and_noted(
 
 
 def _result(*actions: Action, country: str = "THA") -> LoadResult:
-    source = Source("src-1", "https://example.org/list", "List", "Ex", dt.date(2024, 2, 1))
+    source = Source(
+        "src-1", "https://example.org/list", "List", "Ex", dt.date(2024, 2, 1),
+        authority=Authority.OFFICIAL,
+    )
     return LoadResult(
         participations=(Participation(country, "CONV", actions),), sources=(source,)
     )
@@ -195,7 +198,7 @@ def test_a_loaded_source_that_differs_from_the_dataset_s_is_refused(
     today = dt.date.today().isoformat()
     root = make_dataset(sources_yaml=SOURCES + (
         f"- id: {_src()}\n  url: https://example.org/sheet\n  title: Another title\n"
-        f"  publisher: Example\n  seen: {today}\n"
+        f"  publisher: Example\n  authority: secondary\n  seen: {today}\n"
     ))
     sheet = tmp_path / "s.csv"
     sheet.write_text(HEAD + "Thailand,PROT,2019-03-01,accession\n")
@@ -204,6 +207,6 @@ def test_a_loaded_source_that_differs_from_the_dataset_s_is_refused(
     assert (code, out) == (2, "")
     assert err == (
         f"error: source '{_src()}' of csv is already in the dataset with other details "
-        "(data/sources.yaml:11); nothing written\n"
+        "(data/sources.yaml:13); nothing written\n"
     )
     assert _files(root) == before

@@ -69,6 +69,7 @@ def test_the_feed_writes_an_action_as_first_day_and_precision() -> None:
         "precision": "month",
         "sources": ["s"],
         "note": "noted",
+        "research_note": None,
     }
     assert converter.structure(data, Action) == action
     # an older feed without precision: a full date

@@ -17,7 +17,7 @@ from pytest_httpserver import HTTPServer
 import gmspolicy.testing
 from gmspolicy.errors import PluginError
 from gmspolicy.loaders import LoadContext, Loader, LoadResult, kit
-from gmspolicy.models import Action, ActionKind, Participation
+from gmspolicy.models import Action, ActionKind, Authority, Participation
 from gmspolicy.plugins import loaders
 from gmspolicy.testing import check_loader, check_loader_faults, small_reference
 
@@ -111,6 +111,7 @@ def test_fetched_source_keeps_a_note(tmp_path: Path) -> None:
         publisher="A network",
         context=context,
         note="a copy of the depositary's table, as archived by the network",
+        authority=Authority.COPY,
     )
     assert (source.url, source.title, source.seen, source.note) == (
         "https://example.org/published",

@@ -11,7 +11,7 @@ import pytest
 
 from gmspolicy.dataset import load_dataset
 from gmspolicy.errors import DataError, Problem, ProblemCode
-from gmspolicy.models import Body, Country, Instrument, InstrumentKind, Source
+from gmspolicy.models import Authority, Body, Country, Instrument, InstrumentKind, Source
 from gmspolicy.query.policyset import PolicySet
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,7 +99,7 @@ def test_records_that_failed_to_read_are_not_reported_again_where_used(
 
 def test_a_local_file_source_has_its_own_code() -> None:
     def source(url: str) -> Source:
-        return Source("s", url, "T", "P", dt.date(2024, 1, 1))
+        return Source("s", url, "T", "P", dt.date(2024, 1, 1), authority=Authority.OFFICIAL)
 
     country = Country("THA", "TH", "764", "Thailand", sources=("s",))
     inst = Instrument("X", Body.UN, InstrumentKind.CONVENTION, "X", "X", sources=("s",))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from gmspolicy import plugins
-from gmspolicy.dataset import load_dataset
+from gmspolicy.dataset import display_path, load_dataset
 from gmspolicy.exporters.csv_export import CsvExporter
 from gmspolicy.exporters.html import HtmlExporter
 from gmspolicy.exporters.ics import IcsExporter
@@ -485,8 +485,8 @@ def test_diff_names_a_feed_written_before_sources_had_an_authority(
     assert cli("diff", str(old), str(root)) == (
         1,
         "",
-        f"{old}: written with schema_version 1.3.0, before sources carried their authority "
-        "(1.4.0); compare the dataset directories instead, or export it again once its "
+        f"{display_path(old)}: written with schema_version 1.3.0, before sources carried their authority "
+        "(1.5.0); compare the dataset directories instead, or export it again once its "
         "sources have an authority\n",
     )
     current = tmp_path / "current.json"

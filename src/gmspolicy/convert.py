@@ -33,13 +33,18 @@ class FeedAction:
     sources: tuple[str, ...] = ()
     note: str | None = None
     precision: DatePrecision = DatePrecision.DAY
+    research_note: str | None = None
 
     @classmethod
     def of(cls, action: Action) -> FeedAction:
         """The feed form of ``action``."""
         return cls(
-            action.kind, action.date.earliest(), action.sources, action.note,
+            action.kind,
+            action.date.earliest(),
+            action.sources,
+            action.note,
             action.date.precision,
+            action.research_note,
         )
 
     def action(self) -> Action:
@@ -57,7 +62,7 @@ class FeedAction:
                 f"date {d.isoformat()} with precision {precision.value} must be the first "
                 f"day of its {precision.value} ({date.earliest().isoformat()})"
             )
-        return Action(self.kind, date, self.sources, self.note)
+        return Action(self.kind, date, self.sources, self.note, self.research_note)
 
 
 def _structure_str(value: Any, _: type) -> str:

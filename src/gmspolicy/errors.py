@@ -59,8 +59,8 @@ class ProblemCode(enum.StrEnum):
     SELF_REFERENCE = "self-reference"
     # sources
     NO_SOURCE = "no-source"
-    ONLY_COPIES = "only-copies"
     NO_AUTHORITY = "no-authority"
+    ONLY_COPIES = "only-copies"
     SOURCE_URL = "source-url"
     LOCAL_SOURCE = "local-source"
     # dates and their order

@@ -57,6 +57,7 @@ SOURCE = """\
   url: {url}
   title: A source
   publisher: Example
+  authority: official
   seen: 2024-01-31
 """
 
@@ -248,10 +249,10 @@ CHECK_SIZE = 1_000_000
 _CHECK_SETUP = """
 import datetime as dt
 from gmspolicy.dataset.validate import publishable
-from gmspolicy.models import Source
+from gmspolicy.models import Authority, Source
 def run(text):
     publishable(Source("s1", "https://example.org/" + text[:1000], text, text,
-                       dt.date(2024, 1, 1), None, text))
+                       dt.date(2024, 1, 1), None, text, authority=Authority.OFFICIAL))
 """
 
 

@@ -118,14 +118,14 @@ def read_json_export(path: Path) -> PolicySet:
     if (
         isinstance(sources, list)
         and any(isinstance(s, dict) and "authority" not in s for s in sources)
-        and _older_than(version, (1, 4))
+        and _older_than(version, (1, 5))
     ):
         raise DataError(
             [
                 Problem(
                     name,
                     f"written with schema_version {version}, before sources carried their "
-                    "authority (1.4.0); compare the dataset directories instead, or export "
+                    "authority (1.5.0); compare the dataset directories instead, or export "
                     "it again once its sources have an authority",
                     C.INVALID_FIELD,
                 )

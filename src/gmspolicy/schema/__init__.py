@@ -130,8 +130,9 @@ _MODELS: tuple[type[Any], ...] = (
     ReportingStatus,
 )
 
-#: Model fields never written to the feed (maintainers' notes).
-_PRIVATE_FIELDS = frozenset({"research_note"})
+#: Model fields never written to the feed: a review's maintainers' notes (other records
+#: carry theirs under the clearly named key ``research_note``, see docs/json-feed.md).
+_PRIVATE_FIELDS: dict[str, frozenset[str]] = {"Review": frozenset({"research_note"})}
 
 
 #: Models the feed writes in another shape than their fields (the converter's hooks).
@@ -219,7 +220,7 @@ def _model_def(cls: type[Any], defs: dict[str, Any]) -> dict[str, Any]:
     properties = {
         f.name: _type_schema(hints[f.name], defs)
         for f in attrs.fields(shape)
-        if f.name not in _PRIVATE_FIELDS
+        if f.name not in _PRIVATE_FIELDS.get(cls.__name__, frozenset())
     }
     entry = _object(properties, _first_line(cls.__doc__))
     defs[cls.__name__] = entry

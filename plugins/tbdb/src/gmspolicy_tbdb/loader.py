@@ -26,7 +26,7 @@ from gmspolicy.loaders.kit import (
     resolve_country,
     strip_footnotes,
 )
-from gmspolicy.models import Mechanism, ReportingStatus
+from gmspolicy.models import Authority, Mechanism, ReportingStatus
 
 PUBLISHER = "Office of the United Nations High Commissioner for Human Rights (OHCHR)"
 
@@ -124,6 +124,7 @@ class TbdbLoader:
             publisher=PUBLISHER,
             context=context,
             as_of=as_of,
+            authority=Authority.OFFICIAL,
         )
         rows: list[ReportingStatus] = []
         problems: list[str] = []
