@@ -266,8 +266,11 @@ class World:
                 if (LATEST - floor).days <= len(shape):  # no room after the parent
                     shape = ["signature"]
                 if inst["body"] == "ILO":  # ILO conventions are ratified, never signed
-                    shape = [k if k in ("denunciation",) else "ratification"
-                             for k in shape if k != "signature"]
+                    shape = [
+                        k if k in ("denunciation",) else "ratification"
+                        for k in shape
+                        if k != "signature"
+                    ]
                     if not shape:
                         continue
                 dates = self.add_actions(inst, code, shape, floor, sources)

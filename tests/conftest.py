@@ -38,6 +38,7 @@ def _snapshot_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     else:
         os.environ["GMSPOLICY_CACHE_DIR"] = old
 
+
 SOURCES = """\
 - id: s1
   url: https://example.org/s1

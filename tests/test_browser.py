@@ -40,7 +40,11 @@ def small_table() -> str:
     seen = dt.date(2024, 1, 31)
     sources = [
         Source(
-            "s1", "https://example.org/s1", "Source one", "Example", seen,
+            "s1",
+            "https://example.org/s1",
+            "Source one",
+            "Example",
+            seen,
             authority=Authority.OFFICIAL,
         )
     ]

@@ -79,11 +79,14 @@ def test_installed_console_script_runs_on_bundled_data() -> None:
 
 
 def test_table_shows_year_precision(cli: Run, make_dataset: Callable[..., Path]) -> None:
-    root = make_dataset(participations_csv="country,instrument,action,date,source,note\n"
-                        "THA,CONV,accession,1999,s1,year only\n")
+    root = make_dataset(
+        participations_csv="country,instrument,action,date,source,note\n"
+        "THA,CONV,accession,1999,s1,year only\n"
+    )
     code, out, _ = cli("--data", str(root), "table", "-i", "CONV", "-c", "THA")
     assert code == 0
     assert "| Conv | acceded 1999[^1] |" in out
-    code, out, _ = cli("--data", str(root), "table", "-i", "CONV", "-c", "THA",
-                       "--as-of", "1999-06-01")
+    code, out, _ = cli(
+        "--data", str(root), "table", "-i", "CONV", "-c", "THA", "--as-of", "1999-06-01"
+    )
     assert "| Conv | unknown[^1] |" in out

@@ -45,8 +45,10 @@ def test_unknown_tag_is_a_usage_error(cli: Run) -> None:
     ("ident", "message"),
     [
         ("C029", "unknown instrument 'C029'; did you mean ILO-C029?"),
-        ("Migrant Workers Convention", "unknown instrument 'Migrant Workers Convention'; "
-         "did you mean ICRMW?"),
+        (
+            "Migrant Workers Convention",
+            "unknown instrument 'Migrant Workers Convention'; did you mean ICRMW?",
+        ),
         ("CPED2", "unknown instrument 'CPED2'; did you mean CPED?"),
         ("NOPE", "unknown instrument 'NOPE'"),
     ],

@@ -111,23 +111,29 @@ def test_not_a_directory(tmp_path: Path) -> None:
 
 
 def test_actions_known_to_the_year_or_month(make_dataset: Callable[..., Path]) -> None:
-    root = make_dataset(participations_csv="""\
+    root = make_dataset(
+        participations_csv="""\
         country,instrument,action,date,source,note
         THA,CONV,signature,2001-03,s1,
         THA,CONV,ratification,2005,s1,Ratification: 2005 (year only)
-        """)
+        """
+    )
     pset = load_dataset(root)
     status = pset.status("THA", "CONV")
     assert (status.kind, str(status.date)) == (StatusKind.PARTY, "2005")
     assert [str(a.date) for a in pset.participation("THA", "CONV").actions] == ["2001-03", "2005"]
-    assert pset.place("action", "THA", "CONV", "ratification", "2005") == "data/participations.csv:3"
+    assert (
+        pset.place("action", "THA", "CONV", "ratification", "2005") == "data/participations.csv:3"
+    )
 
 
 def test_only_actions_may_be_partial(make_dataset: Callable[..., Path]) -> None:
-    root = make_dataset(participations_csv="""\
+    root = make_dataset(
+        participations_csv="""\
         country,instrument,action,date,source,note
         LAO,CONV,no_action,2020,s1,
-        """)
+        """
+    )
     assert problems(root) == [
         "data/participations.csv:2: invalid date '2020': this fact needs a full date YYYY-MM-DD"
     ]
@@ -136,16 +142,20 @@ def test_only_actions_may_be_partial(make_dataset: Callable[..., Path]) -> None:
 def test_a_row_with_a_multi_line_note_is_named_by_its_first_line(
     make_dataset: Callable[..., Path],
 ) -> None:
-    root = make_dataset(participations_csv=(
-        "country,instrument,action,date,source,note\n"
-        'THA,CONV,ratification,2005-05-05,s1,"a note\nover\nthree lines"\n'
-        "THA,NOPE,ratification,2005-05-05,s1,\n"
-    ))
+    root = make_dataset(
+        participations_csv=(
+            "country,instrument,action,date,source,note\n"
+            'THA,CONV,ratification,2005-05-05,s1,"a note\nover\nthree lines"\n'
+            "THA,NOPE,ratification,2005-05-05,s1,\n"
+        )
+    )
     assert problems(root) == ["data/participations.csv:5: unknown instrument 'NOPE'"]
-    root = make_dataset(participations_csv=(
-        "country,instrument,action,date,source,note\n"
-        'THA,NOPE,ratification,2005-05-05,s1,"a note\nover two lines"\n'
-    ))
+    root = make_dataset(
+        participations_csv=(
+            "country,instrument,action,date,source,note\n"
+            'THA,NOPE,ratification,2005-05-05,s1,"a note\nover two lines"\n'
+        )
+    )
     assert problems(root) == ["data/participations.csv:2: unknown instrument 'NOPE'"]
 
 

@@ -164,7 +164,7 @@ def test_metadata_is_served(server: str) -> None:
     meta = get(server, "/-/metadata.json")
     cells = meta["databases"]["gms"]["tables"]["cells"]
     assert cells["title"] == "Ratification table"
-    assert "never \"not party\"" in cells["description"]
+    assert 'never "not party"' in cells["description"]
     page = requests.get(f"{server}/gms/cells", timeout=60)
     assert page.status_code == 200
     assert "Ratification table" in page.text

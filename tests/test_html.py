@@ -162,7 +162,12 @@ def build(t: Callable[[str], str], urls: dict[str, str] | None = None) -> Policy
     }
     sources = [
         Source(
-            "s1", u["source"], t("source.title"), t("source.publisher"), SEEN, note=t("source.note"),
+            "s1",
+            u["source"],
+            t("source.title"),
+            t("source.publisher"),
+            SEEN,
+            note=t("source.note"),
             authority=Authority.OFFICIAL,
         ),
         Source(

@@ -133,7 +133,9 @@ def test_html_table_rows(bundled: PolicySet, lang: str) -> None:
 @pytest.mark.parametrize("lang", OTHERS)
 def test_csv_names(bundled: PolicySet, lang: str) -> None:
     m = bundled.matrix(group=Group.GMS)
-    table = list(csv.DictReader(io.StringIO(text(CsvExporter().render(TableView(bundled, m, lang))))))
+    table = list(
+        csv.DictReader(io.StringIO(text(CsvExporter().render(TableView(bundled, m, lang)))))
+    )
     assert len(table) == len(m.countries) * len(m.instruments)
     assert all(r["instrument_name"] == short(r["instrument"], lang) for r in table)
     dataset = list(
@@ -204,9 +206,13 @@ def test_event_date_ranges(bundled: PolicySet, lang: str) -> None:
 def test_date_ranges_by_precision() -> None:
     th, zh, en = Labels("th"), Labels("zh"), Labels("en")
     p = PartialDate.parse
-    assert zh.date_range(p("2009-07-30"), p("2009-07-31")) == _range("zh", "2009-07-30", "2009-07-31")
+    assert zh.date_range(p("2009-07-30"), p("2009-07-31")) == _range(
+        "zh", "2009-07-30", "2009-07-31"
+    )
     assert zh.date_range(p("2009-07-30"), p("2009-07-31")).startswith("2009年7月30日")
-    assert th.date_range(p("2009-07-30"), p("2009-08-02")) == _range("th", "2009-07-30", "2009-08-02")
+    assert th.date_range(p("2009-07-30"), p("2009-08-02")) == _range(
+        "th", "2009-07-30", "2009-08-02"
+    )
     # known to the month at both ends: a month interval
     assert zh.date_range(p("2016-11"), p("2017-02")) == str(
         format_interval(dt.date(2016, 11, 1), dt.date(2017, 2, 1), "yMMM", locale="zh")
@@ -257,9 +263,7 @@ def test_chinese_punctuation(bundled: PolicySet) -> None:
     assert labels.punct("colon") == FW_COLON
     assert labels.punct("comma") == FW_COMMA
     noted = [
-        (p.country, p.instrument)
-        for p in bundled.participations
-        if any(a.note for a in p.actions)
+        (p.country, p.instrument) for p in bundled.participations if any(a.note for a in p.actions)
     ]
     assert noted  # the bundled data has notes on actions
     if noted:

@@ -39,8 +39,9 @@ def test_load_prints_records_in_any_format(
     assert [(p["country"], p["instrument"]) for p in doc["participations"]] == [("THA", "CONV")]
     assert [c["code"] for c in doc["countries"]] == ["THA"]
     out_md = tmp_path / "out.md"
-    code, _, _ = cli("--data", data, "load", "csv", str(sheet), *OPTS, "--format", "markdown",
-                     "-o", str(out_md))
+    code, _, _ = cli(
+        "--data", data, "load", "csv", str(sheet), *OPTS, "--format", "markdown", "-o", str(out_md)
+    )
     assert code == 0
     assert "ratified 2005-05-05" in out_md.read_text()
 
@@ -48,7 +49,9 @@ def test_load_prints_records_in_any_format(
 def test_load_bad_opt_and_unknown_loader(cli: Run, make_dataset: Callable[..., Path]) -> None:
     data = str(make_dataset())
     assert cli("--data", data, "load", "csv", "x.csv", "--opt", "novalue") == (
-        2, "", "error: --opt 'novalue': expected NAME=VALUE\n"
+        2,
+        "",
+        "error: --opt 'novalue': expected NAME=VALUE\n",
     )
     code, _, err = cli("--data", data, "load", "nosuch", "x.csv")
     assert code == 2
@@ -67,7 +70,9 @@ def test_fetch_merges_new_facts_and_reports_diff(
     before = {p: p.read_text() for p in root.rglob("*") if p.is_file()}
     code, out, err = cli("fetch", "csv", str(sheet), *OPTS, "--into", str(root), "--dry-run")
     assert (code, err) == (0, "")
-    assert out.endswith("1 new facts, 1 already in the dataset, 0 conflicts; dry run: nothing written\n")
+    assert out.endswith(
+        "1 new facts, 1 already in the dataset, 0 conflicts; dry run: nothing written\n"
+    )
     assert {p: p.read_text() for p in root.rglob("*") if p.is_file()} == before
     code, out, err = cli("fetch", "csv", str(sheet), *OPTS, "--into", str(root))
     assert (code, err) == (0, "")
@@ -101,9 +106,7 @@ def test_fetch_conflicts_write_nothing_unless_keep_existing(
         "--keep-existing, the existing facts are kept and the rest merged)\n"
     )
     assert not (root / "participations").exists()
-    code, out, err = cli(
-        "fetch", "csv", str(sheet), *OPTS, "--into", str(root), "--keep-existing"
-    )
+    code, out, err = cli("fetch", "csv", str(sheet), *OPTS, "--into", str(root), "--keep-existing")
     assert code == 0
     assert err.startswith("kept existing: data/participations.csv:4: LAO x CONV")
     assert "1 new facts, 1 already in the dataset, 1 conflicts\n" in out
@@ -124,8 +127,10 @@ def test_fetch_refuses_a_merge_that_does_not_validate(
         "error: nothing written: 1 fact from csv contradicts the dataset (with "
         "--keep-existing, the existing facts are kept and the rest merged)\n"
     )
-    sheet.write_text("Country,Instrument,Date,Action\nThailand,PROT,2021-01-01,accession\n"
-                     "Thailand,PROT,2022-01-01,ratification\n")
+    sheet.write_text(
+        "Country,Instrument,Date,Action\nThailand,PROT,2021-01-01,accession\n"
+        "Thailand,PROT,2022-01-01,ratification\n"
+    )
     code, out, err = cli("fetch", "csv", str(sheet), *OPTS, "--into", str(root))
     assert (code, out) == (1, "")
     assert err == (
@@ -196,10 +201,23 @@ def test_fetch_records_absent_countries_as_no_action(
 ) -> None:
     root = make_dataset()
     page = _status(tmp_path / "prot.csv", '"Mexico","",""')
-    args = ("fetch", "untc", str(page), *UNTC_OPTS, "--opt", "instrument=PROT",
-            "--opt", "absent=no_action", "--into", str(root))
+    args = (
+        "fetch",
+        "untc",
+        str(page),
+        *UNTC_OPTS,
+        "--opt",
+        "instrument=PROT",
+        "--opt",
+        "absent=no_action",
+        "--into",
+        str(root),
+    )
     code, out, err = cli(*args)
-    assert (code, err) == (0, f"warning: {page}: skipped participant 'Mexico' (not in the reference)\n")
+    assert (code, err) == (
+        0,
+        f"warning: {page}: skipped participant 'Mexico' (not in the reference)\n",
+    )
     assert out.endswith("2 new facts, 0 already in the dataset, 0 conflicts\n")
     src = f"untc-prot-{_today()}"
     assert (root / "participations" / "fetched-untc.csv").read_text() == (
@@ -220,8 +238,16 @@ def test_fetch_no_action_against_recorded_actions_is_a_conflict(
     root = make_dataset()
     page = _status(tmp_path / "conv.csv", '"Mexico","",""')
     code, out, err = cli(
-        "fetch", "untc", str(page), *UNTC_OPTS, "--opt", "instrument=CONV",
-        "--opt", "absent=no_action", "--into", str(root),
+        "fetch",
+        "untc",
+        str(page),
+        *UNTC_OPTS,
+        "--opt",
+        "instrument=CONV",
+        "--opt",
+        "absent=no_action",
+        "--into",
+        str(root),
     )
     src = f"untc-conv-{_today()}"
     assert (code, out) == (1, "")
@@ -234,8 +260,17 @@ def test_fetch_no_action_against_recorded_actions_is_a_conflict(
     )
     # with --keep-existing, Laos's older no_action is kept and the newer date noted
     code, out, err = cli(
-        "fetch", "untc", str(page), *UNTC_OPTS, "--opt", "instrument=CONV",
-        "--opt", "absent=no_action", "--into", str(root), "--keep-existing",
+        "fetch",
+        "untc",
+        str(page),
+        *UNTC_OPTS,
+        "--opt",
+        "instrument=CONV",
+        "--opt",
+        "absent=no_action",
+        "--into",
+        str(root),
+        "--keep-existing",
     )
     assert code == 0
     assert err.splitlines()[2] == (

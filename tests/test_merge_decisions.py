@@ -49,12 +49,14 @@ def _fetch(cli: Run, root: Path, sheet: Path, *extra: str) -> tuple[int, str, st
 def test_a_ratification_next_to_a_recorded_accession_is_a_conflict(
     cli: Run, make_dataset: Callable[..., Path], tmp_path: Path
 ) -> None:
-    root = make_dataset(participations_csv="""\
+    root = make_dataset(
+        participations_csv="""\
         country,instrument,action,date,source,note
         THA,CONV,signature,2001-01-01,s1,
         THA,CONV,ratification,2005-05-05,s1;s2,
         LAO,CONV,accession,2010-03-04,s1,
-        """)
+        """
+    )
     sheet = tmp_path / "s.csv"
     sheet.write_text(
         HEAD + "Lao PDR,CONV,2010-03-04,ratification\nThailand,CONV,2007-01-01,accession\n"
@@ -112,11 +114,13 @@ def test_a_consent_after_a_denunciation_is_a_new_fact(
 def test_a_more_precise_date_of_a_recorded_fact_is_known_and_noted(
     cli: Run, make_dataset: Callable[..., Path], tmp_path: Path
 ) -> None:
-    root = make_dataset(participations_csv="""\
+    root = make_dataset(
+        participations_csv="""\
         country,instrument,action,date,source,note
         THA,CONV,signature,2001-01-01,s1,
         THA,CONV,ratification,2005,s1,Ratification: 2005
-        """)
+        """
+    )
     sheet = tmp_path / "s.csv"
     sheet.write_text(HEAD + "Thailand,CONV,2005-05-05,ratification\n")
     before = _files(root)
@@ -133,12 +137,14 @@ def test_a_more_precise_date_of_a_recorded_fact_is_known_and_noted(
 
 def _result(*actions: Action, country: str = "THA") -> LoadResult:
     source = Source(
-        "src-1", "https://example.org/list", "List", "Ex", dt.date(2024, 2, 1),
+        "src-1",
+        "https://example.org/list",
+        "List",
+        "Ex",
+        dt.date(2024, 2, 1),
         authority=Authority.OFFICIAL,
     )
-    return LoadResult(
-        participations=(Participation(country, "CONV", actions),), sources=(source,)
-    )
+    return LoadResult(participations=(Participation(country, "CONV", actions),), sources=(source,))
 
 
 def test_a_less_precise_date_of_a_recorded_fact_is_known(
@@ -196,10 +202,13 @@ def test_a_loaded_source_that_differs_from_the_dataset_s_is_refused(
     cli: Run, make_dataset: Callable[..., Path], tmp_path: Path
 ) -> None:
     today = dt.date.today().isoformat()
-    root = make_dataset(sources_yaml=SOURCES + (
-        f"- id: {_src()}\n  url: https://example.org/sheet\n  title: Another title\n"
-        f"  publisher: Example\n  authority: secondary\n  seen: {today}\n"
-    ))
+    root = make_dataset(
+        sources_yaml=SOURCES
+        + (
+            f"- id: {_src()}\n  url: https://example.org/sheet\n  title: Another title\n"
+            f"  publisher: Example\n  authority: secondary\n  seen: {today}\n"
+        )
+    )
     sheet = tmp_path / "s.csv"
     sheet.write_text(HEAD + "Thailand,PROT,2019-03-01,accession\n")
     before = _files(root)

@@ -87,14 +87,16 @@ def test_the_feed_writes_an_action_as_first_day_and_precision() -> None:
 def test_one_action_at_two_precisions_in_a_dataset_is_a_duplicate(
     make_dataset: Callable[..., Path],
 ) -> None:
-    root = make_dataset(participations_csv="""\
+    root = make_dataset(
+        participations_csv="""\
         country,instrument,action,date,source,note
         THA,CONV,signature,2001-01-01,s1,
         THA,CONV,ratification,2005,s1,Ratification: 2005 (ILO comment page)
         THA,CONV,ratification,2005-05-05,s2,
         LAO,CONV,signature,2003-02,s1,
         LAO,CONV,signature,2003-03-01,s1,
-        """)
+        """
+    )
     with pytest.raises(DataError) as info:
         load_dataset(root)
     assert [str(p) for p in info.value.problems] == [
@@ -106,11 +108,13 @@ def test_one_action_at_two_precisions_in_a_dataset_is_a_duplicate(
 def test_json_export_round_trips_partial_dates(
     cli: Run, make_dataset: Callable[..., Path], tmp_path: Path
 ) -> None:
-    root = make_dataset(participations_csv="""\
+    root = make_dataset(
+        participations_csv="""\
         country,instrument,action,date,source,note
         THA,CONV,signature,2001-03,s1,
         THA,CONV,ratification,2005,s1,
-        """)
+        """
+    )
     out = tmp_path / "all.json"
     assert cli("--data", str(root), "export", "--format", "json", "-o", str(out))[0] == 0
     doc = json.loads(out.read_text())

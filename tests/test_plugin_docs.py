@@ -46,8 +46,17 @@ def test_guide_example_plugin_loads_via_plugins_dir(
     module_dir = pkg / "src" / "gmspolicy_jsonlist"
     listing = pkg / "list.json"
     code, out, err = cli(
-        "--data", data, "--plugins-dir", str(module_dir), "load", "jsonlist", str(listing),
-        "--opt", "source_url=https://example.org/our-list", "--format", "markdown",
+        "--data",
+        data,
+        "--plugins-dir",
+        str(module_dir),
+        "load",
+        "jsonlist",
+        str(listing),
+        "--opt",
+        "source_url=https://example.org/our-list",
+        "--format",
+        "markdown",
     )
     assert (code, err) == (0, "")
     assert "ratified 1969-02-26" in out
@@ -62,9 +71,19 @@ def test_guide_documents_the_contract_and_the_kit() -> None:
     import gmspolicy.testing as kit
     from gmspolicy.loaders import LoadContext, LoadResult
 
-    for name in ("check_loader", "check_exporter", "check_loader_faults", "fast_fetcher",
-                 "small_reference", "--plugins-dir", "gmspolicy.loaders",
-                 "gmspolicy.exporters", "LoaderError", "PluginError", "UsageError"):
+    for name in (
+        "check_loader",
+        "check_exporter",
+        "check_loader_faults",
+        "fast_fetcher",
+        "small_reference",
+        "--plugins-dir",
+        "gmspolicy.loaders",
+        "gmspolicy.exporters",
+        "LoaderError",
+        "PluginError",
+        "UsageError",
+    ):
         assert name in text, name
         assert not name.isidentifier() or hasattr(kit, name) or name.endswith("Error")
     for field in attrs_fields(LoadContext) + attrs_fields(LoadResult):

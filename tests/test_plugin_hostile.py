@@ -29,7 +29,7 @@ HOSTILE_IMPORTS = {
     "multiline.py": "raise ValueError('line one\\nline two\\x1b[31m red')\n",
 }
 
-HOSTILE_LOADERS = '''\
+HOSTILE_LOADERS = """\
 import datetime as dt
 import sys
 
@@ -134,9 +134,9 @@ class Fine(Base):
 
 LOADERS = [Exiter, Interrupter, Crashy, DictRows, IntCountry, IntSource, ListSources,
            BytesWarning_, Noisy, NumberName, BadOptions, Fine]
-'''
+"""
 
-HOSTILE_EXPORTERS = '''\
+HOSTILE_EXPORTERS = """\
 import sys
 
 
@@ -172,7 +172,7 @@ class NoneName(Base):
 
 
 EXPORTERS = [ExitsOk, Raises, StrViews, NoneName]
-'''
+"""
 
 
 @pytest.fixture(autouse=True)
@@ -289,8 +289,9 @@ def test_the_good_loader_beside_the_hostile_ones_still_works(
     pdir: Path, cli: Run, make_dataset: Callable[..., Path]
 ) -> None:
     root = str(make_dataset())
-    code, out, err = cli("--data", root, "--plugins-dir", str(pdir), "load", "fine", "x",
-                         "--format", "csv")
+    code, out, err = cli(
+        "--data", root, "--plugins-dir", str(pdir), "load", "fine", "x", "--format", "csv"
+    )
     assert (code, err) == (0, "")
     assert "THA" in out and "ratification" in out
 
@@ -298,8 +299,10 @@ def test_the_good_loader_beside_the_hostile_ones_still_works(
 @pytest.mark.parametrize(
     ("fmt", "message"),
     [
-        ("exits-ok", "error: exporter 'exits-ok' failed: SystemExit (the plugin called "
-         "sys.exit): 0"),
+        (
+            "exits-ok",
+            "error: exporter 'exits-ok' failed: SystemExit (the plugin called sys.exit): 0",
+        ),
         ("raises-base", "error: exporter 'raises-base' failed: BaseException: very odd"),
         (
             "str-views",
@@ -324,9 +327,21 @@ def test_exit_in_a_plugin_never_reaches_the_shell_as_success(
 ) -> None:
     root = str(make_dataset())
     proc = subprocess.run(
-        [sys.executable, "-m", "gmspolicy", "--data", root, "--plugins-dir", str(pdir),
-         "table", "--format", "exits-ok"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "gmspolicy",
+            "--data",
+            root,
+            "--plugins-dir",
+            str(pdir),
+            "table",
+            "--format",
+            "exits-ok",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert (proc.returncode, proc.stdout) == (1, "")
     assert proc.stderr == (
@@ -337,7 +352,7 @@ def test_exit_in_a_plugin_never_reaches_the_shell_as_success(
 def test_plugins_lists_descriptions_and_options(pdir: Path, cli: Run) -> None:
     code, out, err = cli("--plugins-dir", str(pdir), "plugins")
     assert (code, err) == (0, "")
-    fine = out[out.index("loader\tfine\t"):].splitlines()[:4]
+    fine = out[out.index("loader\tfine\t") :].splitlines()[:4]
     assert fine == [
         f"loader\tfine\t{pdir / 'loaders_mod.py'}\tok",
         "    loads one ratification",
@@ -350,8 +365,17 @@ def test_plugins_json_is_a_list_of_objects(pdir: Path, cli: Run) -> None:
     code, out, err = cli("--plugins-dir", str(pdir), "plugins", "--json")
     assert (code, err) == (0, "")
     listed = json.loads(out)
-    keys = {"kind", "name", "package", "version", "origin", "status", "error",
-            "description", "options"}
+    keys = {
+        "kind",
+        "name",
+        "package",
+        "version",
+        "origin",
+        "status",
+        "error",
+        "description",
+        "options",
+    }
     assert all(set(item) == keys for item in listed)
     by_name = {(i["kind"], i["name"]): i for i in listed}
     assert by_name[("loader", "fine")] == {
@@ -392,7 +416,7 @@ def test_a_plugin_dir_loader_may_not_take_an_installed_name(tmp_path: Path, cli:
     assert "loader\tuntc\tgmspolicy-untc 0.1.0\tok\n" in out
 
 
-CHATTY = '''\
+CHATTY = """\
 print("hello from the import")
 
 
@@ -411,7 +435,7 @@ class Chatty:
 
 
 EXPORTERS = [Chatty]
-'''
+"""
 
 
 def test_what_a_plugin_prints_never_mixes_into_the_output(
@@ -421,8 +445,9 @@ def test_what_a_plugin_prints_never_mixes_into_the_output(
     folder.mkdir()
     (folder / "chatty.py").write_text(CHATTY)
     root = str(make_dataset())
-    code, out, err = cli("--data", root, "--plugins-dir", str(folder), "export", "--format",
-                         "chatty")
+    code, out, err = cli(
+        "--data", root, "--plugins-dir", str(folder), "export", "--format", "chatty"
+    )
     assert (code, out) == (0, "the output\n")
     assert err == "hello from the import\nhello from __init__\nhello from render\n"
 
@@ -438,12 +463,21 @@ def test_a_broken_file_named_like_a_plugin_does_not_shadow_it(
     assert (code, err) == (0, "")
     assert "loader\tcsv\tgmspolicy-csvsheet 0.1.0\tok\n" in out
     assert f"loader\tcsv\t{folder / 'csv.py'}\tFAILED: SystemExit" in out
-    code, out, err = cli("--data", root, "--plugins-dir", str(folder), "load", "csv",
-                         str(tmp_path / "none.csv"), "--opt", "source_url=https://example.org/x")
+    code, out, err = cli(
+        "--data",
+        root,
+        "--plugins-dir",
+        str(folder),
+        "load",
+        "csv",
+        str(tmp_path / "none.csv"),
+        "--opt",
+        "source_url=https://example.org/x",
+    )
     assert (code, out, err) == (1, "", f"{tmp_path / 'none.csv'}: no such file\n")
 
 
-NASTY_NAMES = '''\
+NASTY_NAMES = """\
 class Unprintable:
     def __repr__(self):
         raise SystemExit("no repr for you")
@@ -471,7 +505,7 @@ class BadMessage:
 
 
 LOADERS = [BadName, BadMessage]
-'''
+"""
 
 
 def test_names_and_messages_that_cannot_be_printed(
@@ -488,11 +522,14 @@ def test_names_and_messages_that_cannot_be_printed(
     ) in out
     root = str(make_dataset())
     location = str(tmp_path / "x.csv")
-    code, out, err = cli("--data", root, "--plugins-dir", str(folder), "load", "bad-message",
-                         location)
+    code, out, err = cli(
+        "--data", root, "--plugins-dir", str(folder), "load", "bad-message", location
+    )
     assert (code, out, err) == (
-        1, "", f"{location}: loader 'bad-message' failed: ExitingMessage: (its message "
-        "cannot be printed)\n"
+        1,
+        "",
+        f"{location}: loader 'bad-message' failed: ExitingMessage: (its message "
+        "cannot be printed)\n",
     )
 
 
@@ -500,8 +537,9 @@ def test_loader_warnings_reach_the_terminal_as_one_plain_line(
     pdir: Path, cli: Run, make_dataset: Callable[..., Path]
 ) -> None:
     root = str(make_dataset())
-    code, out, err = cli("--data", root, "--plugins-dir", str(pdir), "load", "noisy", "x",
-                         "--format", "csv")
+    code, out, err = cli(
+        "--data", root, "--plugins-dir", str(pdir), "load", "noisy", "x", "--format", "csv"
+    )
     assert code == 0 and "THA" in out
     assert err == "warning: two lines [2J and a clear-screen\n"
 

@@ -37,8 +37,7 @@ def test_kit_all_lists_every_public_name_and_each_has_a_docstring() -> None:
     public = {
         name
         for name, obj in vars(kit).items()
-        if not name.startswith("_")
-        and getattr(obj, "__module__", None) == kit.__name__
+        if not name.startswith("_") and getattr(obj, "__module__", None) == kit.__name__
     }
     assert public <= set(kit.__all__)
     for name in kit.__all__:
@@ -194,8 +193,15 @@ def test_the_guides_wrapped_error_example_is_what_the_cli_prints(
     listing.write_text('[{"country": "Thailand", "instrument": "CONV"}]')
     root = str(make_dataset())
     code, out, err = cli(
-        "--data", root, "--plugins-dir", str(module), "load", "jsonlist", str(listing),
-        "--opt", "source_url=https://example.org/our-list",
+        "--data",
+        root,
+        "--plugins-dir",
+        str(module),
+        "load",
+        "jsonlist",
+        str(listing),
+        "--opt",
+        "source_url=https://example.org/our-list",
     )
     documented = "list.json: loader 'jsonlist' failed: KeyError: 'ratified'"
     assert documented in guide

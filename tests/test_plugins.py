@@ -49,7 +49,9 @@ def test_duplicate_names_are_listed_as_failed_naming_both(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Run
 ) -> None:
     fake_dist(
-        tmp_path, monkeypatch, "dupjson",
+        tmp_path,
+        monkeypatch,
+        "dupjson",
         """\
         [gmspolicy.exporters]
         json = dupjson:Json
@@ -83,7 +85,9 @@ def test_broken_plugin_is_listed_and_skipped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Run, make_dataset: Callable[..., Path]
 ) -> None:
     fake_dist(
-        tmp_path / "site", monkeypatch, "brokenplug",
+        tmp_path / "site",
+        monkeypatch,
+        "brokenplug",
         """\
         [gmspolicy.loaders]
         broken = brokenplug:Loader
@@ -99,8 +103,7 @@ def test_broken_plugin_is_listed_and_skipped(
     code, _, err = cli("load", "broken", "x.xml")
     assert (code, err) == (
         1,
-        "error: loader 'broken' from brokenplug 1.0 failed to load: "
-        "RuntimeError: boom at import\n",
+        "error: loader 'broken' from brokenplug 1.0 failed to load: RuntimeError: boom at import\n",
     )
 
 
@@ -149,10 +152,14 @@ def test_plugins_dir_and_misbehaving_exporters(
     base = ("--data", data, "--plugins-dir", str(pdir), "export")
     assert cli(*base, "--format", "plain") == (0, "2 participations\n", "")
     assert cli(*base, "--format", "boom", "-o", str(out_file)) == (
-        1, "", "error: exporter 'boom' failed: ValueError: kaboom\n"
+        1,
+        "",
+        "error: exporter 'boom' failed: ValueError: kaboom\n",
     )
     assert cli(*base, "--format", "bytesy", "-o", str(out_file)) == (
-        1, "", "error: exporter 'bytesy' returned bytes, expected str\n"
+        1,
+        "",
+        "error: exporter 'bytesy' returned bytes, expected str\n",
     )
     assert out_file.read_text() == "old content"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "myplugins", "out.txt"]
@@ -209,7 +216,5 @@ def test_plugins_are_not_imported_with_gmspolicy() -> None:
         "print(sorted(m for m in sys.modules if m.startswith(('gmspolicy_', "
         "'gmspolicy.exporters')) and m not in contract))\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout == "[]\n"

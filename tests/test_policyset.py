@@ -235,39 +235,83 @@ def test_diff_lists_new_actions_and_corrections() -> None:
 def test_signature_within_the_year_of_a_year_only_ratification_is_in_order() -> None:
     from gmspolicy.dates import PartialDate
 
-    parts = [Participation("THA", "CONV", [
-        act(ActionKind.SIGNATURE, D(1990, 1, 26)),
-        Action(ActionKind.RATIFICATION, PartialDate(1990), ("s",)),
-    ])]
+    parts = [
+        Participation(
+            "THA",
+            "CONV",
+            [
+                act(ActionKind.SIGNATURE, D(1990, 1, 26)),
+                Action(ActionKind.RATIFICATION, PartialDate(1990), ("s",)),
+            ],
+        )
+    ]
     pset = build(participations=parts)
     status = pset.status("THA", "CONV")
     assert (status.kind, str(status.date), str(status.signed)) == (
-        StatusKind.PARTY, "1990", "1990-01-26"
+        StatusKind.PARTY,
+        "1990",
+        "1990-01-26",
     )
-    late = [Participation("THA", "CONV", [
-        act(ActionKind.SIGNATURE, D(1991, 1, 26)),
-        Action(ActionKind.RATIFICATION, PartialDate(1990), ("s",)),
-    ])]
+    late = [
+        Participation(
+            "THA",
+            "CONV",
+            [
+                act(ActionKind.SIGNATURE, D(1991, 1, 26)),
+                Action(ActionKind.RATIFICATION, PartialDate(1990), ("s",)),
+            ],
+        )
+    ]
     assert messages(participations=late) == [
         "signature of CONV by THA on 1991-01-26 comes after its consent to be bound"
     ]
 
 
 def test_review_checks_on_facts() -> None:
-    ilo = Instrument("ILO-C029", Body.ILO, InstrumentKind.CONVENTION, "C29", "C29",
-                     adopted=D(1930, 6, 28), entry_into_force=D(1932, 5, 1), sources=("s",))
-    old = Source("old", "https://example.org/old", "T", "P", D(2024, 1, 1), as_of=D(2013, 1, 1),
-                 authority=Authority.OFFICIAL)
+    ilo = Instrument(
+        "ILO-C029",
+        Body.ILO,
+        InstrumentKind.CONVENTION,
+        "C29",
+        "C29",
+        adopted=D(1930, 6, 28),
+        entry_into_force=D(1932, 5, 1),
+        sources=("s",),
+    )
+    old = Source(
+        "old",
+        "https://example.org/old",
+        "T",
+        "P",
+        D(2024, 1, 1),
+        as_of=D(2013, 1, 1),
+        authority=Authority.OFFICIAL,
+    )
     parts = [
-        Participation("THA", "ILO-C029", [act(ActionKind.SIGNATURE, D(1960, 1, 1)),
-                                          act(ActionKind.RATIFICATION, D(1969, 2, 26))]),
-        Participation("LAO", "ILO-C029", [act(ActionKind.RATIFICATION, D(1964, 1, 23))],
-                      entry_into_force=DatedFact(D(1931, 1, 1), ("s",))),
-        Participation("LAO", "CONV", no_action=DatedFact(D(2020, 1, 1), ("old",)),
-                      entry_into_force=DatedFact(D(2019, 1, 1), ("s",))),
+        Participation(
+            "THA",
+            "ILO-C029",
+            [
+                act(ActionKind.SIGNATURE, D(1960, 1, 1)),
+                act(ActionKind.RATIFICATION, D(1969, 2, 26)),
+            ],
+        ),
+        Participation(
+            "LAO",
+            "ILO-C029",
+            [act(ActionKind.RATIFICATION, D(1964, 1, 23))],
+            entry_into_force=DatedFact(D(1931, 1, 1), ("s",)),
+        ),
+        Participation(
+            "LAO",
+            "CONV",
+            no_action=DatedFact(D(2020, 1, 1), ("old",)),
+            entry_into_force=DatedFact(D(2019, 1, 1), ("s",)),
+        ),
     ]
-    assert set(messages(participations=parts, instruments=[CONV, PROT, ilo],
-                        sources=[SRC, old])) == {
+    assert set(
+        messages(participations=parts, instruments=[CONV, PROT, ilo], sources=[SRC, old])
+    ) == {
         "signature of ILO-C029 by THA: ILO conventions are not signed, they are ratified",
         "entry_into_force for LAO on 1931-01-01 is before ILO-C029 itself entered into force "
         "(1932-05-01)",
@@ -278,8 +322,14 @@ def test_review_checks_on_facts() -> None:
 
 
 def test_as_of_profiles_leave_out_later_documents() -> None:
-    mou = Mou("M1", ("THA", "LAO"), MouKind.EMPLOYMENT, "MOU", signed=PartialDate(2002, 10),
-              sources=("s",))
+    mou = Mou(
+        "M1",
+        ("THA", "LAO"),
+        MouKind.EMPLOYMENT,
+        "MOU",
+        signed=PartialDate(2002, 10),
+        sources=("s",),
+    )
     pset = build(mous=[mou])
     assert pset.mous_for("THA") == (mou,)
     assert pset.mous_for("THA", until=D(2002, 10, 15)) == ()
@@ -287,17 +337,37 @@ def test_as_of_profiles_leave_out_later_documents() -> None:
 
 
 def test_diff_reports_fact_changes_alongside_action_changes() -> None:
-    s2 = Source("s2", "https://example.org/2", "T2", "P", D(2024, 1, 1), authority=Authority.OFFICIAL)
-    old = build(sources=[SRC, s2], participations=[
-        Participation("THA", "CONV", [act(ActionKind.SIGNATURE, D(2001, 1, 1)),
-                                      act(ActionKind.RATIFICATION, D(2005, 1, 1))],
-                      entry_into_force=DatedFact(D(2005, 2, 1), ("s",))),
-    ])
-    new = build(sources=[SRC, s2], participations=[
-        Participation("THA", "CONV", [act(ActionKind.SIGNATURE, D(2001, 1, 2)),
-                                      Action(ActionKind.RATIFICATION, D(2005, 1, 1), ("s2",))],
-                      entry_into_force=DatedFact(D(2005, 2, 2), ("s",))),
-    ])
+    s2 = Source(
+        "s2", "https://example.org/2", "T2", "P", D(2024, 1, 1), authority=Authority.OFFICIAL
+    )
+    old = build(
+        sources=[SRC, s2],
+        participations=[
+            Participation(
+                "THA",
+                "CONV",
+                [
+                    act(ActionKind.SIGNATURE, D(2001, 1, 1)),
+                    act(ActionKind.RATIFICATION, D(2005, 1, 1)),
+                ],
+                entry_into_force=DatedFact(D(2005, 2, 1), ("s",)),
+            ),
+        ],
+    )
+    new = build(
+        sources=[SRC, s2],
+        participations=[
+            Participation(
+                "THA",
+                "CONV",
+                [
+                    act(ActionKind.SIGNATURE, D(2001, 1, 2)),
+                    Action(ActionKind.RATIFICATION, D(2005, 1, 1), ("s2",)),
+                ],
+                entry_into_force=DatedFact(D(2005, 2, 2), ("s",)),
+            ),
+        ],
+    )
     assert [c.description for c in old.diff(new)] == [
         "THA x CONV: signature corrected from 2001-01-01 to 2001-01-02",
         "THA x CONV: sources or note of the ratification on 2005-01-01 updated",

@@ -51,7 +51,8 @@ def _codes(root: Path) -> list[tuple[str, str]]:
 
 
 def test_dataset_problems_carry_their_codes(make_dataset: Callable[..., Path]) -> None:
-    root = make_dataset(participations_csv="""\
+    root = make_dataset(
+        participations_csv="""\
         country,instrument,action,date,source,note
         THA,CONV,signature,2001-01-01,s1,
         THA,CONV,signature,2001-01-01,s1,
@@ -61,7 +62,8 @@ def test_dataset_problems_carry_their_codes(make_dataset: Callable[..., Path]) -
         LAO,CONV,reservation,,s1,
         LAO,CONV,accession,2006-01-01,nope,
         ,CONV,accession,2006-01-01,s1
-        """)
+        """
+    )
     assert _codes(root) == [
         (
             "data/participations.csv:3: duplicate signature of CONV by THA on 2001-01-01 "
@@ -110,5 +112,8 @@ def test_a_local_file_source_has_its_own_code() -> None:
         found += [(p.message, p.code.value) for p in info.value.problems]
     assert found == [
         ("source url 'file:///tmp/status.csv' must start with http:// or https://", "local-source"),
-        ("source url 'ftp://example.org/status.csv' must start with http:// or https://", "source-url"),
+        (
+            "source url 'ftp://example.org/status.csv' must start with http:// or https://",
+            "source-url",
+        ),
     ]

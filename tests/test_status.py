@@ -238,6 +238,15 @@ def test_one_event_recorded_twice_at_two_precisions_is_a_duplicate() -> None:
                 Instrument("X", Body.ILO, InstrumentKind.CONVENTION, "X", "X", sources=("s",))
             ],
             participations=[part],
-            sources=[Source("s", "https://example.org", "T", "P", dt.date(2024, 1, 1), authority=Authority.OFFICIAL)],
+            sources=[
+                Source(
+                    "s",
+                    "https://example.org",
+                    "T",
+                    "P",
+                    dt.date(2024, 1, 1),
+                    authority=Authority.OFFICIAL,
+                )
+            ],
         )
     assert "duplicate denunciation of X by THA on 1999" in [p.message for p in info.value.problems]

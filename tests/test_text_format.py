@@ -89,7 +89,9 @@ def test_text_is_the_default_on_a_terminal_and_markdown_otherwise() -> None:
     assert "-+-" in on_tty and "| --- |" not in on_tty
     piped = subprocess.run(
         [sys.executable, "-m", "gmspolicy", "table", "-c", "THA", "-i", "ILO-C029"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "| --- | --- |" in piped
 

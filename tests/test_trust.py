@@ -168,11 +168,14 @@ def test_cells_carry_authority_and_confirmation(trust_pset: object) -> None:
     assert signed.confirmed_as_of == dt.date(2013, 6, 30)
     assert signed.text.text == "signed 2001-01-01, last confirmed 2013-06-30"
     assert (signed.text.word, signed.text.date, signed.text.confirmed) == (
-        "signed", "2001-01-01", "2013-06-30"
+        "signed",
+        "2001-01-01",
+        "2013-06-30",
     )
     no_action = cells[("LAO", "CONV")]
     assert (no_action.authority, no_action.confirmed_as_of) == (
-        Authority.OFFICIAL, dt.date(2020, 1, 1)
+        Authority.OFFICIAL,
+        dt.date(2020, 1, 1),
     )
     assert not no_action.secondary_only
     assert no_action.text.text == "no action (as of 2020-01-01)"
@@ -196,7 +199,9 @@ def test_confirmation_falls_back_to_the_fact_date(cli: Run, make_dataset: Make) 
     pset = load_dataset(root, cache=False)
     # conftest's data: THA signed 2001-01-01 (s1), ratified 2005-05-05 (s1;s2), no as_of
     assert pset.confirmed_as_of("THA", "CONV") == dt.date(2005, 5, 5)
-    code, out, _ = cli("--data", str(root), "table", "-c", "THA", "-i", "CONV", "--as-of", "2003-01-01")
+    code, out, _ = cli(
+        "--data", str(root), "table", "-c", "THA", "-i", "CONV", "--as-of", "2003-01-01"
+    )
     assert code == 0
     assert "| Conv | signed 2001-01-01, last confirmed 2001-01-01[^1] |" in out
 
@@ -266,14 +271,16 @@ def test_json_cells_and_profile_rows_carry_authority_and_confirmation(
         ("THA", "PROT"): (None, None),
     }
     assert {s["id"]: s["authority"] for s in doc["sources"]} == {
-        "s1": "depositary", "s2": "official", "s3": "secondary", "s4": "copy"
+        "s1": "depositary",
+        "s2": "official",
+        "s3": "secondary",
+        "s4": "copy",
     }
-    profile = json.loads(
-        JsonExporter().render(ProfileView(trust_pset, trust_pset.country("THA")))
-    )
+    profile = json.loads(JsonExporter().render(ProfileView(trust_pset, trust_pset.country("THA"))))
     rows = {r["instrument"]: r for r in profile["instruments"]}
     assert (rows["CONV"]["authority"], rows["CONV"]["confirmed_as_of"]) == (
-        "secondary", "2013-06-30"
+        "secondary",
+        "2013-06-30",
     )
 
 
@@ -462,9 +469,7 @@ def test_coverage_command_reports_the_authority_share_and_research(
     code, out, err = cli("--data", str(root), "coverage")
     assert (code, err) == (0, "")
     assert "Decided GMS cells citing a depositary or official source: **1 of 3 (33%)**." in out
-    assert (
-        "- **Thailand** (1): CONV (signed, 2013-06-30)" in out
-    )
+    assert "- **Thailand** (1): CONV (signed, 2013-06-30)" in out
     pset = load_dataset(root, cache=False)
     table = authority_report(pset, pset.select_countries())
     assert "| secondary | 2 |" in table and "| official | 1 |" in table
@@ -501,7 +506,8 @@ def test_cells_give_their_sources_with_authority(trust_pset: object) -> None:
     view = TableView(trust_pset, trust_pset.matrix(["LAO"], ["PROT"]))
     (cell,) = view.cells()
     assert [(s.id, s.authority) for s in cell.cited] == [
-        ("s3", Authority.SECONDARY), ("s4", Authority.COPY)
+        ("s3", Authority.SECONDARY),
+        ("s4", Authority.COPY),
     ]
     (row,) = ProfileView(trust_pset, trust_pset.country("LAO")).rows()[1:]
     assert [s.id for s in row.cell.cited] == ["s3", "s4"]

@@ -686,9 +686,7 @@ def load_command(
     from gmspolicy.query.views import DatasetView
 
     reference = state.pset()
-    result, today = _run_loader(
-        state, loader_name, location, opts, reference, cache_dir, offline
-    )
+    result, today = _run_loader(state, loader_name, location, opts, reference, cache_dir, offline)
     pset = loaded_policyset(reference, result, today)
     _render(state, fmt, DatasetView(pset), output)
 
@@ -763,8 +761,7 @@ def _merge_and_report(
         click.echo(f"{ch.kind}: {ch.description}")
     click.echo(
         f"{len(plan.rows)} new facts, {plan.known} already in the dataset, "
-        f"{len(plan.conflicts)} conflicts"
-        + ("; dry run: nothing written" if dry_run else "")
+        f"{len(plan.conflicts)} conflicts" + ("; dry run: nothing written" if dry_run else "")
     )
 
 
@@ -868,9 +865,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gmspolicy.errors import DataError
 
         # a data problem with a place is printed as it is (FILE: message, FILE:LINE: ...)
-        placed = (
-            {str(p) for p in exc.problems if p.place} if isinstance(exc, DataError) else set()
-        )
+        placed = {str(p) for p in exc.problems if p.place} if isinstance(exc, DataError) else set()
         from gmspolicy._output import is_terminal, terminal_safe
 
         tty = is_terminal(sys.stderr)

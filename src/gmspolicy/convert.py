@@ -214,4 +214,5 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:
         return text
     return f"invalid value ({type(exc).__name__})"
 
+
 __all__ = ["FeedAction", "converter", "error_messages", "without_gc"]

@@ -182,9 +182,7 @@ class Labels:
             return str(format_skeleton("yMMM", first, locale=self.lang))
         return str(value.year)
 
-    def date_range(
-        self, start: PartialDate, end: PartialDate | None, english: str = " to "
-    ) -> str:
+    def date_range(self, start: PartialDate, end: PartialDate | None, english: str = " to ") -> str:
         """A date or date range in this language (CLDR interval formats, as in
         ``2009年7月30日 - 31日``); in English ISO dates joined by ``english``. A range whose
         ends are not both known to the day (or both to the month) joins the two dates with

@@ -141,8 +141,9 @@ class Registry(Generic[P]):
         for ep in sorted(entry_points(group=self.group), key=lambda e: (e.name, e.value)):
             dist = getattr(ep, "dist", None)
             if dist is not None:
-                self._candidate(ep.name, _Candidate(ep, f"{dist.name} {dist.version}",
-                                                    dist.name, dist.version))
+                self._candidate(
+                    ep.name, _Candidate(ep, f"{dist.name} {dist.version}", dist.name, dist.version)
+                )
             else:
                 self._candidate(ep.name, _Candidate(ep, ep.value))
         if self.plugins_dir is not None:
@@ -172,8 +173,11 @@ class Registry(Generic[P]):
             for name, obj in named:
                 if not isinstance(name, str) or not name:
                     label = f"{path.stem}:{_safe_repr(getattr(obj, '__name__', '?'), False)}"
-                    self._fail(label, _Candidate(obj, origin),
-                               f"its name must be a non-empty string, not {_safe_repr(name)}")
+                    self._fail(
+                        label,
+                        _Candidate(obj, origin),
+                        f"its name must be a non-empty string, not {_safe_repr(name)}",
+                    )
                     continue
                 self._candidate(name, _Candidate(obj, origin))
 
@@ -182,8 +186,9 @@ class Registry(Generic[P]):
 
     def _fail(self, name: str, candidate: _Candidate, error: str) -> None:
         self.failures.append(
-            PluginInfo(self.kind, name, candidate.origin, error, candidate.package,
-                       candidate.version)
+            PluginInfo(
+                self.kind, name, candidate.origin, error, candidate.package, candidate.version
+            )
         )
 
     def _fail_duplicates(self, name: str, found: list[_Candidate]) -> None:
@@ -220,8 +225,14 @@ class Registry(Generic[P]):
                 instance = obj() if isinstance(obj, type) else obj
                 plugin = self._check(name, instance)
             info = PluginInfo(
-                self.kind, name, candidate.origin, None, candidate.package, candidate.version,
-                plugin.description, _options(plugin),
+                self.kind,
+                name,
+                candidate.origin,
+                None,
+                candidate.package,
+                candidate.version,
+                plugin.description,
+                _options(plugin),
             )
         except KeyboardInterrupt:
             raise
@@ -399,9 +410,7 @@ def run_loader(
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # third-party code: never a traceback, never exit 0
-        raise PluginError(
-            f"{location}: loader {name!r} failed: {_describe_error(exc)}"
-        ) from exc
+        raise PluginError(f"{location}: loader {name!r} failed: {_describe_error(exc)}") from exc
     check_result(name, result)
     return result
 
@@ -410,9 +419,7 @@ def check_result(name: str, result: object) -> LoadResult:
     """``result`` if it is a well-typed :class:`LoadResult` whose facts cite only the
     sources it returns; a :class:`PluginError` naming loader ``name`` otherwise."""
     if not isinstance(result, LoadResult):
-        raise PluginError(
-            f"loader {name!r} returned {type(result).__name__}, expected LoadResult"
-        )
+        raise PluginError(f"loader {name!r} returned {type(result).__name__}, expected LoadResult")
     problem = type_error(result, LoadResult, "result")
     if problem is not None:
         raise PluginError(f"loader {name!r} returned a malformed result: {problem}")

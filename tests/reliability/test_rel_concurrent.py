@@ -25,10 +25,7 @@ from reliability_kit import Run, no_traceback, snapshot
 GMSPOLICY = Path(sys.executable).with_name("gmspolicy")
 
 SHEET = b"Country,Instrument,Date,Action\nLaos,CONV,2021-03-01,signed\n"
-STATUS = (
-    b"Participant,Signature,Ratification\n"
-    b"Lao People's Democratic Republic,1 Apr 2021,\n"
-)
+STATUS = b"Participant,Signature,Ratification\nLao People's Democratic Republic,1 Apr 2021,\n"
 
 
 class _Both(BaseHTTPRequestHandler):
@@ -60,7 +57,10 @@ def server() -> Iterator[str]:
 
 def start(cwd: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [str(GMSPOLICY), *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [str(GMSPOLICY), *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
 
@@ -70,12 +70,26 @@ def test_two_fetches_into_one_dataset_leave_it_valid(
 ) -> None:
     make_dataset()
     csv_run = start(
-        tmp_path, "fetch", "csv", f"{server}/sheet.csv", "--into", "data",
-        "--opt", "source_url=https://example.org/sheet", "--opt", "source_title=Sheet",
+        tmp_path,
+        "fetch",
+        "csv",
+        f"{server}/sheet.csv",
+        "--into",
+        "data",
+        "--opt",
+        "source_url=https://example.org/sheet",
+        "--opt",
+        "source_title=Sheet",
     )
     untc_run = start(
-        tmp_path, "fetch", "untc", f"{server}/status.csv", "--into", "data",
-        "--opt", "instrument=CONV",
+        tmp_path,
+        "fetch",
+        "untc",
+        f"{server}/status.csv",
+        "--into",
+        "data",
+        "--opt",
+        "instrument=CONV",
     )
     results = {}
     for name, proc in (("csv", csv_run), ("untc", untc_run)):
@@ -90,8 +104,11 @@ def test_two_fetches_into_one_dataset_leave_it_valid(
     assert "the dataset has signature on 2021-0" in results[loser][2], results[loser]
     # what is on disk validates, and holds the winner's fact only
     check = subprocess.run(
-        [str(GMSPOLICY), "--no-cache", "--data", "data", "validate"], cwd=tmp_path,
-        capture_output=True, text=True, check=False,
+        [str(GMSPOLICY), "--no-cache", "--data", "data", "validate"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert check.returncode == 0, check.stderr
     files = sorted(p.name for p in (tmp_path / "data" / "participations").iterdir())
@@ -107,11 +124,15 @@ def test_a_fetch_waits_for_the_lock_and_times_out_clearly(
 
     root = make_dataset()
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from filelock import FileLock\n"
-         f"lock = FileLock({str(root / merge.LOCK_NAME)!r}); lock.acquire()\n"
-         "print('held', flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from filelock import FileLock\n"
+            f"lock = FileLock({str(root / merge.LOCK_NAME)!r}); lock.acquire()\n"
+            "print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
@@ -120,8 +141,13 @@ def test_a_fetch_waits_for_the_lock_and_times_out_clearly(
         sheet.write_text("Country,Instrument,Date,Action\nLaos,CONV,2021-03-01,signed\n")
         before = snapshot(root)
         code, out, err = cli(
-            "fetch", "csv", str(sheet), "--into", "data",
-            "--opt", "source_url=https://example.org/sheet",
+            "fetch",
+            "csv",
+            str(sheet),
+            "--into",
+            "data",
+            "--opt",
+            "source_url=https://example.org/sheet",
         )
         assert (code, out) == (2, "")
         assert err == (

@@ -89,19 +89,25 @@ CASES: dict[str, tuple[dict[str, str], str]] = {
         "data/mous.yaml:5: signed: impossible date '2003-13'",
     ),
     "year 0 in a CSV action": (
-        {"participations.csv": "country,instrument,action,date,source,note\n"
-         "THA,CONV,signature,0000,s1,\n"},
+        {
+            "participations.csv": "country,instrument,action,date,source,note\n"
+            "THA,CONV,signature,0000,s1,\n"
+        },
         "data/participations.csv:2: impossible date '0000'",
     ),
     "a CSV date of thousands of digits": (
-        {"participations.csv": "country,instrument,action,date,source,note\n"
-         "THA,CONV,signature," + "9" * 5000 + ",s1,\n"},
+        {
+            "participations.csv": "country,instrument,action,date,source,note\n"
+            "THA,CONV,signature," + "9" * 5000 + ",s1,\n"
+        },
         f"data/participations.csv:2: invalid date '{'9' * 37}...': expected YYYY, YYYY-MM "
         "or YYYY-MM-DD",
     ),
     "year 0 as an observation's year": (
-        {"observations.yaml": "- id: O1\n  body: CMW\n  kind: concluding_observations\n"
-         "  country: THA\n  url: https://example.org/o\n  adopted_year: 0\n  sources: [s1]\n"},
+        {
+            "observations.yaml": "- id: O1\n  body: CMW\n  kind: concluding_observations\n"
+            "  country: THA\n  url: https://example.org/o\n  adopted_year: 0\n  sources: [s1]\n"
+        },
         "data/observations.yaml:1: adopted_year: year 0 is outside 1-9999",
     ),
     "lone surrogate in text": (
@@ -114,8 +120,10 @@ CASES: dict[str, tuple[dict[str, str], str]] = {
         "data/events.yaml:1: title: text contains control character U+001B",
     ),
     "C1 control in a CSV note": (
-        {"participations.csv": "country,instrument,action,date,source,note\n"
-         "THA,CONV,signature,2001-01-01,s1,a\x9bb\n"},
+        {
+            "participations.csv": "country,instrument,action,date,source,note\n"
+            "THA,CONV,signature,2001-01-01,s1,a\x9bb\n"
+        },
         "data/participations.csv:2: note: text contains control character U+009B",
     ),
     "space in a URL": (
@@ -123,19 +131,25 @@ CASES: dict[str, tuple[dict[str, str], str]] = {
         "data/mous.yaml:1: documents[0].url: URL contains a space (U+0020)",
     ),
     "CR/LF in a URL": (
-        {"sources.yaml": SOURCE.format(id="s1", url='"https://example.org/\\r\\nSet-Cookie: x"')
-         + SOURCE.format(id="s2", url="https://example.org/s2")},
+        {
+            "sources.yaml": SOURCE.format(id="s1", url='"https://example.org/\\r\\nSet-Cookie: x"')
+            + SOURCE.format(id="s2", url="https://example.org/s2")
+        },
         "data/sources.yaml:1: url: URL contains control character U+000D",
     ),
     "no-break space in a URL": (
-        {"sources.yaml": SOURCE.format(id="s1", url='"https://example.org/\\u00a0x"')
-         + SOURCE.format(id="s2", url="https://example.org/s2")},
+        {
+            "sources.yaml": SOURCE.format(id="s1", url='"https://example.org/\\u00a0x"')
+            + SOURCE.format(id="s2", url="https://example.org/s2")
+        },
         "data/sources.yaml:1: url: URL contains a space (U+00A0)",
     ),
     "source id in upper case": (
-        {"sources.yaml": SOURCE.format(id="S1", url="https://example.org/")
-         + SOURCE.format(id="s1", url="https://example.org/")
-         + SOURCE.format(id="s2", url="https://example.org/s2")},
+        {
+            "sources.yaml": SOURCE.format(id="S1", url="https://example.org/")
+            + SOURCE.format(id="s1", url="https://example.org/")
+            + SOURCE.format(id="s2", url="https://example.org/s2")
+        },
         "data/sources.yaml:1: source id 'S1' must be 1-64 characters of [a-z0-9._-], "
         "starting with a letter or digit",
     ),
@@ -190,13 +204,14 @@ EDGE_TEXT = st.one_of(
 
 def _at_the_edges(pset: PolicySet, big: int, year: int) -> PolicySet:
     """The same records with integers and years pushed to the limits of what is valid."""
-    events = [attrs.evolve(e, edition=big, start=PartialDate(year), end=None)
-              for e in pset.events]
+    events = [attrs.evolve(e, edition=big, start=PartialDate(year), end=None) for e in pset.events]
     observations = [
         attrs.evolve(o, adopted_year=year, published_year=year) for o in pset.observations
     ]
-    mous = [attrs.evolve(m, signed=PartialDate(year), entry_into_force=None, expiry=None)
-            for m in pset.mous]
+    mous = [
+        attrs.evolve(m, signed=PartialDate(year), entry_into_force=None, expiry=None)
+        for m in pset.mous
+    ]
     return PolicySet.build(
         countries=pset.countries,
         instruments=pset.instruments,

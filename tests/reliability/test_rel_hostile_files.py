@@ -25,7 +25,11 @@ SECRET = "TOP-SECRET-CONTENT-OF-THE-TARGET"
 
 def run_installed(cwd: Path, *args: str) -> tuple[int, str, str]:
     proc = subprocess.run(
-        [str(GMSPOLICY), *args], capture_output=True, text=True, cwd=cwd, timeout=120,
+        [str(GMSPOLICY), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
         check=False,
     )
     return proc.returncode, proc.stdout, proc.stderr
@@ -39,15 +43,36 @@ def export(cli: Run, root: Path, target: Path) -> None:
 # -- diff: JSON exports ----------------------------------------------------------------
 
 BAD_EXPORTS: dict[str, tuple[bytes, str]] = {
-    "non-UTF-8": (b'{"kind": "dataset", "x": "\xff"}', "old.json:1: not valid UTF-8 (byte 0xff); save the file as UTF-8"),
-    "deep nesting": (b'{"kind": "dataset", "a": ' + b"[" * 100_000, "old.json:1: nested more than 32 levels deep"),
+    "non-UTF-8": (
+        b'{"kind": "dataset", "x": "\xff"}',
+        "old.json:1: not valid UTF-8 (byte 0xff); save the file as UTF-8",
+    ),
+    "deep nesting": (
+        b'{"kind": "dataset", "a": ' + b"[" * 100_000,
+        "old.json:1: nested more than 32 levels deep",
+    ),
     "deep nesting in objects": (b'{"a":' * 50_000, "old.json:1: nested more than 32 levels deep"),
-    "thousands of digits": (b'{"kind": "dataset", "n": ' + b"9" * 5000 + b"}", "old.json: invalid JSON: a number with 5000 digits (at most 24)"),
-    "huge exponent": (b'{"kind": "dataset", "n": 1e999}', "old.json: invalid JSON: number 1e999 is out of range"),
+    "thousands of digits": (
+        b'{"kind": "dataset", "n": ' + b"9" * 5000 + b"}",
+        "old.json: invalid JSON: a number with 5000 digits (at most 24)",
+    ),
+    "huge exponent": (
+        b'{"kind": "dataset", "n": 1e999}',
+        "old.json: invalid JSON: number 1e999 is out of range",
+    ),
     "NaN": (b'{"kind": "dataset", "n": NaN}', "old.json: invalid JSON: NaN is not a JSON number"),
-    "records not a list": (b'{"kind": "dataset", "countries": 5}', "old.json: countries: expected a list, got int"),
-    "record not an object": (b'{"kind": "dataset", "countries": [1, "x"]}', "old.json: countries[0]: expected an object, got int\nold.json: countries[1]: expected an object, got str"),
-    "not JSON": (b"{not json", "old.json:1: invalid JSON: Expecting property name enclosed in double quotes"),
+    "records not a list": (
+        b'{"kind": "dataset", "countries": 5}',
+        "old.json: countries: expected a list, got int",
+    ),
+    "record not an object": (
+        b'{"kind": "dataset", "countries": [1, "x"]}',
+        "old.json: countries[0]: expected an object, got int\nold.json: countries[1]: expected an object, got str",
+    ),
+    "not JSON": (
+        b"{not json",
+        "old.json:1: invalid JSON: Expecting property name enclosed in double quotes",
+    ),
 }
 
 
@@ -67,7 +92,9 @@ def test_diff_refuses_a_device(cli: Run, make_dataset: Callable[..., Path], tmp_
     root = make_dataset()
     export(cli, root, tmp_path / "new.json")
     assert cli("diff", "/dev/zero", "new.json") == (
-        1, "", "/dev/zero: not a regular file (a pipe, socket or device?)\n"
+        1,
+        "",
+        "/dev/zero: not a regular file (a pipe, socket or device?)\n",
     )
 
 
@@ -80,10 +107,14 @@ def test_diff_and_coverage_refuse_a_fifo(
     os.mkfifo(tmp_path / "old.json")
     os.mkfifo(tmp_path / "page.md")
     assert run_installed(tmp_path, "diff", "old.json", "new.json") == (
-        1, "", "old.json: not a regular file (a pipe, socket or device?)\n"
+        1,
+        "",
+        "old.json: not a regular file (a pipe, socket or device?)\n",
     )
     assert run_installed(tmp_path, "--data", "data", "coverage", "--update", "page.md") == (
-        1, "", "page.md: not a regular file (a pipe, socket or device?)\n"
+        1,
+        "",
+        "page.md: not a regular file (a pipe, socket or device?)\n",
     )
 
 
@@ -108,13 +139,17 @@ def test_coverage_update_refuses_non_utf8_and_devices(
     page = tmp_path / "page.md"
     page.write_bytes(b"# Coverage\n\n\xff\xfe\n")
     assert cli("--data", "data", "coverage", "--update", "page.md") == (
-        1, "", "page.md:3: not valid UTF-8 (byte 0xff); save the file as UTF-8\n"
+        1,
+        "",
+        "page.md:3: not valid UTF-8 (byte 0xff); save the file as UTF-8\n",
     )
     assert page.read_bytes() == b"# Coverage\n\n\xff\xfe\n"
     page.unlink()
     page.symlink_to("/dev/zero")
     assert cli("--data", "data", "coverage", "--update", "page.md") == (
-        1, "", "page.md: not a regular file (a pipe, socket or device?)\n"
+        1,
+        "",
+        "page.md: not a regular file (a pipe, socket or device?)\n",
     )
 
 
@@ -130,7 +165,9 @@ def test_a_device_inside_the_dataset_is_refused(
     os.mknod(root / "countries.yaml", stat.S_IFCHR | 0o644, os.makedev(1, 5))  # /dev/zero
     code, out, err = cli("--data", "data", "table")
     assert (code, out, err) == (
-        1, "", "data/countries.yaml: not a regular file (a pipe, socket or device?)\n"
+        1,
+        "",
+        "data/countries.yaml: not a regular file (a pipe, socket or device?)\n",
     )
 
 
@@ -167,9 +204,7 @@ def test_a_folder_linking_outside_is_refused_once(
     no_traceback(err)
 
 
-def test_links_inside_the_dataset_still_work(
-    cli: Run, make_dataset: Callable[..., Path]
-) -> None:
+def test_links_inside_the_dataset_still_work(cli: Run, make_dataset: Callable[..., Path]) -> None:
     root = make_dataset()
     (root / "parts").mkdir()
     (root / "participations.csv").rename(root / "parts" / "all.csv")
@@ -189,7 +224,9 @@ def test_a_link_out_is_not_served_from_the_snapshot_cache(
     (root / "participations.csv").unlink()
     (root / "participations.csv").symlink_to(secret)
     assert run_installed(tmp_path, "--data", "data", "validate") == (
-        1, "", f"data/participations.csv: {OUTSIDE}\n"
+        1,
+        "",
+        f"data/participations.csv: {OUTSIDE}\n",
     )
 
 
@@ -211,8 +248,7 @@ def run(text):
 """
 # a harmless export of the same size: a dataset document with one long note
 _HARMLESS_JSON = (
-    f"('{{\"kind\": \"dataset\", \"countries\": [], \"note\": \"' + 'x' * ({JSON_SIZE} - 53)"
-    " + '\"}')"
+    f'(\'{{"kind": "dataset", "countries": [], "note": "\' + \'x\' * ({JSON_SIZE} - 53) + \'"}}\')'
 )
 HOSTILE_JSON = {
     "deep nesting": f"'[' * {JSON_SIZE}",
@@ -239,7 +275,9 @@ def test_a_symlink_loop_is_one_line(cli: Run, make_dataset: Callable[..., Path])
     (root / "countries.yaml").symlink_to("loop.yaml")
     (root / "loop.yaml").symlink_to("countries.yaml")
     assert cli("--data", "data", "validate") == (
-        1, "", "data/countries.yaml: symbolic link loop (the links lead back to themselves)\n"
+        1,
+        "",
+        "data/countries.yaml: symbolic link loop (the links lead back to themselves)\n",
     )
 
 

@@ -78,8 +78,7 @@ def test_deep_nesting_is_a_loader_error_naming_the_file() -> None:
     with pytest.raises(LoaderError) as info:
         parse_html(text, "deep.html")
     assert str(info.value) == (
-        f"deep.html: elements nested more than {MAX_HTML_DEPTH} deep "
-        "(not a page a loader reads)"
+        f"deep.html: elements nested more than {MAX_HTML_DEPTH} deep (not a page a loader reads)"
     )
 
 
@@ -227,10 +226,43 @@ def test_a_page_cannot_switch_the_decoded_text_to_another_charset() -> None:
     assert (doc.title, doc.tables[0].rows[0][0].text) == ("ไทย é", "ລາວ ü")
 
 
-SOUP = ["<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", "</th>", "<tbody>",
-        "<sup>", "</sup>", "<br>", "x", " ", "<h2>", "</h2>", "<title>", "</title>",
-        "<script>", "</script>", "<!--", "-->", "&amp;", "&#0;", "<td colspan=2>", "\x00",
-        "<p>", "</div>", "<table", ">", "ไทย", "\ufeff", "<?pi ?>", "<![CDATA[", "]]>"]
+SOUP = [
+    "<table>",
+    "</table>",
+    "<tr>",
+    "</tr>",
+    "<td>",
+    "</td>",
+    "<th>",
+    "</th>",
+    "<tbody>",
+    "<sup>",
+    "</sup>",
+    "<br>",
+    "x",
+    " ",
+    "<h2>",
+    "</h2>",
+    "<title>",
+    "</title>",
+    "<script>",
+    "</script>",
+    "<!--",
+    "-->",
+    "&amp;",
+    "&#0;",
+    "<td colspan=2>",
+    "\x00",
+    "<p>",
+    "</div>",
+    "<table",
+    ">",
+    "ไทย",
+    "\ufeff",
+    "<?pi ?>",
+    "<![CDATA[",
+    "]]>",
+]
 
 
 @settings(max_examples=200, derandomize=True, deadline=None)

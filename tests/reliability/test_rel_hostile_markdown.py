@@ -49,10 +49,41 @@ GMSPOLICY = Path(sys.executable).with_name("gmspolicy")
 PLACEHOLDER = "placeholder"
 
 #: Block markers a line may start with, and inline markup.
-MARKERS = ["- ", "+ ", "* ", "1. ", "1) ", "# ", "> ", "=", "---", "***", "```", "~~~",
-           "    ", "| ", "[x]: ", "<div>", "\t", "1.", "- [ ] "]
-INLINE = ["*a*", "_a_", "`c`", "[l](https://evil.example)", "![i](x.png)", "<b>", "&lt;",
-          "~~s~~", "\\", "a|b", "[^1]", "<https://evil.example>"]
+MARKERS = [
+    "- ",
+    "+ ",
+    "* ",
+    "1. ",
+    "1) ",
+    "# ",
+    "> ",
+    "=",
+    "---",
+    "***",
+    "```",
+    "~~~",
+    "    ",
+    "| ",
+    "[x]: ",
+    "<div>",
+    "\t",
+    "1.",
+    "- [ ] ",
+]
+INLINE = [
+    "*a*",
+    "_a_",
+    "`c`",
+    "[l](https://evil.example)",
+    "![i](x.png)",
+    "<b>",
+    "&lt;",
+    "~~s~~",
+    "\\",
+    "a|b",
+    "[^1]",
+    "<https://evil.example>",
+]
 
 marked_texts = st.builds(
     lambda marker, body, inline: f"{marker}{body}{inline}",
@@ -120,10 +151,11 @@ def build(text: str, in_property: bool) -> PolicySet:
     except DataError as exc:
         # names that clash with Myanmar's, and text validation refuses, are not the point
         if in_property:
-            assume(not all(
-                "is used by both" in p.message or "contains" in p.message
-                for p in exc.problems
-            ))
+            assume(
+                not all(
+                    "is used by both" in p.message or "contains" in p.message for p in exc.problems
+                )
+            )
         raise
 
 
@@ -191,8 +223,12 @@ def on_terminal(cwd: Path, *args: str) -> bytes:
     master, slave = pty.openpty()
     try:
         proc = subprocess.Popen(
-            [str(GMSPOLICY), *args], cwd=cwd, stdin=subprocess.DEVNULL, stdout=slave,
-            stderr=slave, env={**os.environ, "TERM": "xterm"},
+            [str(GMSPOLICY), *args],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=slave,
+            stderr=slave,
+            env={**os.environ, "TERM": "xterm"},
         )
         os.close(slave)
         chunks = []
@@ -221,12 +257,15 @@ def test_terminal_never_gets_escape_sequences(
     shown = on_terminal(tmp_path, *args)
     for byte in (b"\x1b", b"\x07", b"\x9b", b"\xc2\x9b", b"\x08"):
         assert byte not in shown, shown
-    assert b"title\\x1b]0;pwned\\x07 red\\x1b[31m clear\\x1b[2J csi\\x9b2J cr\\x0dback\\x08" in shown
-    # to a pipe the exporter's output is passed on exactly
-    piped = subprocess.run(
-        [str(GMSPOLICY), *args], cwd=tmp_path, capture_output=True, check=False
+    assert (
+        b"title\\x1b]0;pwned\\x07 red\\x1b[31m clear\\x1b[2J csi\\x9b2J cr\\x0dback\\x08" in shown
     )
-    assert piped.stdout == "title\x1b]0;pwned\x07 red\x1b[31m clear\x1b[2J csi\x9b2J cr\rback\x08\n".encode()
+    # to a pipe the exporter's output is passed on exactly
+    piped = subprocess.run([str(GMSPOLICY), *args], cwd=tmp_path, capture_output=True, check=False)
+    assert (
+        piped.stdout
+        == "title\x1b]0;pwned\x07 red\x1b[31m clear\x1b[2J csi\x9b2J cr\rback\x08\n".encode()
+    )
 
 
 def test_bidi_overrides_in_the_data_are_shown_not_obeyed_on_a_terminal(
@@ -234,16 +273,22 @@ def test_bidi_overrides_in_the_data_are_shown_not_obeyed_on_a_terminal(
 ) -> None:
     from conftest import INSTRUMENTS
 
-    make_dataset(**{"instruments.yaml": INSTRUMENTS.replace(
-        "short_name: Conv", 'short_name: "Conv \\u202eevil\\u202c"'
-    )})
+    make_dataset(
+        **{
+            "instruments.yaml": INSTRUMENTS.replace(
+                "short_name: Conv", 'short_name: "Conv \\u202eevil\\u202c"'
+            )
+        }
+    )
     # (On a terminal `table` is laid out as text by default; Markdown asked for explicitly
     # goes through the same terminal filter.)
     shown = on_terminal(tmp_path, "--data", "data", "table", "--format", "markdown")
     assert "\u202e".encode() not in shown and b"Conv \\u202eevil\\u202c" in shown
     for args in (("table",), ("table", "--format", "markdown"), ("show", "THA")):
         piped = subprocess.run(
-            [str(GMSPOLICY), "--data", "data", *args], cwd=tmp_path, capture_output=True,
+            [str(GMSPOLICY), "--data", "data", *args],
+            cwd=tmp_path,
+            capture_output=True,
             check=False,
         )
         if args != ("table",):  # piped: Markdown, the text exactly
@@ -262,7 +307,9 @@ def test_diff_on_a_terminal(make_dataset: Callable[..., Path], tmp_path: Path, c
         fh.write("LAO,CONV,signature,2021-02-03,s1,\n")
     assert cli("--data", str(root), "export", "-o", "new.json")[0] == 0
     piped = subprocess.run(
-        [str(GMSPOLICY), "diff", "old.json", "new.json"], cwd=tmp_path, capture_output=True,
+        [str(GMSPOLICY), "diff", "old.json", "new.json"],
+        cwd=tmp_path,
+        capture_output=True,
         check=False,
     )
     assert piped.stdout.startswith(b"signed: LAO x CONV"), piped
@@ -306,8 +353,17 @@ def test_warnings_on_a_terminal_show_control_characters(
     make_dataset()
     sheet = tmp_path / "sheet\x1b[2J.csv"
     sheet.write_text("Country,Instrument,Date,Action\nNarnia,CONV,2001-01-01,signed\n")
-    args = ("--data", "data", "load", "csv", sheet.name, "--opt", "unknown=skip",
-            "--opt", "source_url=https://example.org/s")
+    args = (
+        "--data",
+        "data",
+        "load",
+        "csv",
+        sheet.name,
+        "--opt",
+        "unknown=skip",
+        "--opt",
+        "source_url=https://example.org/s",
+    )
     shown = on_terminal(tmp_path, *args)
     assert b"\x1b" not in shown
     assert b"warning: sheet\\x1b[2J.csv: cannot map country 'Narnia'" in shown

@@ -78,8 +78,11 @@ CASES: dict[str, tuple[tuple[str, ...], str, str, str]] = {
         f"'Chile' + '1²*' * (({N} - 6) // 3) + '1' * (({N} - 6) % 3) + 'x'",
     ),
     "parse_un_date": (
-        ("gmspolicy.loaders.kit._ISO", "gmspolicy.loaders.kit._DMY_WORDS",
-         "gmspolicy.loaders.kit._MDY_WORDS"),
+        (
+            "gmspolicy.loaders.kit._ISO",
+            "gmspolicy.loaders.kit._DMY_WORDS",
+            "gmspolicy.loaders.kit._MDY_WORDS",
+        ),
         """
 from gmspolicy.loaders.kit import parse_un_date
 def run(text):
@@ -302,8 +305,12 @@ def run(text):
         f"chr(34) + (chr(92) + chr(34)) * (({N} - 1) // 2) + 'x' * (({N} - 1) % 2)",
     ),
     "ids, text and URLs in validation": (
-        ("gmspolicy.dataset.validate.ID_PATTERN", "gmspolicy.dataset.validate.SOURCE_ID_PATTERN",
-         "gmspolicy.dataset.validate._BAD_TEXT", "gmspolicy.dataset.validate._BAD_URL"),
+        (
+            "gmspolicy.dataset.validate.ID_PATTERN",
+            "gmspolicy.dataset.validate.SOURCE_ID_PATTERN",
+            "gmspolicy.dataset.validate._BAD_TEXT",
+            "gmspolicy.dataset.validate._BAD_URL",
+        ),
         """
 from gmspolicy.dataset.validate import ID_PATTERN, SOURCE_ID_PATTERN, publishable
 def run(text):

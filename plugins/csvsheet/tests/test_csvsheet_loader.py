@@ -76,10 +76,17 @@ def test_numeric_dates_need_dayfirst() -> None:
 
 def test_value_map_for_actions(tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
-    path.write_text("Land;Vertrag;Datum;Stand\nThailand;CRC;1992-03-27;beigetreten\n",
-                    encoding="utf-8")
-    opts = {"country": "Land", "instrument": "Vertrag", "date": "Datum", "action": "Stand",
-            "action.beigetreten": "accession", "source_url": "https://example.org/x"}
+    path.write_text(
+        "Land;Vertrag;Datum;Stand\nThailand;CRC;1992-03-27;beigetreten\n", encoding="utf-8"
+    )
+    opts = {
+        "country": "Land",
+        "instrument": "Vertrag",
+        "date": "Datum",
+        "action": "Stand",
+        "action.beigetreten": "accession",
+        "source_url": "https://example.org/x",
+    }
     assert rows(CsvSheetLoader().load(str(path), opts, ctx())) == [
         ("THA", "CRC", "accession", "1992-03-27")
     ]
@@ -89,8 +96,11 @@ def test_value_map_for_actions(tmp_path: Path) -> None:
         "loader 'csv': option action.beigetreten='joined' must be one of: signature, "
     )
     with pytest.raises(LoaderError) as lerr:
-        CsvSheetLoader().load(str(path), {**opts, "action.beigetreten": "accession",
-                                          "action": "Stand", "country": "Country"}, ctx())
+        CsvSheetLoader().load(
+            str(path),
+            {**opts, "action.beigetreten": "accession", "action": "Stand", "country": "Country"},
+            ctx(),
+        )
     assert str(lerr.value) == (
         f"{path}:1: no column 'Country' (columns: Land, Vertrag, Datum, Stand); "
         "name it with --opt country=COLUMN"

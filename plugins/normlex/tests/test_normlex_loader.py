@@ -88,8 +88,13 @@ def test_denounced_abrogated_and_automatic_denunciation(tmp_path: Path) -> None:
         ("VNM", "ILO-C029", "ratification", "2007-03-05", None),
         ("VNM", "ILO-C029", "denunciation", "2010-01-01", None),
         ("VNM", "ILO-C100", "ratification", "1997-10-07", None),
-        ("VNM", "ILO-C100", "denunciation", "2005-02-02",
-         "automatic denunciation (by ratifying C190)"),
+        (
+            "VNM",
+            "ILO-C100",
+            "denunciation",
+            "2005-02-02",
+            "automatic denunciation (by ratifying C190)",
+        ),
     ]
 
 
@@ -115,8 +120,10 @@ def test_denounced_without_a_date_and_unknown_status(tmp_path: Path) -> None:
 def test_country_from_option_when_the_title_does_not_say(tmp_path: Path) -> None:
     path = tmp_path / "p.html"
     path.write_text(
-        page("<tr><td>C182 - Worst Forms</td><td>19 Dec 2000</td><td>In Force</td>"
-             "<td></td></tr>", title="NORMLEX"),
+        page(
+            "<tr><td>C182 - Worst Forms</td><td>19 Dec 2000</td><td>In Force</td><td></td></tr>",
+            title="NORMLEX",
+        ),
         encoding="utf-8",
     )
     with pytest.raises(LoaderError) as err:
@@ -135,8 +142,14 @@ def test_country_from_option_when_the_title_does_not_say(tmp_path: Path) -> None
 def test_faults_over_http(httpserver: HTTPServer) -> None:
     body = PAGE.read_bytes()
     messages = check_loader_faults(
-        NormlexLoader(), httpserver, path="/dyn/normlex/en/f", body=body,
-        content_type="text/html; charset=utf-8", options={}, reference=REFERENCE, today=TODAY,
+        NormlexLoader(),
+        httpserver,
+        path="/dyn/normlex/en/f",
+        body=body,
+        content_type="text/html; charset=utf-8",
+        options={},
+        reference=REFERENCE,
+        today=TODAY,
     )
     url = "http://SERVER/dyn/normlex/en/f"
     assert messages == {

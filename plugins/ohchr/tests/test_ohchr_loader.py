@@ -57,7 +57,9 @@ def test_export_signatures_accessions_and_skipped_procedures() -> None:
     ]
     (source,) = result.sources
     assert (source.id, source.seen, source.url) == (
-        "ohchr-tha-2025-01-15", TODAY, EXPORT.resolve().as_uri()
+        "ohchr-tha-2025-01-15",
+        TODAY,
+        EXPORT.resolve().as_uri(),
     )
     assert result.warnings == (
         f"{EXPORT}: skipped treaty 'CERD, Art.11' (not tracked by the reference)",
@@ -100,8 +102,14 @@ def test_binary_workbook_is_refused(tmp_path: Path) -> None:
 def test_faults_over_http(httpserver: HTTPServer) -> None:
     body = EXPORT.read_bytes()
     messages = check_loader_faults(
-        OhchrLoader(), httpserver, path="/export/THA.xls", body=body,
-        content_type="application/vnd.ms-excel", options={}, reference=REFERENCE, today=TODAY,
+        OhchrLoader(),
+        httpserver,
+        path="/export/THA.xls",
+        body=body,
+        content_type="application/vnd.ms-excel",
+        options={},
+        reference=REFERENCE,
+        today=TODAY,
     )
     url = "http://SERVER/export/THA.xls"
     assert messages == {

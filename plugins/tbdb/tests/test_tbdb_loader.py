@@ -150,8 +150,11 @@ def test_header_variants_and_bad_dates(tmp_path: Path) -> None:
 
 def test_not_a_reporting_page(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
-    page.write_text("<html><head><title>Treaty bodies Countries</title></head>"
-                    "<body><table><tr><td>nothing</td></tr></table></body></html>", "utf-8")
+    page.write_text(
+        "<html><head><title>Treaty bodies Countries</title></head>"
+        "<body><table><tr><td>nothing</td></tr></table></body></html>",
+        "utf-8",
+    )
     with pytest.raises(LoaderError) as err:
         TbdbLoader().load(str(page), {}, ctx())
     assert str(err.value) == (
@@ -175,8 +178,14 @@ def test_live_page_over_http_is_current_to_the_day_read(httpserver: HTTPServer) 
 def test_faults_over_http(httpserver: HTTPServer) -> None:
     body = PAGE.read_bytes()
     messages = check_loader_faults(
-        TbdbLoader(), httpserver, path="/Countries.aspx", body=body,
-        content_type="text/html; charset=utf-8", options={}, reference=REFERENCE, today=TODAY,
+        TbdbLoader(),
+        httpserver,
+        path="/Countries.aspx",
+        body=body,
+        content_type="text/html; charset=utf-8",
+        options={},
+        reference=REFERENCE,
+        today=TODAY,
     )
     url = "http://SERVER/Countries.aspx"
     assert messages == {

@@ -93,9 +93,7 @@ def test_succession_to_signature_and_accession_codes() -> None:
 
 def test_csv_status_table_with_title_rows_and_trailing_footnotes() -> None:
     path = str(DATA / "icrmw-status.csv")
-    result = check_loader(
-        UntcLoader(), path, {"unknown": "skip", "instrument": "IV-13"}, ctx()
-    )
+    result = check_loader(UntcLoader(), path, {"unknown": "skip", "instrument": "IV-13"}, ctx())
     assert table(result) == [
         ("IDN", "ICRMW", "signature", "2004-09-22", None),
         ("IDN", "ICRMW", "ratification", "2012-05-31", None),
@@ -112,16 +110,16 @@ def test_csv_without_instrument_needs_the_option() -> None:
     path = str(DATA / "icrmw-status.csv")
     with pytest.raises(LoaderError) as err:
         UntcLoader().load(path, {"unknown": "skip"}, ctx())
-    assert str(err.value) == (
-        f"{path}: cannot tell which treaty this is: give --opt instrument=ID"
-    )
+    assert str(err.value) == (f"{path}: cannot tell which treaty this is: give --opt instrument=ID")
 
 
 def test_html_status_page_with_sup_marks_and_acceptance() -> None:
     path = str(DATA / "untoc-tip-status.html")
     ref = small_reference(("KHM", "CHN", "LAO", "MMR", "THA", "VNM"))
     result = check_loader(
-        UntcLoader(), path, {"instrument": "UNTOC-TIP", "unknown": "skip"},
+        UntcLoader(),
+        path,
+        {"instrument": "UNTOC-TIP", "unknown": "skip"},
         LoadContext(ref, today=TODAY),
     )
     assert table(result) == [
@@ -164,9 +162,7 @@ def test_every_action_code(tmp_path: Path) -> None:
 
 def test_bad_cell_names_row_and_participant(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
-    path.write_text(
-        "Participant,Signature,Ratification\nThailand,yesterday,\n", encoding="utf-8"
-    )
+    path.write_text("Participant,Signature,Ratification\nThailand,yesterday,\n", encoding="utf-8")
     with pytest.raises(LoaderError) as err:
         UntcLoader().load(str(path), {"instrument": "ICRMW"}, ctx())
     assert str(err.value) == (
@@ -184,9 +180,7 @@ def test_unknown_option_and_bad_values() -> None:
     )
     with pytest.raises(UsageError) as err:
         UntcLoader().load(xml, {"unknown": "ignore"}, ctx())
-    assert str(err.value) == (
-        "loader 'untc': option unknown='ignore' must be one of: error, skip"
-    )
+    assert str(err.value) == ("loader 'untc': option unknown='ignore' must be one of: error, skip")
     with pytest.raises(UsageError) as err:
         UntcLoader().load(xml, {"instrument": "IV-99"}, ctx())
     assert str(err.value) == (
@@ -201,9 +195,7 @@ def test_truncated_xml_file(tmp_path: Path) -> None:
     path.write_text(text[: text.index("<Row><Entry>Mexico")], encoding="utf-8")
     with pytest.raises(LoaderError) as err:
         UntcLoader().load(str(path), {"unknown": "skip"}, ctx())
-    assert str(err.value) == (
-        f"{path}:32: XML is not well-formed (no element found at column 15)"
-    )
+    assert str(err.value) == (f"{path}:32: XML is not well-formed (no element found at column 15)")
 
 
 def test_xml_bomb_is_refused(tmp_path: Path) -> None:

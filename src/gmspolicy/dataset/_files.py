@@ -119,9 +119,7 @@ def escaping_link(path: Path, root: Path) -> Path | None:
 
 
 #: What is said of a link out of the dataset directory (the target is never named).
-OUTSIDE_LINK = (
-    "symbolic link to a place outside the dataset directory: refused (copy the file in)"
-)
+OUTSIDE_LINK = "symbolic link to a place outside the dataset directory: refused (copy the file in)"
 
 
 def read_text_bounded(path: Path, max_bytes: int, name: str | None = None) -> str:

@@ -134,9 +134,7 @@ class _Reader:
                 self.problems.append(Problem(display_path(link), OUTSIDE_LINK, C.LINK_OUTSIDE))
             return None
         if path.is_dir():
-            self.problems.append(
-                Problem(name, "expected a file, found a directory", C.NOT_A_FILE)
-            )
+            self.problems.append(Problem(name, "expected a file, found a directory", C.NOT_A_FILE))
             return None
         result = read_file_bounded(path, self.max_bytes)
         if isinstance(result, str):
@@ -159,9 +157,7 @@ class _Reader:
             return None
         if "\x00" in text:
             line = text[: text.index("\x00")].count("\n") + 1
-            self.problems.append(
-                Problem(f"{name}:{line}", "file contains a NUL byte", C.NUL_BYTE)
-            )
+            self.problems.append(Problem(f"{name}:{line}", "file contains a NUL byte", C.NUL_BYTE))
             return None
         if not text.strip():
             self.problems.append(Problem(name, "file is empty", C.EMPTY_FILE))
@@ -483,10 +479,12 @@ class _Reader:
         if not instrument:
             problems.append(("instrument is empty", C.MISSING_VALUE))
         if word not in _ACTION_WORDS:
-            problems.append((
-                f"unknown action {word!r} (one of: {', '.join(sorted(_ACTION_WORDS))})",
-                C.UNKNOWN_ACTION,
-            ))
+            problems.append(
+                (
+                    f"unknown action {word!r} (one of: {', '.join(sorted(_ACTION_WORDS))})",
+                    C.UNKNOWN_ACTION,
+                )
+            )
         if date_text:
             try:
                 parsed = parse_fact_date(date_text, word in _ACTION_KINDS)
@@ -499,10 +497,12 @@ class _Reader:
         if not sources:
             problems.append(("source is empty: every fact needs a source", C.NO_SOURCE))
         if word in _TEXT_FACTS and not note_text:
-            problems.append((
-                f"a {word} needs its text (or a summary) in the note column",
-                C.MISSING_TEXT,
-            ))
+            problems.append(
+                (
+                    f"a {word} needs its text (or a summary) in the note column",
+                    C.MISSING_TEXT,
+                )
+            )
         return parsed, problems
 
 

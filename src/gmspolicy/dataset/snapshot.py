@@ -200,9 +200,7 @@ def load(key: str) -> PolicySet | None:
         if not (stat.S_ISDIR(os.fstat(dfd).st_mode) and _trusted(os.fstat(dfd))):
             return None
         try:
-            fd = os.open(
-                f"{key}{_SUFFIX}", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0), dir_fd=dfd
-            )
+            fd = os.open(f"{key}{_SUFFIX}", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0), dir_fd=dfd)
         except OSError:
             return None
         with os.fdopen(fd, "rb") as fh:

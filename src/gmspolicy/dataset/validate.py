@@ -468,8 +468,10 @@ class _Validator:
         """True when every one of ``ids`` is a known source labelled ``copy``."""
         srcs = self.sources
         known = [srcs[s] for s in ids if s in srcs]
-        return bool(known) and len(known) == len(ids) and all(
-            s.authority is Authority.COPY for s in known
+        return (
+            bool(known)
+            and len(known) == len(ids)
+            and all(s.authority is Authority.COPY for s in known)
         )
 
     def copies(self, part: Participation) -> None:

@@ -245,9 +245,7 @@ class Fetcher:
         import requests
 
         try:
-            return session.get(
-                url, timeout=(self.connect_timeout, self.read_timeout), stream=True
-            )
+            return session.get(url, timeout=(self.connect_timeout, self.read_timeout), stream=True)
         except requests.exceptions.TooManyRedirects:
             raise LoaderError(f"{url}: too many redirects (a redirect loop?)") from None
         except requests.exceptions.ConnectTimeout:
@@ -279,9 +277,7 @@ class Fetcher:
             for chunk in _body_chunks(resp):
                 size += len(chunk)
                 if size > self.max_bytes:
-                    raise LoaderError(
-                        f"{url}: response too large (over {self.max_bytes} bytes)"
-                    )
+                    raise LoaderError(f"{url}: response too large (over {self.max_bytes} bytes)")
                 chunks.append(chunk)
                 if time.monotonic() > deadline:
                     raise _BodyFault(

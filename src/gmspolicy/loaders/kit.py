@@ -248,9 +248,7 @@ def shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def check_options(
-    loader_name: str, known: Iterable[str], options: Mapping[str, str]
-) -> None:
+def check_options(loader_name: str, known: Iterable[str], options: Mapping[str, str]) -> None:
     """A :class:`UsageError` for an option the loader does not know, naming the known ones."""
     known = sorted(known)
     for name in options:
@@ -269,8 +267,7 @@ def choice_option(
     allowed = list(choices)
     if value not in allowed:
         raise UsageError(
-            f"loader {loader_name!r}: option {name}={value!r} must be one of: "
-            f"{', '.join(allowed)}"
+            f"loader {loader_name!r}: option {name}={value!r} must be one of: {', '.join(allowed)}"
         )
     return value
 
@@ -524,9 +521,7 @@ def cited_participations(
                 f"{location}: {instrument} {a.kind.value} on {a.date} is after today "
                 f"({today.isoformat()})"
             )
-        stamped.append(
-            (country, instrument, Action(a.kind, a.date, (source_id,), a.note))
-        )
+        stamped.append((country, instrument, Action(a.kind, a.date, (source_id,), a.note)))
     return group_participations(stamped)
 
 
@@ -642,6 +637,12 @@ def make_source(
     if as_of is not None and as_of > context.today:
         as_of = None
     return Source(
-        id=ident, url=url, title=title, publisher=publisher, seen=context.today,
-        as_of=as_of, note=note, authority=authority,
+        id=ident,
+        url=url,
+        title=title,
+        publisher=publisher,
+        seen=context.today,
+        as_of=as_of,
+        note=note,
+        authority=authority,
     )

@@ -85,8 +85,7 @@ def dataset_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
         ) from None
     except OSError as exc:
         raise UsageError(
-            f"{display_path(root)}: cannot lock the dataset for writing: "
-            f"{exc.strerror or exc}"
+            f"{display_path(root)}: cannot lock the dataset for writing: {exc.strerror or exc}"
         ) from None
     try:
         yield
@@ -222,17 +221,29 @@ class _Planner:
         for action in part.actions:
             if self.action(old, part, action):
                 self.new_actions.setdefault(part.key, []).append(action)
-                self.rows.append((
-                    part.country, part.instrument, action.kind.value, str(action.date),
-                    ";".join(action.sources), action.note or "",
-                ))
+                self.rows.append(
+                    (
+                        part.country,
+                        part.instrument,
+                        action.kind.value,
+                        str(action.date),
+                        ";".join(action.sources),
+                        action.note or "",
+                    )
+                )
         if part.no_action is not None and self.no_action(old, part, part.no_action):
             fact = part.no_action
             self.new_no_action[part.key] = fact
-            self.rows.append((
-                part.country, part.instrument, "no_action", fact.date.isoformat(),
-                ";".join(fact.sources), fact.note or "",
-            ))
+            self.rows.append(
+                (
+                    part.country,
+                    part.instrument,
+                    "no_action",
+                    fact.date.isoformat(),
+                    ";".join(fact.sources),
+                    fact.note or "",
+                )
+            )
 
     def action(self, old: Participation | None, part: Participation, action: Action) -> bool:
         """Whether ``action`` is new; a known one is counted, a conflict recorded."""

@@ -78,8 +78,9 @@ class Coverage:
         ]
 
 
-def coverage(pset: PolicySet, countries: Sequence[Country], instruments: Sequence[Instrument]
-             ) -> Coverage:
+def coverage(
+    pset: PolicySet, countries: Sequence[Country], instruments: Sequence[Instrument]
+) -> Coverage:
     """The coverage of ``countries`` x ``instruments`` (status as of the latest facts)."""
     known = {
         (c.code, i.id): pset.status(c.code, i.id).kind is not StatusKind.UNKNOWN
@@ -112,8 +113,11 @@ def report(pset: PolicySet) -> str:
             cov = coverage(pset, [c], insts)
             cells.append(f"{cov.confirmed}/{cov.total}")
         one = coverage(pset, [c], pset.instruments)
-        lines.append(f"| {c.name} | " + " | ".join(cells)
-                     + f" | {one.confirmed}/{one.total} ({_pct(one.confirmed, one.total)}) |")
+        lines.append(
+            f"| {c.name} | "
+            + " | ".join(cells)
+            + f" | {one.confirmed}/{one.total} ({_pct(one.confirmed, one.total)}) |"
+        )
     lines += [
         "",
         f"All GMS cells: **{cov_all.confirmed} of {cov_all.total} confirmed "
@@ -124,8 +128,11 @@ def report(pset: PolicySet) -> str:
         "| Country | Confirmed |",
         "| --- | ---: |",
     ]
-    core = [i for i in pset.instruments if any(t in i.tags for t in CORE_TAGS)
-            and i.kind.value == "convention"]
+    core = [
+        i
+        for i in pset.instruments
+        if any(t in i.tags for t in CORE_TAGS) and i.kind.value == "convention"
+    ]
     cov_core = coverage(pset, others, core)
     for c in others:
         one = coverage(pset, [c], core)
@@ -258,8 +265,7 @@ def stale_report(pset: PolicySet, countries: Sequence[Country]) -> list[str]:
     newest = pset.newest_source_date()
     stale = stale_cells(pset, countries)
     lines = [
-        f"### Open research: signed and no-action GMS cells confirmed over {STALE_YEARS} "
-        "years ago",
+        f"### Open research: signed and no-action GMS cells confirmed over {STALE_YEARS} years ago",
         "",
         "A signature or a confirmed absence of action can be overtaken by a ratification or "
         f"an accession. These cells were last confirmed more than {STALE_YEARS} years "

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+
 @attrs.frozen
 class Change:
     """One difference between two PolicySets, as listed by :meth:`PolicySet.diff`.
@@ -27,7 +28,6 @@ class Change:
     key: str
     kind: str
     description: str
-
 
 
 _NEW_ACTION_WORD = {
@@ -53,9 +53,7 @@ def diff(old: PolicySet, new: PolicySet) -> tuple[Change, ...]:
     out += _records("event", old.events, new.events, lambda e: e.id)
     out += _records("observation", old.observations, new.observations, lambda o: o.id)
     out += _records("review", old.review_records, new.review_records, lambda r: r.id)
-    out += _records(
-        "recommendation", old.recommendations, new.recommendations, lambda r: r.id
-    )
+    out += _records("recommendation", old.recommendations, new.recommendations, lambda r: r.id)
     out += _records("source", old.sources, new.sources, lambda s: s.id)
     return tuple(out)
 
@@ -132,8 +130,11 @@ def _fact_changes(label: str, pa: Participation | None, pb: Participation | None
     out: list[Change] = []
     for name, old, new in (
         ("no-action record", pa.no_action if pa else None, pb.no_action if pb else None),
-        ("entry into force", pa.entry_into_force if pa else None,
-         pb.entry_into_force if pb else None),
+        (
+            "entry into force",
+            pa.entry_into_force if pa else None,
+            pb.entry_into_force if pb else None,
+        ),
     ):
         if old == new:
             continue

@@ -204,9 +204,7 @@ class PolicySet:
     _source_index: dict[str, Source] = attrs.field(init=False, repr=False)
     _mou_index: dict[str, Mou] = attrs.field(init=False, repr=False)
     _name_index: dict[str, str] = attrs.field(init=False, repr=False)
-    _authority_cache: dict[tuple[str, ...], Authority | None] = attrs.field(
-        init=False, repr=False
-    )
+    _authority_cache: dict[tuple[str, ...], Authority | None] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_country_index", {c.code: c for c in self.countries})

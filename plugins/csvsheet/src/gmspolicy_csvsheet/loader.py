@@ -49,12 +49,23 @@ DEFAULT_ACTIONS: Mapping[str, ActionKind] = {
     "withdrew": ActionKind.WITHDRAWAL,
 }
 #: Content types a CSV sheet is served with (spreadsheet exports are often mislabelled).
-_TYPES = frozenset({
-    "text/csv", "application/csv", "text/comma-separated-values", "text/plain",
-    "text/tab-separated-values", "application/vnd.ms-excel", "application/octet-stream",
-})
-_COLUMN_OPTIONS = {"country": "Country", "instrument": "Instrument", "date": "Date",
-                   "action": "Action"}
+_TYPES = frozenset(
+    {
+        "text/csv",
+        "application/csv",
+        "text/comma-separated-values",
+        "text/plain",
+        "text/tab-separated-values",
+        "application/vnd.ms-excel",
+        "application/octet-stream",
+    }
+)
+_COLUMN_OPTIONS = {
+    "country": "Country",
+    "instrument": "Instrument",
+    "date": "Date",
+    "action": "Action",
+}
 
 
 class CsvSheetLoader:
@@ -74,8 +85,7 @@ class CsvSheetLoader:
         "source_url": "required: the published page the sheet's facts come from",
         "source_title": "the title of that page (default: the URL)",
         "source_publisher": "who published it (default: the URL's host)",
-        "source_authority": "what that page is: depositary, official, secondary (default) "
-        "or copy",
+        "source_authority": "what that page is: depositary, official, secondary (default) or copy",
     }
 
     def load(self, location: str, options: Mapping[str, str], context: LoadContext) -> LoadResult:
@@ -144,7 +154,7 @@ def _action_mapping(options: Mapping[str, str]) -> dict[str, ActionKind]:
     for opt, value in options.items():
         if opt.startswith("action."):
             try:
-                mapping[fold(opt[len("action."):])] = ActionKind(value)
+                mapping[fold(opt[len("action.") :])] = ActionKind(value)
             except ValueError:
                 kinds = ", ".join(k.value for k in ActionKind)
                 raise UsageError(
@@ -217,9 +227,7 @@ class _Sheet:
             return
         inst = find_instrument(self.context, cells["instrument"])
         if inst is None:
-            self.problems.append(
-                f"{where}: unknown instrument {shorten(cells['instrument'])!r}"
-            )
+            self.problems.append(f"{where}: unknown instrument {shorten(cells['instrument'])!r}")
             return
         kind = self.mapping.get(fold(cells["action"]))
         if kind is None:

@@ -161,9 +161,7 @@ def _facts(
         for n, row in enumerate(table.rows[start + 1 :], start=start + 2):
             cells = [c.text[:MAX_CELL_CHARS] for c in row]
 
-            def cell(
-                name: str, cells: list[str] = cells, col: dict[str, int] = col
-            ) -> str:
+            def cell(name: str, cells: list[str] = cells, col: dict[str, int] = col) -> str:
                 j = col.get(name)
                 return cells[j] if j is not None and j < len(cells) else ""
 

@@ -167,8 +167,7 @@ def _table(text: str, location: str) -> tuple[list[tuple[int, Sequence[str]]], d
                 roles.setdefault("signature", 10**6)
                 roles.setdefault("consent", 10**6)
                 body: list[tuple[int, Sequence[str]]] = [
-                    (n, [c.text for c in r])
-                    for n, r in enumerate(table.rows[i + 1 :], start=i + 2)
+                    (n, [c.text for c in r]) for n, r in enumerate(table.rows[i + 1 :], start=i + 2)
                 ]
                 return body, roles
     raise LoaderError(

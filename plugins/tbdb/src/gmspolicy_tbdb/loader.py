@@ -50,8 +50,15 @@ _COLUMNS = {
     "treaty": ("treaty", "treatybody", "committee"),
     "report": ("report", "reporttype", "description", "document"),
     "due": ("duedate", "datedue", "due"),
-    "submitted": ("submitted", "dateofreceipt", "received", "submissiondate", "datesubmitted",
-                  "dateofsubmission", "receiptdate"),
+    "submitted": (
+        "submitted",
+        "dateofreceipt",
+        "received",
+        "submissiondate",
+        "datesubmitted",
+        "dateofsubmission",
+        "receiptdate",
+    ),
     "status": ("status",),
 }
 #: Status words that say a report has come in (so a missing date is unknown, not "not
@@ -156,8 +163,11 @@ class TbdbLoader:
                 problems.append(f"{where}: {exc}")
                 continue
             status = fold(get("status"))
-            if submitted is None and status and any(w in status for w in _RECEIVED) and not any(
-                status.startswith(w) for w in _NOT_RECEIVED
+            if (
+                submitted is None
+                and status
+                and any(w in status for w in _RECEIVED)
+                and not any(status.startswith(w) for w in _NOT_RECEIVED)
             ):
                 undated.append(f"{where}: status {get('status')!r} but no date of receipt")
                 continue
@@ -220,8 +230,7 @@ def _table(
                     roles.setdefault(role, j)
             if {"treaty", "report"} <= roles.keys() and ("due" in roles or "submitted" in roles):
                 body = [
-                    (n, [c.text for c in r])
-                    for n, r in enumerate(table.rows[i + 1 :], start=i + 2)
+                    (n, [c.text for c in r]) for n, r in enumerate(table.rows[i + 1 :], start=i + 2)
                 ]
                 return body, roles
     raise LoaderError(

@@ -57,9 +57,7 @@ CONSENT_CODES: Mapping[str, ActionKind] = {
 # it, cells are matched only when at most MAX_DATE_CHARS long, and the one pattern
 # searched through a whole page (_AS_AT) starts with a literal and has no overlapping runs
 # (tests/reliability/test_rel_hostile_regex.py).
-_CELL = re.compile(
-    r"^(?P<date>\d{1,2}\s++[A-Za-z]{3,9}\.?\s++\d{4})\s*+(?P<code>AA|A|a|d|c)?$"
-)
+_CELL = re.compile(r"^(?P<date>\d{1,2}\s++[A-Za-z]{3,9}\.?\s++\d{4})\s*+(?P<code>AA|A|a|d|c)?$")
 _CELL_REF = re.compile(r"\s*+\(?\d{1,3}\)?$")
 _TITLE_NUMBER = re.compile(r"^\s*+\d++\s*+\.\s*+")
 _REF_IN_NAME = re.compile(r"(?:^|/)([ivxl]++-\d++(?:-[a-z])?)\.(?:en\.)?(?:xml|csv|html?)$", re.I)
@@ -128,8 +126,9 @@ class UntcLoader:
             authority=Authority.DEPOSITARY,
             as_of=as_at,
         )
-        warnings = tuple(f"{location}: skipped participant {n!r} (not in the reference)"
-                         for n in skipped) + tuple(
+        warnings = tuple(
+            f"{location}: skipped participant {n!r} (not in the reference)" for n in skipped
+        ) + tuple(
             f"{location}: left out participant {n!r} (an organisation, not a state)"
             for n in organisations
         )
@@ -148,13 +147,18 @@ class UntcLoader:
 def _kind(fetched: Fetched, text: str, location: str) -> str:
     media = fetched.media_type
     head = text.lstrip()[:200]
-    if fetched.is_url and media and not (
-        media in _XML_TYPES or media in _CSV_TYPES or media == "text/html"
-        or media.endswith("+xml")
+    if (
+        fetched.is_url
+        and media
+        and not (
+            media in _XML_TYPES
+            or media in _CSV_TYPES
+            or media == "text/html"
+            or media.endswith("+xml")
+        )
     ):
         raise LoaderError(
-            f"{location}: unexpected content type {media!r} "
-            "(expected XML, CSV or HTML)"
+            f"{location}: unexpected content type {media!r} (expected XML, CSV or HTML)"
         )
     wants_xml = fetched.suffix == ".xml" or media in _XML_TYPES
     if looks_like_html(text):
@@ -238,9 +242,7 @@ def _depth(root: Element, location: str) -> None:
 def _html_rows(text: str, location: str) -> list[Row]:
     doc = parse_html(text, location)
     for table in doc.tables:
-        rows: list[Row] = [
-            (n, [c.text for c in row]) for n, row in enumerate(table.rows, start=1)
-        ]
+        rows: list[Row] = [(n, [c.text for c in row]) for n, row in enumerate(table.rows, start=1)]
         if _header_index(rows) is not None:
             return rows
     raise LoaderError(
@@ -312,8 +314,8 @@ def _facts(
         if _column_role(raw_name) == "participant":
             continue  # a repeated header row
         name = strip_footnotes(raw_name)
-        where = f"{location}:{line}" if not location.endswith(".xml") else (
-            f"{location}: row {line}"
+        where = (
+            f"{location}:{line}" if not location.endswith(".xml") else (f"{location}: row {line}")
         )
         actions: list[Action] = []
         for col, role in roles.items():
