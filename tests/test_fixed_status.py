@@ -102,7 +102,7 @@ def test_every_format_says_it(cli: Run, data: Path) -> None:
     assert (code, err) == (0, "")
     # both cells cite the instrument's own sources (s1 here): every cell cites a source
     assert "| AConv | not applicable[^1] | not yet adopted[^1] |" in out
-    assert "[^1]: Source one, Example, https://example.org/s1 (seen 2024-01-31)" in out
+    assert "[^1]: Source one, Example, <https://example.org/s1> (seen 2024-01-31)" in out
     assert "- not yet adopted: the instrument had not been adopted by the date asked about" in out
     code, out, _ = cli(*args, "--instruments", "ACONV", "--format", "json")
     cells = {c["country"]: (c["status"], c["sources"]) for c in json.loads(out)["cells"]}

@@ -148,7 +148,7 @@ def test_table_in_thai(cli: Run, make_dataset: Callable[..., Path]) -> None:
     assert lines[6] == "| Conv | ไม่มีการดำเนินการ (ณ 2020-01-01)[^1] | ให้สัตยาบัน 2005-05-05[^2][^1] |"
     assert lines[7] == "| Prot | ไม่ทราบ | ไม่ทราบ |"
     assert "ยืนยันแล้ว 2 จาก 4 ช่อง" in lines
-    assert "[^1]: Source two, Example, https://example.org/s2 (เข้าดูเมื่อ 2024-01-31)" in lines
+    assert "[^1]: Source two, Example, <https://example.org/s2> (เข้าดูเมื่อ 2024-01-31)" in lines
 
 
 def test_html_table_in_burmese(cli: Run, make_dataset: Callable[..., Path]) -> None:

@@ -77,8 +77,8 @@ def test_markdown(cli: Run, data: Path) -> None:
         "| Thailand[^1][^2] | CEDAW | 2017-07-04 CEDAW/C/THA/CO/6-7 | 2031-02 eighth periodic "
         "report | 2021-07 | unknown |" in lines
     )
-    assert "[^2]: Source two <b>, Example, https://example.org/s2 (seen 2024-01-31)" not in out
-    assert "[^2]: Source two \\<b\\>, Example, https://example.org/s2 (seen 2024-01-31)" in lines
+    assert "[^2]: Source two <b>, Example, <https://example.org/s2> (seen 2024-01-31)" not in out
+    assert "[^2]: Source two \\<b\\>, Example, <https://example.org/s2> (seen 2024-01-31)" in lines
 
 
 def test_overdue_only_where_sourced(cli: Run, data: Path) -> None:

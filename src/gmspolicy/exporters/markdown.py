@@ -11,12 +11,12 @@ from gmspolicy.exporters._common import (
     SourceNumbers,
     as_of_text,
     generator_line,
-    source_line,
 )
 from gmspolicy.i18n import Labels
 from gmspolicy.query.policyset import PolicySet
 from gmspolicy.query.views import (
     SECONDARY_MARK,
+    CitedSource,
     DatasetView,
     EventRow,
     EventsView,
@@ -218,7 +218,7 @@ class MarkdownExporter:
             refs = "".join(f"[^{n}]" for n in notes.cite(o.sources))
             lines.append(f"{mark}# {escape_text(' · '.join(row.heading))}")
             lines.append("")
-            lines.append(f"<{o.url}>{refs}" if _safe_url(o.url) else escape_text(o.url) + refs)
+            lines.append(markdown_url(o.url) + refs)
             details = [d for d in (o.session, o.symbol) if d]
             if details:
                 lines += ["", escape_text(" · ".join(details))]
@@ -259,12 +259,36 @@ class MarkdownExporter:
         out = ["", escape_text(generator_line(labels))]
         if notes.numbers:
             out.append("")
-            out += [f"[^{n}]: {escape_text(source_line(s, labels))}" for n, s in notes.sources()]
+            out += [f"[^{n}]: {source_markdown(s, labels)}" for n, s in notes.sources()]
         return out
 
 
 def _safe_url(url: str) -> bool:
-    return url.startswith(("http://", "https://")) and not any(c in url for c in "<> \n")
+    """Whether ``url`` can be written as a CommonMark autolink ``<URL>``: an http(s) URL
+    with no space, angle bracket or other character an autolink cannot hold."""
+    return (
+        url.startswith(("http://", "https://"))
+        and url.isprintable()
+        and not any(c in url for c in "<> ")
+    )
+
+
+def markdown_url(url: str) -> str:
+    """``url`` as a CommonMark autolink (``<https://...>``): inside one no backslash escape
+    applies, so CommonMark, GitHub's autolinking and markdown-it's linkify all keep the
+    address exactly; a URL that cannot be one is escaped text, not a link."""
+    return f"<{url}>" if _safe_url(url) else escape_text(url)
+
+
+def source_markdown(source: CitedSource, labels: Labels) -> str:
+    """A footnote's text: ``Title, Publisher, <URL> (seen DATE; current to DATE)``, the
+    words escaped and the address an autolink."""
+    s = source.source
+    extra = labels("source.seen", date=s.seen.isoformat())
+    if s.as_of:
+        extra += "; " + labels("source.as_of", date=s.as_of.isoformat())
+    title, publisher = escape_text(s.title), escape_text(s.publisher)
+    return f"{title}, {publisher}, {markdown_url(s.url)} ({escape_text(extra)})"
 
 
 def _country_name(pset: PolicySet, code: str | None, labels: Labels) -> str:
