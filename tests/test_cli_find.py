@@ -98,3 +98,38 @@ def test_empty_results_print_one_line(cli: Run, args: tuple[str, ...], line: str
 def test_empty_results_in_machine_formats_stay_documents(cli: Run) -> None:
     code, out, _ = cli("mous", "--year", "1999", "--format", "json")
     assert code == 0 and json.loads(out)["mous"] == []
+
+
+def test_a_first_party_loader_not_installed_names_its_package(
+    cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gmspolicy import plugins
+
+    monkeypatch.setitem(plugins.FIRST_PARTY, (plugins.LOADER_GROUP, "nosuch"), "gmspolicy-nosuch")
+    assert cli("load", "nosuch", "x.html") == (
+        2,
+        "",
+        "error: loader 'nosuch' is not installed: it comes with the gmspolicy-nosuch package "
+        "(pip install ./plugins/nosuch from a gmspolicy checkout)\n",
+    )
+    code, _, err = cli("load", "nothing-like-it", "x.html")
+    assert code == 2 and err.startswith("error: unknown loader 'nothing-like-it' (one of: ")
+
+
+def test_mou_supersedes_column_shows_the_superseded_title(cli: Run) -> None:
+    pset = load_dataset()
+    replacing = [m for m in pset.mous if m.supersedes]
+    assert replacing, "the bundled MOUs should include one that supersedes another"
+    code, out, _ = cli("mous", "--format", "markdown")
+    assert code == 0
+    for m in replacing:
+        row = next(
+            line
+            for line in out.splitlines()
+            if line.startswith("| ") and line.split(" | ")[1].startswith(m.title)
+        )
+        for ident in m.supersedes:
+            old = pset.mou(ident)
+            shown = f"{old.title} ({old.signed})" if old.signed else old.title
+            assert shown in row.rsplit(" | ", 1)[-1]
+            assert f"| {ident} |" not in row

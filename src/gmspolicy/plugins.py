@@ -51,6 +51,16 @@ __all__ = [
 EXPORTER_GROUP = "gmspolicy.exporters"
 LOADER_GROUP = "gmspolicy.loaders"
 
+#: The first-party plugins that live in their own packages (``plugins/`` in the
+#: repository): asked for when not installed, the message names the package to install.
+FIRST_PARTY: dict[tuple[str, str], str] = {
+    (LOADER_GROUP, "untc"): "gmspolicy-untc",
+    (LOADER_GROUP, "normlex"): "gmspolicy-normlex",
+    (LOADER_GROUP, "ohchr"): "gmspolicy-ohchr",
+    (LOADER_GROUP, "csv"): "gmspolicy-csvsheet",
+    (LOADER_GROUP, "tbdb"): "gmspolicy-tbdb",
+}
+
 #: A plugin kind: :class:`~gmspolicy.loaders.contract.Loader` or
 #: :class:`~gmspolicy.exporters.contract.Exporter`.
 P = TypeVar("P", Loader, Exporter)
@@ -260,6 +270,13 @@ class Registry(Generic[P]):
         origin = self._candidates[name][0].origin if name in self._candidates else None
         failed = self._failure(name, origin)
         if failed is None:
+            hint = FIRST_PARTY.get((self.group, name))
+            if hint is not None:
+                raise UsageError(
+                    f"{self.kind} {name!r} is not installed: it comes with the {hint} package "
+                    f"(pip install ./plugins/{hint.removeprefix('gmspolicy-')} from a gmspolicy "
+                    "checkout)"
+                )
             raise UsageError(f"unknown {self.kind} {name!r} (one of: {', '.join(self.names())})")
         raise PluginError(
             f"{self.kind} {name!r} from {failed.origin} failed to load: {failed.error}"

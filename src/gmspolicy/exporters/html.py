@@ -414,7 +414,7 @@ class _Page:
                 {"text": m.title, "note": m.note or "", "refs": self.cite(m.sources)},
                 {"text": row.signed, "key": _pd_key(str(m.signed) if m.signed else "")},
                 {"text": m.place or ""},
-                {"text": ", ".join(m.supersedes)},
+                {"text": "; ".join(row.supersedes)},
                 {"text": "", "links": self.documents(m.documents)},
             ]
             rows.append(_row(index, cells))

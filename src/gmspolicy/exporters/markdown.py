@@ -196,7 +196,7 @@ class MarkdownExporter:
                     escape_cell(m.title) + refs,
                     escape_cell(row.signed),
                     escape_cell(m.place or ""),
-                    escape_cell(", ".join(m.supersedes)),
+                    escape_cell("; ".join(row.supersedes)),
                 ]
             )
         return _table(header, rows)

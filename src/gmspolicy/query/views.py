@@ -38,6 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from gmspolicy._gc import without_gc
+from gmspolicy.errors import UsageError
 from gmspolicy.i18n import Labels
 from gmspolicy.models import (
     Action,
@@ -185,6 +186,8 @@ class MouRow:
     mou: Mou
     parties: tuple[str, ...]
     signed: str
+    #: The titles of the MOUs this one supersedes (with the year signed where known).
+    supersedes: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -258,9 +261,20 @@ class _Base:
                 m,
                 tuple(self.country_name(p) for p in m.parties),
                 str(m.signed) if m.signed else unknown,
+                tuple(self._mou_title(ident) for ident in m.supersedes),
             )
             for m in mous
         )
+
+    def _mou_title(self, ident: str) -> str:
+        """An MOU named by its title and the year it was signed (``ident`` itself when it
+        is not in the set)."""
+        pset = self.pset
+        try:
+            other = pset.mou(ident)
+        except UsageError:
+            return ident
+        return f"{other.title} ({other.signed})" if other.signed else other.title
 
     def event_rows(self, events: Sequence[Event]) -> tuple[EventRow, ...]:
         """``events`` ready to lay out."""
