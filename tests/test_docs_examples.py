@@ -122,6 +122,7 @@ def test_json_feed_examples(
         pytest.skip("src/gmspolicy/schema/gmspolicy.schema.json does not exist yet")
     monkeypatch.chdir(tmp_path)
     assert main(["export", "--format", "json", "-o", "gmspolicy.json"]) == 0
+    assert main(["table", "--format", "json", "-o", "table.json"]) == 0
     capsys.readouterr()
     globs: dict[str, object] = {"__name__": "__main__"}
     run_python_blocks(DOCS / "json-feed.md", [block], globs)
@@ -137,7 +138,18 @@ def test_json_feed_examples(
         assert lines[2].startswith("Myanmar | Forced Labour Convention, 1930 (No. 29) | ")
         cell = globs["cell"]
         assert callable(cell)
-        assert cell("THA", "NOT-RECORDED") == ("unknown", [])
+        # Over every GMS cell it says exactly what the HTML table shows (issue 17.5).
+        from gmspolicy import load_dataset
+        from gmspolicy.query.views import TableView
+
+        pset = load_dataset()
+        view = TableView(pset, pset.matrix())
+        checked = 0
+        for shown in view.cells():
+            text, cited = cell(shown.country.code, shown.instrument.id)
+            assert (text, list(cited)) == (shown.text.text, list(shown.sources)), shown
+            checked += 1
+        assert checked == len(view.matrix.countries) * len(view.matrix.instruments)
         # The page shows the first line as what it prints.
         assert lines[0] in (DOCS / "json-feed.md").read_text(encoding="utf-8")
 

@@ -65,7 +65,7 @@ def test_the_feed_writes_an_action_as_first_day_and_precision() -> None:
     data = converter.unstructure(action)
     assert data == {
         "kind": "denunciation",
-        "date": "1999-08-01",
+        "date": "1999-08",
         "precision": "month",
         "sources": ["s"],
         "note": "noted",
@@ -120,14 +120,16 @@ def test_json_export_round_trips_partial_dates(
     doc = json.loads(out.read_text())
     (part,) = doc["participations"]
     assert [(a["date"], a["precision"]) for a in part["actions"]] == [
-        ("2001-03-01", "month"),
-        ("2005-01-01", "year"),
+        ("2001-03", "month"),
+        ("2005", "year"),
     ]
-    assert (part["current"]["date"], part["current"]["precision"]) == ("2005-01-01", "year")
+    assert (part["current"]["date"], part["current"]["precision"]) == ("2005", "year")
     assert (part["current"]["signed"], part["current"]["signed_precision"]) == (
-        "2001-03-01",
+        "2001-03",
         "month",
     )
+    # never padded to a day anywhere in the feed (issue 17.5)
+    assert "2001-03-01" not in out.read_text() and "2005-01-01" not in out.read_text()
     back = load_json_export(out)
     assert back.participations == load_dataset(root).participations
 

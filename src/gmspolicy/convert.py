@@ -3,8 +3,9 @@
 Dates are ISO strings, partial dates ``YYYY[-MM[-DD]]`` strings, enums their values;
 strings must be strings (``NO`` read by YAML as ``False`` is an error, not ``"False"``);
 unknown keys are errors. An :class:`~gmspolicy.models.Action` is written as the JSON feed
-1.x has it (:class:`FeedAction`): its date as the first day of the period plus a
-``precision``.
+2.x has it (:class:`FeedAction`): its date as precisely as it is known (``1999``,
+``1999-08``, ``1999-08-23``, never padded to a day) and its ``precision``; a 1.x feed's
+first day plus ``precision`` is still read.
 """
 
 from __future__ import annotations
@@ -25,14 +26,16 @@ from gmspolicy.models import Action, ActionKind
 
 @attrs.frozen
 class FeedAction:
-    """An action as the JSON feed 1.x writes it: ``date`` is the day, or the first day of
-    the month or year when ``precision`` is ``month`` or ``year``."""
+    """An action as the JSON feed writes it: ``date`` as precisely as the source gives it
+    (ISO 8601 reduced precision: ``1999``, ``1999-08``, ``1999-08-23``) and ``precision``
+    saying which. A 1.x feed wrote the first day of the month or year with
+    ``precision`` ``month`` or ``year``; that is read too."""
 
     kind: ActionKind
-    date: dt.date
+    date: PartialDate
     sources: tuple[str, ...] = ()
     note: str | None = None
-    precision: DatePrecision = DatePrecision.DAY
+    precision: DatePrecision | None = None
     research_note: str | None = None
 
     @classmethod
@@ -40,7 +43,7 @@ class FeedAction:
         """The feed form of ``action``."""
         return cls(
             action.kind,
-            action.date.earliest(),
+            action.date,
             action.sources,
             action.note,
             action.date.precision,
@@ -48,19 +51,26 @@ class FeedAction:
         )
 
     def action(self) -> Action:
-        """The :class:`Action` this record describes; ``ValueError`` when ``date`` is not
-        the first day of its month or year."""
+        """The :class:`Action` this record describes; ``ValueError`` when ``precision``
+        does not fit ``date`` (a 1.x first day that is not the first of its month or
+        year included)."""
         d, precision = self.date, self.precision
-        if precision is DatePrecision.DAY:
-            date = PartialDate.from_date(d)
-        elif precision is DatePrecision.MONTH:
-            date = PartialDate(d.year, d.month)
+        if precision is None or precision is d.precision:
+            date = d
+        elif d.precision is DatePrecision.DAY:  # a 1.x feed: the first day + precision
+            date = (
+                PartialDate(d.year, d.month)
+                if precision is DatePrecision.MONTH
+                else PartialDate(d.year)
+            )
+            if date.earliest() != d.earliest():
+                raise ValueError(
+                    f"date {d} with precision {precision.value} must be the first "
+                    f"day of its {precision.value} ({date.earliest().isoformat()})"
+                )
         else:
-            date = PartialDate(d.year)
-        if date.earliest() != d:
             raise ValueError(
-                f"date {d.isoformat()} with precision {precision.value} must be the first "
-                f"day of its {precision.value} ({date.earliest().isoformat()})"
+                f"date {d} is known to the {d.precision.value}, not the {precision.value}"
             )
         return Action(self.kind, date, self.sources, self.note, self.research_note)
 

@@ -30,7 +30,7 @@ from gmspolicy.query.views import (
 )
 
 #: The version of the JSON feed's schema (semantic versioning).
-SCHEMA_VERSION = "1.5.0"
+SCHEMA_VERSION = "2.0.0"
 
 
 def status_record(status: Status) -> dict[str, Any]:
@@ -38,10 +38,11 @@ def status_record(status: Status) -> dict[str, Any]:
     return {
         "status": status.kind.value,
         "via": status.via.value if status.via else None,
-        # feed 1.x: a date is its first day plus its precision
-        "date": status.date.earliest().isoformat() if status.date else None,
+        # feed 2.x: a date as precisely as it is known (``1969``, ``1969-06``,
+        # ``1969-06-26``), never padded to a day, with its precision
+        "date": str(status.date) if status.date else None,
         "precision": status.date.precision.value if status.date else None,
-        "signed": status.signed.earliest().isoformat() if status.signed else None,
+        "signed": str(status.signed) if status.signed else None,
         "signed_precision": status.signed.precision.value if status.signed else None,
         "in_force": status.in_force.isoformat() if status.in_force else None,
     }

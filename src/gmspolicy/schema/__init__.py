@@ -110,10 +110,17 @@ VERSION_HISTORY: tuple[tuple[str, str], ...] = (
         "carry 'research_note', the team's notes that no format for readers shows (minor "
         "bump: additions)",
     ),
+    (
+        "2.0.0",
+        "partial dates are never padded: an action's and a status's 'date' and 'signed' "
+        "known only to the year or month are written '1969' or '1969-06' (ISO 8601 reduced "
+        "precision), no longer as the first day '1969-01-01' with a precision (major bump: "
+        "a field changed; 'precision' and 'signed_precision' stay)",
+    ),
 )
 
 _DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-_PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_PARTIAL_DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 
 #: The records the feed contains, by their ``$defs`` name.
 _MODELS: tuple[type[Any], ...] = (
@@ -252,9 +259,9 @@ def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
     status = {
         "status": _ref("StatusKind"),
         "via": _nullable(_ref("ActionKind")),
-        "date": _nullable(_ref("Date")),
+        "date": _nullable(_ref("PartialDate")),
         "precision": _nullable(_ref("DatePrecision")),
-        "signed": _nullable(_ref("Date")),
+        "signed": _nullable(_ref("PartialDate")),
         "signed_precision": _nullable(_ref("DatePrecision")),
         "in_force": _nullable(_ref("Date")),
     }
