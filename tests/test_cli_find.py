@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +134,22 @@ def test_mou_supersedes_column_shows_the_superseded_title(cli: Run) -> None:
             shown = f"{old.title} ({old.signed})" if old.signed else old.title
             assert shown in row.rsplit(" | ", 1)[-1]
             assert f"| {ident} |" not in row
+
+
+def test_a_fifo_in_the_plugins_directory_is_refused_not_waited_on(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    os.mkfifo(folder / "evil.py")
+    proc = subprocess.run(
+        [sys.executable, "-m", "gmspolicy", "--plugins-dir", str(folder), "plugins"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert f"{folder / 'evil.py'}: not a regular file (a pipe, socket or device?)" in proc.stdout

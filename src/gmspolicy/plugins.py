@@ -376,14 +376,26 @@ def _check_loader(name: str, obj: object) -> Loader:
     return cast(Loader, obj)
 
 
+#: Largest plugin file read from a plugins directory, in bytes.
+MAX_PLUGIN_FILE_BYTES = 4 * 1024 * 1024
+
+
 def _import_file(path: Path) -> Any:
+    """Import a loose plugin file, read through the bounded reader first: a FIFO, a
+    device or an oversized file is refused (an error the registry reports), never waited
+    on or read without bound."""
+    from gmspolicy.dataset._files import read_file_bounded
+
+    data = read_file_bounded(path, MAX_PLUGIN_FILE_BYTES)
+    if isinstance(data, str):
+        raise ImportError(f"{path}: {data}")
     mod_name = f"gmspolicy_plugin_{path.stem}"
     spec = importlib.util.spec_from_file_location(mod_name, path)
-    if spec is None or spec.loader is None:
+    if spec is None:
         raise ImportError(f"cannot import {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[mod_name] = module
-    spec.loader.exec_module(module)
+    exec(compile(data, str(path), "exec"), module.__dict__)  # noqa: S102 - the user's plugin
     return module
 
 
