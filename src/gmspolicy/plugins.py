@@ -381,7 +381,7 @@ MAX_PLUGIN_FILE_BYTES = 4 * 1024 * 1024
 
 
 def _import_file(path: Path) -> Any:
-    """Import a loose plugin file, read through the bounded reader first: a FIFO, a
+    """Import a loose plugin file, checked with the bounded reader first: a FIFO, a
     device or an oversized file is refused (an error the registry reports), never waited
     on or read without bound."""
     from gmspolicy.dataset._files import read_file_bounded
@@ -391,11 +391,11 @@ def _import_file(path: Path) -> Any:
         raise ImportError(f"{path}: {data}")
     mod_name = f"gmspolicy_plugin_{path.stem}"
     spec = importlib.util.spec_from_file_location(mod_name, path)
-    if spec is None:
+    if spec is None or spec.loader is None:
         raise ImportError(f"cannot import {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[mod_name] = module
-    exec(compile(data, str(path), "exec"), module.__dict__)  # noqa: S102 - the user's plugin
+    spec.loader.exec_module(module)
     return module
 
 

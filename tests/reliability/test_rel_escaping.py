@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from reliability_kit import count_example, html_structure
@@ -189,12 +189,7 @@ def records(p: PolicySet) -> tuple[Any, ...]:
     )
 
 
-@settings(
-    max_examples=ROUNDTRIP_EXAMPLES,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@settings(max_examples=ROUNDTRIP_EXAMPLES)
 @given(text=hostile_texts | st.text(max_size=60))
 @example(text=NASTY[0])
 # (issue 14.4: control characters such as \x0b, \x0c, \x1c and \x85 are now refused by
@@ -223,12 +218,7 @@ def _normalise_html(events: list[Any]) -> list[Any]:
     return [e for e in events if e[0] in ("start", "end", "comment", "decl", "pi")]
 
 
-@settings(
-    max_examples=HTML_EXAMPLES,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@settings(max_examples=HTML_EXAMPLES)
 @given(text=hostile_texts | st.text(max_size=60))
 def test_html_escapes_every_field(text: str) -> None:
     count_example("HTML escaping")
@@ -303,12 +293,7 @@ def check_markdown(text: str) -> None:
             assert wanted in _md_text(md), view.kind
 
 
-@settings(
-    max_examples=MARKDOWN_EXAMPLES,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@settings(max_examples=MARKDOWN_EXAMPLES)
 @given(text=hostile_texts | st.text(max_size=60))
 def test_markdown_escapes_every_field(text: str) -> None:
     count_example("Markdown escaping")

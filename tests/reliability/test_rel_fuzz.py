@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from reliability_kit import count_example
@@ -52,7 +52,7 @@ SAMPLES: dict[str, tuple[Path, dict[str, str], list[str]]] = {
     ),
 }
 
-#: Examples per property (kept modest: the suite stays fast; derandomized: repeatable).
+#: Examples per property (kept modest: the suite stays fast; the "ci" profile derandomizes).
 FILE_EXAMPLES = 60
 HTTP_EXAMPLES = 25
 DATASET_EXAMPLES = 40
@@ -130,12 +130,7 @@ def fuzz_file_case(name: str) -> Any:
     sample, options, _ = SAMPLES[name]
     loader = loaders().get(name)
 
-    @settings(
-        max_examples=FILE_EXAMPLES,
-        derandomize=True,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    )
+    @settings(max_examples=FILE_EXAMPLES)
     @given(data=fragments(sample))
     def run(tmp_path: Path, data: bytes) -> None:
         count_example(f"loader {name}: arbitrary file bytes")
@@ -158,12 +153,7 @@ def test_loader_on_arbitrary_http_bodies(name: str, httpserver: HTTPServer) -> N
     loader = loaders().get(name)
     fetcher = fast_fetcher(retries=0)
 
-    @settings(
-        max_examples=HTTP_EXAMPLES,
-        derandomize=True,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
+    @settings(max_examples=HTTP_EXAMPLES)
     @given(data=fragments(sample), ctype=st.sampled_from(types))
     def run(data: bytes, ctype: str) -> None:
         count_example(f"loader {name}: arbitrary HTTP bodies")
@@ -206,12 +196,7 @@ def test_dataset_reader_on_arbitrary_bytes(name: str, make_dataset: Any, tmp_pat
     root: Path = make_dataset()
     sample = dataset_sample(name)
 
-    @settings(
-        max_examples=DATASET_EXAMPLES,
-        derandomize=True,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
+    @settings(max_examples=DATASET_EXAMPLES)
     @given(data=fragments(sample))
     def run(data: bytes) -> None:
         count_example(f"dataset reader: arbitrary {name}")

@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from reliability_kit import Run, count_example
 
@@ -224,12 +224,7 @@ def _at_the_edges(pset: PolicySet, big: int, year: int) -> PolicySet:
     )
 
 
-@settings(
-    max_examples=30,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(max_examples=30)
 @given(
     pset=policysets(text=EDGE_TEXT),
     big=st.sampled_from([1, MAX_INTEGER]),

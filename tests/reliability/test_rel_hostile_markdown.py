@@ -31,7 +31,7 @@ from typing import Any
 import attrs
 import cmarkgfm
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from reliability_kit import count_example, html_structure
@@ -171,12 +171,7 @@ def check(text: str, in_property: bool = False) -> None:
             assert _gfm_structure(doc) == _gfm_structure(ref), f"cmark-gfm: {where}"
 
 
-@settings(
-    max_examples=40,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@settings(max_examples=40)
 @given(text=marked_texts)
 def test_no_markdown_structure_from_dataset_text(text: str) -> None:
     count_example("Markdown: no structure from text, every language, two parsers")
