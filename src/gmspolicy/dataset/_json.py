@@ -92,10 +92,8 @@ def _check_depth(text: str, name: str) -> None:
             depth -= 1
 
 
-def read_json_export(path: Path) -> PolicySet:
-    """Read a JSON export of the whole dataset back into a validated PolicySet."""
-    name = display_path(path)
-    text = read_text_bounded(path, MAX_FILE_BYTES, name)
+def _parse_json(text: str, name: str) -> Any:
+    """The JSON document in ``text`` (read from ``name``), or a DataError naming the place."""
     _check_depth(text, name)
     try:
         doc: Any = json.loads(
@@ -111,6 +109,11 @@ def read_json_export(path: Path) -> PolicySet:
         raise DataError(
             [Problem(name, f"invalid JSON: {type(exc).__name__}", C.INVALID_JSON)]
         ) from None
+    return doc
+
+
+def _check_export(doc: Any, name: str) -> None:
+    """Refuse a document that is not a dataset export this version can read."""
     if not isinstance(doc, dict) or doc.get("kind") != "dataset":
         raise UsageError(f"{name}: not a gmspolicy dataset export (export --format json)")
     version = str(doc.get("schema_version", ""))
@@ -131,6 +134,14 @@ def read_json_export(path: Path) -> PolicySet:
                 )
             ]
         )
+
+
+def read_json_export(path: Path) -> PolicySet:
+    """Read a JSON export of the whole dataset back into a validated PolicySet."""
+    name = display_path(path)
+    text = read_text_bounded(path, MAX_FILE_BYTES, name)
+    doc = _parse_json(text, name)
+    _check_export(doc, name)
     problems: list[Problem] = []
 
     def structure(key: str, cls: type[T]) -> list[T]:

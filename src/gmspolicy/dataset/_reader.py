@@ -281,14 +281,8 @@ class _Reader:
                 )
             )
 
-    def read_csv(self, text: str, name: str, rows: dict[tuple[str, str], dict[str, Any]]) -> None:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        try:
-            header = next(reader)
-        except csv.Error as exc:
-            self.problems.append(Problem(f"{name}:1", f"invalid CSV: {exc}", C.INVALID_CSV))
-            return
-        header = [h.strip() for h in header]
+    def _header_ok(self, header: list[str], name: str) -> bool:
+        """Whether a participations CSV header (cells stripped) is right; if not, say why."""
         known = (*PARTICIPATION_COLUMNS, RESEARCH_NOTE_COLUMN)
         missing = [c for c in PARTICIPATION_COLUMNS if c not in header]
         extra = [c for c in header if c not in known]
@@ -307,6 +301,18 @@ class _Reader:
                     C.BAD_HEADER,
                 )
             )
+            return False
+        return True
+
+    def read_csv(self, text: str, name: str, rows: dict[tuple[str, str], dict[str, Any]]) -> None:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            header = next(reader)
+        except csv.Error as exc:
+            self.problems.append(Problem(f"{name}:1", f"invalid CSV: {exc}", C.INVALID_CSV))
+            return
+        header = [h.strip() for h in header]
+        if not self._header_ok(header, name):
             return
         ci, ii, ai, di, si, ni = (header.index(c) for c in PARTICIPATION_COLUMNS)
         ri = header.index(RESEARCH_NOTE_COLUMN) if RESEARCH_NOTE_COLUMN in header else None
@@ -424,14 +430,7 @@ class _Reader:
             assert date is not None
             first = places.setdefault(key, where)
             if first is not where:
-                self.problems.append(
-                    Problem(
-                        where,
-                        f"duplicate {word} of {instrument} by {country} on {date_text} "
-                        f"(first at {first})",
-                        C.DUPLICATE_ACTION,
-                    )
-                )
+                self._duplicate_action(where, first, country, instrument, word, date_text)
                 return
             entry["actions"].append(Action(kind, date, sources, note, research_note))
             return
@@ -445,14 +444,7 @@ class _Reader:
         if word in _DATED_FACTS:
             assert day is not None
             if entry[word] is not None:
-                self.problems.append(
-                    Problem(
-                        where,
-                        f"second {word} for {country} x {instrument} "
-                        f"(first at {places.get(('participation', country, instrument))})",
-                        C.DUPLICATE_FACT,
-                    )
-                )
+                self._second_fact(where, country, instrument, word)
                 return
             entry[word] = DatedFact(day, sources, note, research_note)
         else:
@@ -460,6 +452,29 @@ class _Reader:
             entry["reservations"].append(
                 Reservation(ReservationKind(word), note, day, sources, research_note)
             )
+
+    def _duplicate_action(
+        self, where: str, first: str, country: str, instrument: str, word: str, date_text: str
+    ) -> None:
+        """Report an action already recorded (at ``first``) for the same day."""
+        self.problems.append(
+            Problem(
+                where,
+                f"duplicate {word} of {instrument} by {country} on {date_text} (first at {first})",
+                C.DUPLICATE_ACTION,
+            )
+        )
+
+    def _second_fact(self, where: str, country: str, instrument: str, word: str) -> None:
+        """Report a second dated fact of one kind for a country and an instrument."""
+        self.problems.append(
+            Problem(
+                where,
+                f"second {word} for {country} x {instrument} "
+                f"(first at {self.places.get(('participation', country, instrument))})",
+                C.DUPLICATE_FACT,
+            )
+        )
 
     def row_problems(
         self,

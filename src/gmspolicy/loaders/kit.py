@@ -21,6 +21,8 @@ from gmspolicy._text import fold
 from gmspolicy.errors import LoaderError, UsageError
 
 if TYPE_CHECKING:
+    from lxml import html as lxml_html
+
     from gmspolicy.loaders import LoadContext
     from gmspolicy.models import Action, Authority, Participation, Source
 
@@ -359,17 +361,99 @@ _SKIPPED = frozenset({"script", "style", "template", "noscript"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4"})
 
 
-def parse_html(text: str, where: str = "HTML page") -> HtmlDoc:
-    """Parse an HTML page (or an HTML table saved as ``.xls``) into its title, headings,
-    tables and text.
+class _HtmlWalk:
+    """One walk over a parsed page: what is open and the text read so far."""
 
-    The page is parsed by lxml (libxml2's HTML parser: linear time, no network, no
-    entity definitions, comments and processing instructions dropped) and walked without
-    recursion. Each table keeps its own rows: a table nested in a cell is a table of its
-    own (listed before the one that holds it) and its text is not part of that cell.
-    Nesting deeper than :data:`MAX_HTML_DEPTH` elements is a
-    :class:`~gmspolicy.errors.LoaderError` naming ``where``.
-    """
+    __slots__ = (
+        "heading",
+        "heading_depth",
+        "headings",
+        "in_title",
+        "skip",
+        "stack",
+        "sup",
+        "tables",
+        "texts",
+        "title",
+    )
+
+    def __init__(self) -> None:
+        self.title: list[str] = []
+        self.headings: list[str] = []
+        self.heading: list[str] | None = None
+        self.heading_depth = 0
+        self.in_title = 0
+        self.skip = 0
+        self.sup = 0
+        self.texts: list[str] = []
+        self.stack: list[_TableFrame] = []
+        self.tables: list[list[list[Cell]]] = []
+
+    def add_text(self, data: str | None) -> None:
+        if not data or self.skip:
+            return
+        self.texts.append(data)
+        if self.in_title:
+            self.title.append(data)
+        if self.heading is not None:
+            self.heading.append(data)
+        stack = self.stack
+        if stack and stack[-1].cell is not None:
+            frame = stack[-1]
+            assert frame.cell is not None
+            (frame.sup if self.sup else frame.cell).append(data)
+
+    def start(self, tag: str, depth: int) -> None:
+        """An element opens (``depth`` counts it)."""
+        stack = self.stack
+        if tag in _SKIPPED:
+            self.skip += 1
+        elif tag == "title":
+            self.in_title += 1
+        elif tag in _HEADINGS and self.heading is None:
+            self.heading, self.heading_depth = [], depth
+        elif tag == "table":
+            stack.append(_TableFrame())
+        elif tag == "tr" and stack:
+            stack[-1].end_cell()
+            stack[-1].rows.append([])
+        elif tag in ("td", "th") and stack:
+            stack[-1].start_cell(tag == "th")
+        elif tag == "sup":
+            self.sup += 1
+        elif tag == "br" and stack and stack[-1].cell is not None:
+            cell = stack[-1].cell
+            assert cell is not None
+            cell.append(" ")
+
+    def end(self, tag: str, depth: int) -> None:
+        """An element closes (``depth`` no longer counts it)."""
+        stack = self.stack
+        if tag in _SKIPPED:
+            self.skip -= 1
+        elif tag == "title":
+            self.in_title -= 1
+        elif tag in _HEADINGS and self.heading is not None and depth + 1 == self.heading_depth:
+            self.headings.append(clean("".join(self.heading)))
+            self.heading = None
+        elif tag == "table" and stack:
+            frame = stack.pop()
+            frame.end_cell()
+            self.tables.append(frame.rows)
+        elif tag in ("td", "th") and stack:
+            stack[-1].end_cell()
+        elif tag == "sup":
+            self.sup -= 1
+
+    def doc(self) -> HtmlDoc:
+        tables = self.tables
+        found = tuple(Table(tuple(tuple(row) for row in t if row)) for t in tables if any(t))
+        title = clean("".join(self.title))
+        return HtmlDoc(title, tuple(self.headings), found, clean(" ".join(self.texts)))
+
+
+def _html_root(text: str) -> lxml_html.HtmlElement | None:
+    """The parsed page, or None when there is nothing to parse."""
     from lxml import etree
     from lxml import html as lxml_html
 
@@ -382,36 +466,31 @@ def parse_html(text: str, where: str = "HTML page") -> HtmlDoc:
     )
     data = text.encode("utf-8", errors="replace")
     if not data.strip():
-        return HtmlDoc("", (), (), "")
+        return None
     try:
-        root = lxml_html.document_fromstring(data, parser=parser)
+        return lxml_html.document_fromstring(data, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError):
+        return None
+
+
+def parse_html(text: str, where: str = "HTML page") -> HtmlDoc:
+    """Parse an HTML page (or an HTML table saved as ``.xls``) into its title, headings,
+    tables and text.
+
+    The page is parsed by lxml (libxml2's HTML parser: linear time, no network, no
+    entity definitions, comments and processing instructions dropped) and walked without
+    recursion. Each table keeps its own rows: a table nested in a cell is a table of its
+    own (listed before the one that holds it) and its text is not part of that cell.
+    Nesting deeper than :data:`MAX_HTML_DEPTH` elements is a
+    :class:`~gmspolicy.errors.LoaderError` naming ``where``.
+    """
+    from lxml import etree
+
+    root = _html_root(text)
+    if root is None:
         return HtmlDoc("", (), (), "")
-    title: list[str] = []
-    headings: list[str] = []
-    heading: list[str] | None = None
-    heading_depth = 0
-    in_title = 0
-    skip = 0
-    sup = 0
+    walk = _HtmlWalk()
     depth = 0
-    texts: list[str] = []
-    stack: list[_TableFrame] = []
-    tables: list[list[list[Cell]]] = []
-
-    def add_text(data: str | None) -> None:
-        if not data or skip:
-            return
-        texts.append(data)
-        if in_title:
-            title.append(data)
-        if heading is not None:
-            heading.append(data)
-        if stack and stack[-1].cell is not None:
-            frame = stack[-1]
-            assert frame.cell is not None
-            (frame.sup if sup else frame.cell).append(data)
-
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if event == "start":
@@ -421,47 +500,14 @@ def parse_html(text: str, where: str = "HTML page") -> HtmlDoc:
                     f"{where}: elements nested more than {MAX_HTML_DEPTH} deep "
                     "(not a page a loader reads)"
                 )
-            if tag in _SKIPPED:
-                skip += 1
-            elif tag == "title":
-                in_title += 1
-            elif tag in _HEADINGS and heading is None:
-                heading, heading_depth = [], depth
-            elif tag == "table":
-                stack.append(_TableFrame())
-            elif tag == "tr" and stack:
-                stack[-1].end_cell()
-                stack[-1].rows.append([])
-            elif tag in ("td", "th") and stack:
-                stack[-1].start_cell(tag == "th")
-            elif tag == "sup":
-                sup += 1
-            elif tag == "br" and stack and stack[-1].cell is not None:
-                cell = stack[-1].cell
-                assert cell is not None
-                cell.append(" ")
+            walk.start(tag, depth)
             if tag:
-                add_text(el.text)
+                walk.add_text(el.text)
             continue
         depth -= 1
-        if tag in _SKIPPED:
-            skip -= 1
-        elif tag == "title":
-            in_title -= 1
-        elif tag in _HEADINGS and heading is not None and depth + 1 == heading_depth:
-            headings.append(clean("".join(heading)))
-            heading = None
-        elif tag == "table" and stack:
-            frame = stack.pop()
-            frame.end_cell()
-            tables.append(frame.rows)
-        elif tag in ("td", "th") and stack:
-            stack[-1].end_cell()
-        elif tag == "sup":
-            sup -= 1
-        add_text(el.tail)
-    found = tuple(Table(tuple(tuple(row) for row in t if row)) for t in tables if any(t))
-    return HtmlDoc(clean("".join(title)), tuple(headings), found, clean(" ".join(texts)))
+        walk.end(tag, depth)
+        walk.add_text(el.tail)
+    return walk.doc()
 
 
 def looks_like_html(text: str) -> bool:
