@@ -431,6 +431,13 @@ def fill_reviews(
             rows += [(r.id, field, sid, n) for n, sid in enumerate(_unique(ids))]
         db.executemany("INSERT INTO review_sources VALUES (?, ?, ?, ?)", rows)
     shown = {r.id for r in chosen}
+    _fill_recommendations(db, pset, shown)
+    _fill_reporting(db, pset)
+
+
+def _fill_recommendations(db: sqlite3.Connection, pset: PolicySet, shown: set[str]) -> None:
+    """Insert the recommendations of the ``shown`` reviews, with their recommending
+    states, instruments and sources."""
     for rec in pset.recommendations:
         if rec.review not in shown:
             continue
@@ -458,6 +465,10 @@ def fill_reviews(
             "INSERT INTO recommendation_sources VALUES (?, ?, ?)",
             [(rec.id, s, n) for n, s in enumerate(_unique(rec.sources))],
         )
+
+
+def _fill_reporting(db: sqlite3.Connection, pset: PolicySet) -> None:
+    """Insert every reporting row and its sources."""
     for pk, row in enumerate(pset.reporting, start=1):
         db.execute(
             "INSERT INTO reporting VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

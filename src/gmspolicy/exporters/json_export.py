@@ -71,6 +71,63 @@ def _records(items: Iterable[Any]) -> list[Any]:
     return [converter.unstructure(x) for x in items]
 
 
+def _table_members(view: TableView) -> tuple[dict[str, Any], set[str]]:
+    """The members of a table document and the ids of the sources they cite."""
+    cited: set[str] = set()
+    m = view.matrix
+    cells = []
+    for cell in view.cells():
+        cited.update(cell.sources)
+        cells.append(
+            {
+                "country": cell.country.code,
+                "instrument": cell.instrument.id,
+                **cell_record(cell),
+            }
+        )
+    members: dict[str, Any] = {
+        "as_of": m.as_of.isoformat() if m.as_of else None,
+        "countries": _records(m.countries),
+        "instruments": _records(m.instruments),
+        "cells": cells,
+    }
+    for country in m.countries:
+        cited.update(country.sources)
+    for inst in m.instruments:
+        cited.update(inst.sources)
+    return members, cited
+
+
+def _profile_members(view: ProfileView) -> tuple[dict[str, Any], set[str]]:
+    """The members of a profile document and the ids of the sources they cite."""
+    cited: set[str] = set()
+    rows = []
+    for row in view.rows():
+        rows.append(
+            {
+                "instrument": row.instrument.id,
+                **cell_record(row.cell),
+                "actions": converter.unstructure(row.actions),
+            }
+        )
+        cited.update(row.cell.sources)
+    mous = [r.mou for r in view.mous()]
+    obs = [r.observation for r in view.observations()]
+    for mou in mous:
+        cited.update(mou.sources)
+    for ob in obs:
+        cited.update(ob.sources)
+    members: dict[str, Any] = {
+        "as_of": view.as_of.isoformat() if view.as_of else None,
+        "country": converter.unstructure(view.country),
+        "instruments": rows,
+        "mous": _records(mous),
+        "observations": _records(obs),
+    }
+    members["reporting"] = profile_reporting(view.pset, view.country.code, view.as_of, cited)
+    return members, cited
+
+
 def document(view: View) -> dict[str, Any]:
     """The JSON document for a view, as plain data."""
     doc: dict[str, Any] = {
@@ -82,27 +139,9 @@ def document(view: View) -> dict[str, Any]:
     cited: set[str] = set()
     match view:
         case TableView():
-            m = view.matrix
-            cells = []
-            for cell in view.cells():
-                cited.update(cell.sources)
-                cells.append(
-                    {
-                        "country": cell.country.code,
-                        "instrument": cell.instrument.id,
-                        **cell_record(cell),
-                    }
-                )
-            doc.update(
-                as_of=m.as_of.isoformat() if m.as_of else None,
-                countries=_records(m.countries),
-                instruments=_records(m.instruments),
-                cells=cells,
-            )
-            for country in m.countries:
-                cited.update(country.sources)
-            for inst in m.instruments:
-                cited.update(inst.sources)
+            members, ids = _table_members(view)
+            doc.update(members)
+            cited.update(ids)
         case DatasetView():
             pset = view.pset
             doc.update(
@@ -128,30 +167,9 @@ def document(view: View) -> dict[str, Any]:
             for o in view.observations:
                 cited.update(o.sources)
         case ProfileView():
-            rows = []
-            for row in view.rows():
-                rows.append(
-                    {
-                        "instrument": row.instrument.id,
-                        **cell_record(row.cell),
-                        "actions": converter.unstructure(row.actions),
-                    }
-                )
-                cited.update(row.cell.sources)
-            mous = [r.mou for r in view.mous()]
-            obs = [r.observation for r in view.observations()]
-            for mou in mous:
-                cited.update(mou.sources)
-            for ob in obs:
-                cited.update(ob.sources)
-            doc.update(
-                as_of=view.as_of.isoformat() if view.as_of else None,
-                country=converter.unstructure(view.country),
-                instruments=rows,
-                mous=_records(mous),
-                observations=_records(obs),
-            )
-            doc["reporting"] = profile_reporting(view.pset, view.country.code, view.as_of, cited)
+            members, ids = _profile_members(view)
+            doc.update(members)
+            cited.update(ids)
         case ReviewsView():
             from gmspolicy.exporters._reviews import reviews_json
 

@@ -378,21 +378,8 @@ def _fill_cells(db: sqlite3.Connection, view: DatasetView) -> None:
     db.executemany("INSERT INTO cell_sources VALUES (?, ?, ?, ?)", links)
 
 
-def fill(db: sqlite3.Connection, view: DatasetView) -> None:
-    """Create the tables in ``db`` and insert every record of the view's dataset (in one
-    transaction; ``db`` should be in autocommit mode, ``isolation_level=None``); cell texts
-    in the view's language."""
-    pset = view.pset
-    db.executescript(DDL + CELLS_VIEW)
-    db.execute("BEGIN")
-    db.executemany(
-        "INSERT INTO metadata VALUES (?, ?)",
-        [
-            ("schema_version", SCHEMA_VERSION),
-            ("generator", "gmspolicy"),
-            ("generator_version", __version__),
-        ],
-    )
+def _fill_sources(db: sqlite3.Connection, pset: PolicySet) -> None:
+    """Insert the sources."""
     db.executemany(
         "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -410,6 +397,10 @@ def fill(db: sqlite3.Connection, view: DatasetView) -> None:
             for s in pset.sources
         ],
     )
+
+
+def _fill_countries(db: sqlite3.Connection, pset: PolicySet) -> None:
+    """Insert the countries and what they cite."""
     for c in pset.countries:
         db.execute(
             "INSERT INTO countries VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -425,6 +416,10 @@ def fill(db: sqlite3.Connection, view: DatasetView) -> None:
             ),
         )
         _cite(db, "country_sources", "country_code", c.code, c.sources)
+
+
+def _fill_instruments(db: sqlite3.Connection, pset: PolicySet) -> None:
+    """Insert the instruments and what they cite."""
     for i in pset.instruments:
         db.execute(
             "INSERT INTO instruments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -447,6 +442,11 @@ def fill(db: sqlite3.Connection, view: DatasetView) -> None:
             ),
         )
         _cite(db, "instrument_sources", "instrument_id", i.id, i.sources)
+
+
+def _fill_participations(db: sqlite3.Connection, view: DatasetView) -> None:
+    """Insert the participations with their actions, dated facts and reservations, and
+    what they cite."""
     for pid, row in enumerate(view.participation_rows(), start=1):
         part, st = row.participation, row.current
         db.execute(
@@ -488,6 +488,10 @@ def fill(db: sqlite3.Connection, view: DatasetView) -> None:
                 (pid, r.kind.value, r.text, _iso(r.date), r.research_note),
             )
             _cite(db, "reservation_sources", "reservation_id", cur.lastrowid, r.sources)
+
+
+def _fill_mous(db: sqlite3.Connection, pset: PolicySet) -> None:
+    """Insert the MOUs, then their parties, links, documents and sources."""
     for m in pset.mous:
         db.execute(
             "INSERT INTO mous VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -522,6 +526,10 @@ def fill(db: sqlite3.Connection, view: DatasetView) -> None:
             [(m.id, n, d.title, d.url) for n, d in enumerate(m.documents)],
         )
         _cite(db, "mou_sources", "mou_id", m.id, m.sources)
+
+
+def _fill_events(db: sqlite3.Connection, pset: PolicySet) -> None:
+    """Insert the events, their documents and what they cite."""
     for e in pset.events:
         db.execute(
             "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -545,6 +553,10 @@ def fill(db: sqlite3.Connection, view: DatasetView) -> None:
             [(e.id, n, d.title, d.url) for n, d in enumerate(e.outcome_documents)],
         )
         _cite(db, "event_sources", "event_id", e.id, e.sources)
+
+
+def _fill_observations(db: sqlite3.Connection, pset: PolicySet) -> None:
+    """Insert the observations, their excerpts and what they cite."""
     for o in pset.observations:
         db.execute(
             "INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -568,6 +580,30 @@ def fill(db: sqlite3.Connection, view: DatasetView) -> None:
             [(o.id, n, x.paragraph, x.text) for n, x in enumerate(o.excerpts)],
         )
         _cite(db, "observation_sources", "observation_id", o.id, o.sources)
+
+
+def fill(db: sqlite3.Connection, view: DatasetView) -> None:
+    """Create the tables in ``db`` and insert every record of the view's dataset (in one
+    transaction; ``db`` should be in autocommit mode, ``isolation_level=None``); cell texts
+    in the view's language."""
+    pset = view.pset
+    db.executescript(DDL + CELLS_VIEW)
+    db.execute("BEGIN")
+    db.executemany(
+        "INSERT INTO metadata VALUES (?, ?)",
+        [
+            ("schema_version", SCHEMA_VERSION),
+            ("generator", "gmspolicy"),
+            ("generator_version", __version__),
+        ],
+    )
+    _fill_sources(db, pset)
+    _fill_countries(db, pset)
+    _fill_instruments(db, pset)
+    _fill_participations(db, view)
+    _fill_mous(db, pset)
+    _fill_events(db, pset)
+    _fill_observations(db, pset)
     from gmspolicy.exporters._reviews import fill_reviews
 
     fill_reviews(db, pset)

@@ -254,8 +254,9 @@ def _list(item: dict[str, Any]) -> dict[str, Any]:
     return {"type": "array", "items": item}
 
 
-def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The ``$defs`` entry of each document kind."""
+def _status_defs(defs: dict[str, Any]) -> None:
+    """Add the status, table cell, dataset participation and profile row records to
+    ``defs``."""
     status = {
         "status": _ref("StatusKind"),
         "via": _nullable(_ref("ActionKind")),
@@ -306,6 +307,10 @@ def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
         },
         "One instrument in a country profile: status as of the profile's date, history.",
     )
+
+
+def _reporting_summary_def(defs: dict[str, Any]) -> None:
+    """Add the reporting summary record to ``defs``."""
     string = {"type": "string"}
     defs["ReportingSummary"] = _object(
         {
@@ -325,8 +330,12 @@ def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "Where a state stands with one treaty body as of a date (derived): last and next "
         "review (ids), the report due, and overdue only where sourced.",
     )
+
+
+def _document_bodies() -> dict[str, tuple[str, dict[str, Any]]]:
+    """The description and the members of each document kind."""
     as_of = _nullable(_ref("Date"))
-    bodies: dict[str, tuple[str, dict[str, Any]]] = {
+    return {
         "table": (
             "The ratification table: countries x instruments as of a date.",
             {
@@ -377,6 +386,13 @@ def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
             },
         ),
     }
+
+
+def _documents(defs: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The ``$defs`` entry of each document kind."""
+    _status_defs(defs)
+    _reporting_summary_def(defs)
+    bodies = _document_bodies()
     out: dict[str, dict[str, Any]] = {}
     for kind, (description, body) in bodies.items():
         props = {
