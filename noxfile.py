@@ -2,7 +2,8 @@
 environment; ``nox`` alone runs the same sessions locally).
 
 Default sessions: lint, typecheck, docs, tests. Others: bench (rewrites
-docs/performance.md), golden (regenerates the JSON Schema).
+docs/performance.md), golden (regenerates the JSON Schema and the
+pinned output digests).
 """
 
 from __future__ import annotations
@@ -69,9 +70,11 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(name="golden")
 def golden(session: nox.Session) -> None:
-    """Regenerate golden files (the JSON Schema) after an intended change."""
-    session.install(".")
+    """Regenerate golden files (the JSON Schema and the pinned output digests in
+    tests/golden) after an intended change."""
+    session.install(".", "pycountry>=23.12")
     session.run("python", "-m", "gmspolicy.schema", "--write")
+    session.run("python", "tests/golden/outputs.py", "--write")
 
 
 @nox.session
