@@ -3,6 +3,7 @@ from a file others could have written."""
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 from collections.abc import Callable
@@ -100,7 +101,7 @@ def test_a_snapshot_is_trusted_only_if_no_one_else_could_write_it(
     root = make_dataset()  # back to the real files
     cache.mkdir(mode=0o700)
     path = cache / f"{key(root)}.pickle"
-    path.write_bytes(pickle.dumps(planted))
+    path.write_bytes(_snapshot_bytes(planted))
     # ...is used when only this user could have written it (that is what a hit is)...
     os.chmod(path, 0o600)
     assert "no action (as of" not in cli("--data", str(root), "table", "--countries", "LAO")[1]
@@ -110,6 +111,57 @@ def test_a_snapshot_is_trusted_only_if_no_one_else_could_write_it(
     os.chmod(path, 0o600)
     os.chmod(cache, 0o777)
     assert "no action (as of 2020-01-01)" in cli("--data", str(root), "table", "-c", "LAO")[1]
+
+
+def _snapshot_bytes(pset: gmspolicy.query.policyset.PolicySet) -> bytes:
+    buffer = io.BytesIO()
+    snapshot._write(buffer, pset)
+    return buffer.getvalue()
+
+
+def test_a_snapshot_reads_the_participations_only_when_asked(
+    make_dataset: Callable[..., Path],
+) -> None:
+    pset = load_dataset(make_dataset())
+    restored = snapshot._read(io.BytesIO(_snapshot_bytes(pset)))
+    assert restored is not None
+    # a table as of the latest facts comes from the derived cells alone...
+    m = restored.matrix(["THA", "LAO"], ["CONV"])
+    assert [m.cell(c, "CONV").kind.value for c in ("THA", "LAO")] == ["party", "no_action"]
+    assert isinstance(restored._parts, gmspolicy.query.policyset._Deferred)
+    # ...and everything else is as it was, once read
+    assert restored == pset
+    assert restored.places == pset.places
+    assert restored.matrix(["THA", "LAO"], ["CONV"], as_of=None).cells.keys() == m.cells.keys()
+    assert [restored.status(c, "CONV") for c in ("THA", "LAO")] == [
+        pset.status(c, "CONV") for c in ("THA", "LAO")
+    ]
+    # a restored set pickles (for another process) as its records
+    assert pickle.loads(pickle.dumps(restored)) == pset
+
+
+@pytest.mark.parametrize("cut", ["bulk", "head", "flip"])
+def test_a_snapshot_with_a_damaged_part_is_replaced(
+    cut: str, cli: Run, cache: Path, make_dataset: Callable[..., Path]
+) -> None:
+    root = make_dataset()
+    data = bytearray(_snapshot_bytes(load_dataset(root)))
+    size = int.from_bytes(data[:8], "big")
+    if cut == "bulk":
+        data = data[: 8 + size // 2]
+    elif cut == "head":
+        data = data[:-10]
+    else:  # one byte of the bulk changed: the hash in the head no longer fits
+        data[8 + size // 2] ^= 0xFF
+    cache.mkdir(mode=0o700)
+    path = cache / f"{key(root)}.pickle"
+    path.write_bytes(bytes(data))
+    os.chmod(path, 0o600)
+    code, out, err = cli("--data", str(root), "table", "-c", "LAO")
+    assert (code, err) == (0, "")
+    assert "no action (as of 2020-01-01)" in out
+    with path.open("rb") as fh:
+        assert snapshot._read(fh) is not None  # replaced by a sound one
 
 
 def test_a_damaged_snapshot_is_replaced(
@@ -123,7 +175,8 @@ def test_a_damaged_snapshot_is_replaced(
     code, out, err = cli("--data", str(root), "table", "-c", "LAO")
     assert (code, err) == (0, "")
     assert "no action (as of 2020-01-01)" in out
-    assert isinstance(pickle.loads(path.read_bytes()), gmspolicy.query.policyset.PolicySet)
+    with path.open("rb") as fh:
+        assert isinstance(snapshot._read(fh), gmspolicy.query.policyset.PolicySet)
 
 
 def test_files_changed_while_reading_are_not_stored(

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import os
+import sys
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -103,6 +104,7 @@ class _Reader:
         self.max_bytes = max_bytes
         self.problems: list[Problem] = []
         self.places: dict[PlaceKey, str] = {}
+        self._alone: dict[str, tuple[str]] = {}
         self.records: dict[str, list[Any]] = {k: [] for k in YAML_KINDS}
         self.participations: list[Participation] = []
         self.failed_kinds: set[str] = set()
@@ -318,6 +320,7 @@ class _Reader:
         ri = header.index(RESEARCH_NOTE_COLUMN) if RESEARCH_NOTE_COLUMN in header else None
         width = len(header)
         read_row = self.read_row
+        intern = sys.intern
         while True:
             start = reader.line_num + 1
             try:
@@ -350,11 +353,13 @@ class _Reader:
                     )
                 )
                 continue
-            country = row[ci].strip()
-            instrument = row[ii].strip()
-            word = row[ai].strip()
+            # codes, ids and words repeat from row to row: one string each (at
+            # world scale, tens of megabytes of copies otherwise)
+            country = intern(row[ci].strip())
+            instrument = intern(row[ii].strip())
+            word = intern(row[ai].strip())
             date_text = row[di].strip()
-            source = row[si].strip()
+            source = intern(row[si].strip())
             note = row[ni].strip()
             research = row[ri].strip() if ri is not None else ""
             if not (country or instrument or word or date_text or source or note or research):
@@ -390,9 +395,11 @@ class _Reader:
         if parsed is not None and not parsed.is_full and word not in _ACTION_KINDS:
             parsed = None  # only actions may be known to the month or year
         if ";" in source:
-            sources = tuple(s.strip() for s in source.split(";") if s.strip())
-        else:
-            sources = (source,) if source else ()
+            sources = tuple(sys.intern(s.strip()) for s in source.split(";") if s.strip())
+        else:  # one tuple for each source cited alone (most rows)
+            sources = self._alone.get(source) or self._alone.setdefault(source, (source,))
+            if not source:
+                sources = ()
         if (
             parsed is None
             or not country

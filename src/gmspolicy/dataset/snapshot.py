@@ -45,7 +45,7 @@ import stat
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from gmspolicy._gc import without_gc
 from gmspolicy._version import __version__
@@ -59,14 +59,16 @@ from gmspolicy.dataset._files import (
 )
 
 if TYPE_CHECKING:
-    from gmspolicy.query.policyset import PolicySet
+    from gmspolicy.models import Participation
+    from gmspolicy.query.policyset import PlaceKey, PolicySet
 
 #: How many snapshots are kept (the least recently used are removed beyond this).
 KEEP = 8
 
 #: Bumped when the snapshot layout or a pickled class changes (3: actions and statuses
-#: carry a PartialDate instead of a date and a precision).
-FORMAT = 3
+#: carry a PartialDate instead of a date and a precision; 4: a set pickles its
+#: participations and places as bytes restored on demand, and its latest cells).
+FORMAT = 4
 
 _SUFFIX = ".pickle"
 _NAME = re.compile(r"^[0-9a-f]{64}\.pickle$")
@@ -207,22 +209,79 @@ def load(key: str) -> PolicySet | None:
             st = os.fstat(fh.fileno())
             if not (stat.S_ISREG(st.st_mode) and _trusted(st)):
                 return None
-            from gmspolicy.query.policyset import PolicySet
-
             try:
                 with without_gc():
-                    found = pickle.load(fh)  # noqa: S301 - a file only this user can write
+                    found = _read(fh)
             except Exception:  # damaged, or from an incompatible version: replace it
                 with contextlib.suppress(OSError):
                     os.unlink(f"{key}{_SUFFIX}", dir_fd=dfd)
                 return None
-        if not isinstance(found, PolicySet):
+        if found is None:
             return None
         with contextlib.suppress(OSError):
             os.utime(f"{key}{_SUFFIX}", dir_fd=dfd)  # most recently used
         return found
     finally:
         os.close(dfd)
+
+
+#: The first item of a snapshot's head.
+_TAG = f"gmspolicy-snapshot-{FORMAT}"
+
+#: The largest bulk (participations and places, pickled) a snapshot is read with.
+_MAX_BULK = 8 * MAX_FILE_BYTES
+
+
+class _Hashing:
+    """A binary file that also counts and hashes what is written through it."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+        self.size = 0
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        self.digest.update(data)
+        return self.fh.write(data)
+
+
+def _write(fh: BinaryIO, pset: PolicySet) -> None:
+    """Write a snapshot of ``pset``: the bulk's length (8 bytes), the bulk (participations
+    and places, one pickle) and the head (one pickle: the tag, the other records, the
+    latest cells, and the bulk's length and SHA-256)."""
+    records, bulk, latest = pset.snapshot_parts()
+    fh.write(bytes(8))
+    hashing = _Hashing(fh)
+    pickle.dump(bulk, hashing, protocol=pickle.HIGHEST_PROTOCOL)
+    head = (_TAG, records, latest, hashing.size, hashing.digest.hexdigest())
+    pickle.dump(head, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    fh.seek(0)
+    fh.write(hashing.size.to_bytes(8, "big"))
+
+
+def _read(fh: BinaryIO) -> PolicySet | None:
+    """The set a snapshot written by :func:`_write` holds (``None`` if it is not one).
+    The bulk is read as bytes, checked against its hash and unpickled only when a query
+    needs it; the head is unpickled now."""
+    from gmspolicy.query.policyset import PolicySet
+
+    size = int.from_bytes(fh.read(8), "big")
+    if size > _MAX_BULK:
+        return None
+    blob = fh.read(size)
+    head = pickle.load(fh)  # noqa: S301 - a file only this user can write
+    if not (isinstance(head, tuple) and len(head) == 5 and head[0] == _TAG):
+        return None
+    _, records, latest, length, digest = head
+    if length != size or len(blob) != size or hashlib.sha256(blob).hexdigest() != digest:
+        raise ValueError("damaged snapshot")  # removed by the caller
+
+    def bulk() -> tuple[tuple[Participation, ...], dict[PlaceKey, str]]:
+        found = pickle.loads(blob)  # noqa: S301 - checked bytes of the same trusted file
+        return found  # type: ignore[no-any-return]
+
+    return PolicySet.from_snapshot(records, bulk, latest)
 
 
 def store(key: str, pset: PolicySet) -> None:
@@ -242,7 +301,7 @@ def store(key: str, pset: PolicySet) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(pset, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            _write(fh, pset)
         os.replace(tmp, folder / f"{key}{_SUFFIX}")
     except BaseException as exc:  # an interrupt too: never leave the temp file behind
         with contextlib.suppress(OSError):

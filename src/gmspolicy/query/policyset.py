@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -13,6 +13,7 @@ from gmspolicy._text import fold
 from gmspolicy.errors import DataError, UsageError
 from gmspolicy.models import (
     UNKNOWN,
+    ActionKind,
     Authority,
     Body,
     Country,
@@ -46,22 +47,193 @@ if TYPE_CHECKING:
 PlaceKey = tuple[str, ...]
 
 
+class LatestFacts:
+    """What a participation's cell shows as of the latest recorded facts, derived once per
+    set (:meth:`PolicySet.latest`): the status (``kind``, ``via``, ``date`` as text, ``signed``,
+    ``in_force``; the :class:`~gmspolicy.models.Status` itself is built when first asked
+    for), the sources behind it, when a cited source last confirmed it and the strongest
+    authority among those sources."""
+
+    __slots__ = (
+        "_status",
+        "authority",
+        "confirmed",
+        "date",
+        "in_force",
+        "kind",
+        "signed",
+        "sources",
+        "via",
+    )
+
+    def __init__(
+        self,
+        kind: StatusKind,
+        via: ActionKind | None,
+        date: str | None,
+        signed: str | None,
+        in_force: dt.date | None,
+        sources: tuple[str, ...],
+        confirmed: dt.date | None,
+        authority: Authority | None,
+        status: Status | None = None,
+    ) -> None:
+        self.kind = kind
+        self.via = via
+        self.date = date
+        self.signed = signed
+        self.in_force = in_force
+        self.sources = sources
+        self.confirmed = confirmed
+        self.authority = authority
+        self._status = status
+
+    @classmethod
+    def of(
+        cls,
+        status: Status,
+        sources: tuple[str, ...],
+        confirmed: dt.date | None,
+        authority: Authority | None,
+    ) -> LatestFacts:
+        """The facts of a derived status."""
+        return cls(
+            status.kind,
+            status.via,
+            status.date.isoformat() if status.date is not None else None,
+            status.signed.isoformat() if status.signed is not None else None,
+            status.in_force,
+            sources,
+            confirmed,
+            authority,
+            status,
+        )
+
+    @property
+    def status(self) -> Status:
+        """The status (built from the plain values the first time)."""
+        found = self._status
+        if found is None:
+            from gmspolicy.dates import PartialDate
+
+            found = self._status = Status(
+                self.kind,
+                self.via,
+                PartialDate.parse(self.date) if self.date is not None else None,
+                PartialDate.parse(self.signed) if self.signed is not None else None,
+                self.in_force,
+            )
+        return found
+
+    def plain(self) -> PlainFacts:
+        """The facts as strings, dates and tuples (fast to pickle and unpickle)."""
+        return (
+            self.kind.value,
+            self.via.value if self.via is not None else None,
+            self.date,
+            self.signed,
+            self.in_force,
+            self.sources,
+            self.confirmed,
+            self.authority.value if self.authority is not None else None,
+        )
+
+    @classmethod
+    def from_plain(cls, plain: PlainFacts) -> LatestFacts:
+        """:meth:`plain` undone."""
+        kind, via, date, signed, in_force, sources, confirmed, authority = plain
+        return cls(
+            _STATUS_KINDS[kind],
+            _ACTION_KINDS[via] if via is not None else None,
+            date,
+            signed,
+            in_force,
+            sources,
+            confirmed,
+            _AUTHORITIES[authority] if authority is not None else None,
+        )
+
+
+#: :class:`LatestFacts` as plain values (:meth:`LatestFacts.plain`).
+PlainFacts = tuple[
+    str,
+    str | None,
+    str | None,
+    str | None,
+    dt.date | None,
+    tuple[str, ...],
+    dt.date | None,
+    str | None,
+]
+_STATUS_KINDS = {k.value: k for k in StatusKind}
+_ACTION_KINDS = {k.value: k for k in ActionKind}
+_AUTHORITIES = {a.value: a for a in Authority}
+
+
+class _PartRef:
+    """A participation named by its key, looked up only when asked for (a cell of a
+    table as of the latest facts does not need it)."""
+
+    __slots__ = ("key", "pset")
+
+    def __init__(self, pset: PolicySet, key: tuple[str, str]) -> None:
+        self.pset = pset
+        self.key = key
+
+    def get(self) -> Participation | None:
+        return self.pset.participation(*self.key)
+
+
 @attrs.frozen
 class Cell:
     """One cell of a :class:`Matrix`: a status and the participation it comes from.
 
     A status that follows from the instrument alone (not applicable, not yet adopted) has
-    no participation; ``sources`` are then the instrument's.
+    no participation; ``sources`` are then the instrument's. A cell of a table as of the
+    latest facts carries them (``facts``, from :meth:`PolicySet.latest`).
     """
 
-    status: Status
-    participation: Participation | None
+    _st: Status | None = attrs.field(alias="status")
+    _part: Participation | _PartRef | None = attrs.field(alias="participation")
     sources: tuple[str, ...] = ()
+    facts: LatestFacts | None = None
+
+    @property
+    def status(self) -> Status:
+        """The cell's status."""
+        st = self._st
+        if st is None:
+            assert self.facts is not None
+            return self.facts.status
+        return st
+
+    @property
+    def kind(self) -> StatusKind:
+        """The kind of the cell's status (without building the status)."""
+        st = self._st
+        if st is None:
+            assert self.facts is not None
+            return self.facts.kind
+        return st.kind
+
+    @property
+    def participation(self) -> Participation | None:
+        """The participation the status comes from (``None`` for a fixed status)."""
+        part = self._part
+        return part.get() if isinstance(part, _PartRef) else part
+
+    @property
+    def has_participation(self) -> bool:
+        """True when the status comes from a participation (without looking it up)."""
+        return self._part is not None
 
     def source_ids(self, as_of: dt.date | None) -> tuple[str, ...]:
         """The sources behind what the cell shows as of ``as_of``."""
-        if self.participation is not None:
-            return _cell_sources(self.participation, as_of)
+        if as_of is None and self.facts is not None:
+            return self.facts.sources
+        part = self.participation
+        if part is not None:
+            return _cell_sources(part, as_of)
         return self.sources
 
 
@@ -89,7 +261,7 @@ class Matrix:
 
     def coverage(self) -> tuple[int, int]:
         """``(known cells, all cells)``."""
-        known = sum(1 for c in self.cells.values() if c.status.is_known)
+        known = sum(1 for c in self.cells.values() if c.kind is not StatusKind.UNKNOWN)
         return known, len(self.cells)
 
 
@@ -179,6 +351,25 @@ def confirmed_as_of(
     return best
 
 
+class _Deferred:
+    """The participations and places of a set restored from a cached snapshot, read only
+    when a query needs them (:attr:`PolicySet.participations`, :attr:`PolicySet.places`):
+    a table as of the latest facts reads neither."""
+
+    __slots__ = ("load",)
+
+    def __init__(
+        self, load: Callable[[], tuple[tuple[Participation, ...], dict[PlaceKey, str]]]
+    ) -> None:
+        self.load = load
+
+
+#: What :meth:`PolicySet.snapshot_parts` gives apart from the bulk: every other record
+#: (countries, instruments, MOUs, events, sources, observations, reviews,
+#: recommendations, reporting rows, in that order).
+Records = tuple[tuple[object, ...], ...]
+
+
 @attrs.frozen(eq=False)
 class PolicySet:
     """A validated collection of countries, instruments, participations, MOUs, events,
@@ -188,28 +379,36 @@ class PolicySet:
 
     countries: tuple[Country, ...]
     instruments: tuple[Instrument, ...]
-    participations: tuple[Participation, ...]
+    #: The participations (see :attr:`participations`); ``_Deferred`` after unpickling.
+    _parts: tuple[Participation, ...] | _Deferred = attrs.field(alias="participations")
     mous: tuple[Mou, ...]
     events: tuple[Event, ...]
     sources: tuple[Source, ...]
     observations: tuple[Observation, ...] = ()
-    places: Mapping[PlaceKey, str] = attrs.field(factory=dict, repr=False)
+    _place_map: Mapping[PlaceKey, str] | _Deferred = attrs.field(
+        factory=dict, repr=False, alias="places"
+    )
     #: Every review (the constructor argument is ``reviews``; :meth:`reviews` selects).
     review_records: tuple[Review, ...] = attrs.field(default=(), alias="reviews")
     recommendations: tuple[Recommendation, ...] = ()
     reporting: tuple[ReportingStatus, ...] = ()
     _country_index: dict[str, Country] = attrs.field(init=False, repr=False)
     _instrument_index: dict[str, Instrument] = attrs.field(init=False, repr=False)
-    _participation_index: dict[tuple[str, str], Participation] = attrs.field(init=False, repr=False)
+    _part_index: dict[tuple[str, str], Participation] | None = attrs.field(
+        init=False, repr=False, default=None
+    )
     _source_index: dict[str, Source] = attrs.field(init=False, repr=False)
     _mou_index: dict[str, Mou] = attrs.field(init=False, repr=False)
     _name_index: dict[str, str] = attrs.field(init=False, repr=False)
     _authority_cache: dict[tuple[str, ...], Authority | None] = attrs.field(init=False, repr=False)
+    _latest: dict[tuple[str, str], LatestFacts] | None = attrs.field(
+        init=False, repr=False, default=None
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_country_index", {c.code: c for c in self.countries})
         object.__setattr__(self, "_instrument_index", {i.id: i for i in self.instruments})
-        object.__setattr__(self, "_participation_index", {p.key: p for p in self.participations})
+        object.__setattr__(self, "_part_index", None)
         object.__setattr__(self, "_source_index", {s.id: s for s in self.sources})
         object.__setattr__(self, "_mou_index", {m.id: m for m in self.mous})
         names: dict[str, str] = {}
@@ -219,6 +418,88 @@ class PolicySet:
         object.__setattr__(self, "_name_index", names)
         # cells citing the same sources share one answer (a memo: the set is immutable)
         object.__setattr__(self, "_authority_cache", {})
+        object.__setattr__(self, "_latest", None)
+
+    @property
+    def participations(self) -> tuple[Participation, ...]:
+        """Every participation, sorted by ``(country, instrument)``."""
+        parts = self._parts
+        if isinstance(parts, _Deferred):
+            self._restore_bulk(parts)
+            parts = self._parts
+            assert not isinstance(parts, _Deferred)
+        return parts
+
+    @property
+    def places(self) -> Mapping[PlaceKey, str]:
+        """Where each record was read (``FILE:LINE``, see :data:`PlaceKey`), when the set
+        came from files."""
+        found = self._place_map
+        if isinstance(found, _Deferred):
+            self._restore_bulk(found)
+            found = self._place_map
+            assert not isinstance(found, _Deferred)
+        return found
+
+    def _restore_bulk(self, deferred: _Deferred) -> None:
+        from gmspolicy._gc import without_gc
+
+        with without_gc():  # many small objects, no cycles
+            parts, places = deferred.load()
+        object.__setattr__(self, "_parts", parts)
+        object.__setattr__(self, "_place_map", places)
+
+    @property
+    def _participation_index(self) -> dict[tuple[str, str], Participation]:
+        found = self._part_index
+        if found is None:
+            found = {p.key: p for p in self.participations}
+            object.__setattr__(self, "_part_index", found)
+        return found
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its records (participations and places read if deferred)."""
+        records, (parts, places), _ = self.snapshot_parts(latest=False)
+        return (_rebuild, (records, parts, places))
+
+    def snapshot_parts(
+        self, latest: bool = True
+    ) -> tuple[
+        Records,
+        tuple[tuple[Participation, ...], dict[PlaceKey, str]],
+        dict[tuple[str, str], PlainFacts],
+    ]:
+        """What a cached snapshot keeps: the records, the bulk (participations and places,
+        which a snapshot stores apart so that they are read only when needed) and
+        :meth:`latest` as plain values (``{}`` when ``latest`` is false)."""
+        records = (
+            self.countries,
+            self.instruments,
+            self.mous,
+            self.events,
+            self.sources,
+            self.observations,
+            self.review_records,
+            self.recommendations,
+            self.reporting,
+        )
+        plain = {k: f.plain() for k, f in self.latest().items()} if latest else {}
+        return records, (self.participations, dict(self.places)), plain
+
+    @classmethod
+    def from_snapshot(
+        cls,
+        records: Records,
+        bulk: Callable[[], tuple[tuple[Participation, ...], dict[PlaceKey, str]]],
+        latest: Mapping[tuple[str, str], PlainFacts],
+    ) -> PolicySet:
+        """A set from :meth:`snapshot_parts` as a snapshot kept it: ``bulk`` reads the
+        participations and places when a query first needs them."""
+        deferred = _Deferred(bulk)
+        pset = _rebuild(records, deferred, deferred)
+        restore = LatestFacts.from_plain
+        object.__setattr__(pset, "_latest", {k: restore(v) for k, v in latest.items()})
+        return pset
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PolicySet):
@@ -371,8 +652,37 @@ class PolicySet:
         part = self._participation_index.get((country, instrument))
         return confirmed_as_of(part, status, as_of, self._source_index)
 
+    def latest(self) -> Mapping[tuple[str, str], LatestFacts]:
+        """Every participation's cell as of the latest recorded facts, by ``(country,
+        instrument)``: derived once (the set is immutable) and kept in a cached snapshot,
+        so a table as of today needs neither the participations' actions nor a status
+        derivation per cell. The same as :meth:`status`, :meth:`sources_for`,
+        :meth:`confirmed_as_of` and :meth:`authority_of` give for a known pair whose
+        status is not fixed by the instrument alone (:func:`fixed_status`)."""
+        found = self._latest
+        if found is None:
+            from gmspolicy._gc import without_gc
+
+            found = {}
+            sources = self._source_index
+            ilo = {i.id for i in self.instruments if i.body is Body.ILO}
+            with without_gc():  # many small objects, no cycles
+                for part in self.participations:
+                    status = part.status(None, signature_step=part.instrument not in ilo)
+                    ids = _cell_sources(part, None)
+                    found[part.key] = LatestFacts.of(
+                        status,
+                        ids,
+                        confirmed_as_of(part, status, None, sources),
+                        self.authority_of(ids),
+                    )
+            object.__setattr__(self, "_latest", found)
+        return found
+
     def cell_confirmed_as_of(self, cell: Cell, as_of: dt.date | None) -> dt.date | None:
         """:meth:`confirmed_as_of` for a cell of a :class:`Matrix` as of ``as_of``."""
+        if as_of is None and cell.facts is not None:
+            return cell.facts.confirmed
         return confirmed_as_of(cell.participation, cell.status, as_of, self._source_index)
 
     def newest_source_date(self) -> dt.date | None:
@@ -462,9 +772,10 @@ class PolicySet:
         cs = self.select_countries(countries, group)
         ins = self.select_instruments(instruments, tag)
         cells: dict[tuple[str, str], Cell] = {}
-        index = self._participation_index
+        index = self._participation_index if as_of is not None else {}
         unknown = Cell(UNKNOWN, None)  # immutable: one for every empty cell
         steps = [(i, i.id, i.body is not Body.ILO, _may_fix(i, as_of)) for i in ins]
+        latest = self.latest() if as_of is None else None
         with without_gc():  # many small objects, no cycles
             for c in cs:
                 code = c.code
@@ -475,12 +786,19 @@ class PolicySet:
                         if fixed is not None:
                             cells[key] = Cell(fixed, None, inst.sources)
                             continue
+                    if latest is not None:
+                        facts = latest.get(key)
+                        cells[key] = (
+                            unknown
+                            if facts is None
+                            else Cell(None, _PartRef(self, key), facts=facts)
+                        )
+                        continue
                     part = index.get(key)
-                    cells[key] = (
-                        unknown
-                        if part is None
-                        else Cell(part.status(as_of, signature_step=signature_step), part)
-                    )
+                    if part is None:
+                        cells[key] = unknown
+                    else:
+                        cells[key] = Cell(part.status(as_of, signature_step=signature_step), part)
         return Matrix(cs, ins, as_of, cells)
 
     def participations_for(
@@ -634,6 +952,28 @@ class PolicySet:
         from gmspolicy.query.diff import diff
 
         return diff(self, other)
+
+
+def _rebuild(
+    records: Records,
+    parts: tuple[Participation, ...] | _Deferred,
+    places: Mapping[PlaceKey, str] | _Deferred,
+) -> PolicySet:
+    """A :class:`PolicySet` from its records (see :meth:`PolicySet.snapshot_parts`)."""
+    countries, instruments, mous, events, sources, observations, reviews, recs, reporting = records
+    return PolicySet(
+        countries=countries,  # type: ignore[arg-type]
+        instruments=instruments,  # type: ignore[arg-type]
+        participations=parts,
+        mous=mous,  # type: ignore[arg-type]
+        events=events,  # type: ignore[arg-type]
+        sources=sources,  # type: ignore[arg-type]
+        observations=observations,  # type: ignore[arg-type]
+        places=places,
+        reviews=reviews,  # type: ignore[arg-type]
+        recommendations=recs,  # type: ignore[arg-type]
+        reporting=reporting,  # type: ignore[arg-type]
+    )
 
 
 def _pd_key(value: object) -> tuple[int, int, int]:

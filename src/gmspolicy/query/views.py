@@ -42,6 +42,7 @@ from gmspolicy.errors import UsageError
 from gmspolicy.i18n import Labels
 from gmspolicy.models import (
     Action,
+    ActionKind,
     Authority,
     Body,
     Country,
@@ -56,8 +57,11 @@ from gmspolicy.models import (
     Status,
     StatusKind,
 )
-from gmspolicy.query.policyset import Cell, Matrix, PolicySet, confirmed_as_of
+from gmspolicy.query.policyset import Cell, LatestFacts, Matrix, PolicySet, confirmed_as_of
 from gmspolicy.query.reviews import ReportingSummary
+
+#: What completes a partial date's text to its first day (``2003`` -> ``2003-01-01``).
+_PAD = {4: "-01-01", 7: "-01", 10: ""}
 
 #: The mark tables put after a cell whose best source is only a secondary work (see
 #: :attr:`StatusCell.secondary_only`; the legend explains it, label
@@ -103,22 +107,35 @@ def status_text(status: Status, confirmed: dt.date | None, labels: Labels) -> St
     2013-05-01``, ``no action (as of 2018-06-04)``, ``party (in force 2001-01-01)``,
     ``unknown``. Only a signed cell shows when it was last confirmed (a no-action cell's
     date already is that date)."""
+    date = str(status.date) if status.date is not None else None
     word = labels.cell_word(status)
-    if status.kind is StatusKind.UNKNOWN:
+    return _status_text(status.kind, status.via, date, status.in_force, confirmed, word, labels)
+
+
+def _status_text(
+    kind: StatusKind,
+    via: ActionKind | None,
+    date: str | None,
+    in_force: dt.date | None,
+    confirmed: dt.date | None,
+    word: str,
+    labels: Labels,
+) -> StatusText:
+    """:func:`status_text` from the parts of a status (``date`` as text, ``word`` the
+    cell word of ``kind`` and ``via``)."""
+    if kind is StatusKind.UNKNOWN:
         return StatusText(word, None, None, word)
-    if status.kind is StatusKind.NO_ACTION:
-        assert status.date is not None
-        date = str(status.date)
+    if kind is StatusKind.NO_ACTION:
+        assert date is not None
         return StatusText(word, date, None, labels("cell.no_action_as_of", date=date))
-    if status.kind is StatusKind.PARTY and status.via is None and status.in_force is not None:
-        date = status.in_force.isoformat()
-        return StatusText(word, date, None, labels("cell.party_in_force", date=date))
-    when = str(status.date) if status.date is not None else None
-    text = f"{word} {when}" if when else word
-    if status.kind is StatusKind.SIGNATORY and confirmed is not None:
+    if kind is StatusKind.PARTY and via is None and in_force is not None:
+        shown = in_force.isoformat()
+        return StatusText(word, shown, None, labels("cell.party_in_force", date=shown))
+    text = f"{word} {date}" if date else word
+    if kind is StatusKind.SIGNATORY and confirmed is not None:
         shown = confirmed.isoformat()
-        return StatusText(word, when, shown, labels("cell.last_confirmed", text=text, date=shown))
-    return StatusText(word, when, None, text)
+        return StatusText(word, date, shown, labels("cell.last_confirmed", text=text, date=shown))
+    return StatusText(word, date, None, text)
 
 
 @attrs.frozen
@@ -135,13 +152,40 @@ class StatusCell:
 
     country: Country
     instrument: Instrument
-    status: Status
+    _status: Status | LatestFacts = attrs.field(alias="status")
     text: StatusText
     sources: tuple[str, ...]
     authority: Authority | None
     confirmed_as_of: dt.date | None
     observations: tuple[Observation, ...] = ()
     cited: tuple[CitedSource, ...] = ()
+
+    @property
+    def status(self) -> Status:
+        """The cell's status."""
+        st = self._status
+        return st.status if isinstance(st, LatestFacts) else st
+
+    @property
+    def kind(self) -> StatusKind:
+        """The kind of the cell's status."""
+        return self._status.kind
+
+    @property
+    def via(self) -> ActionKind | None:
+        """For a party, how it became bound."""
+        return self._status.via
+
+    @property
+    def earliest(self) -> str | None:
+        """The first day the status's date can mean (ISO), or ``None`` without a date."""
+        st = self._status
+        if isinstance(st, LatestFacts):
+            date = st.date
+            if date is None:
+                return None
+            return date + _PAD[len(date)]
+        return st.date.earliest().isoformat() if st.date is not None else None
 
     @property
     def secondary_only(self) -> bool:
@@ -388,13 +432,40 @@ class TableView(_Base):
         cells = m.cells
         texts: dict[tuple[Status, dt.date | None], StatusText] = {}
         cites: dict[tuple[str, ...], tuple[CitedSource, ...]] = {}
+        words: dict[tuple[StatusKind, ActionKind | None], str] = {}
         out: dict[tuple[str, str], StatusCell] = {}
         with without_gc():  # many small objects, no cycles
             for c in m.countries:
                 for inst in m.instruments:
                     key = (c.code, inst.id)
-                    out[key] = make(
-                        c, inst, cells[key], as_of, obs.get(key, ()), labels, texts, cites
+                    cell = cells[key]
+                    facts = cell.facts if as_of is None else None
+                    if facts is None:
+                        out[key] = make(
+                            c, inst, cell, as_of, obs.get(key, ()), labels, texts, cites
+                        )
+                        continue
+                    ids = facts.sources
+                    cited = cites.get(ids)
+                    if cited is None:
+                        cited = cites[ids] = self.cite(ids)
+                    kind, via = facts.kind, facts.via
+                    word = words.get((kind, via))
+                    if word is None:
+                        word = words[(kind, via)] = labels.cell_word(facts.status)
+                    text = _status_text(
+                        kind, via, facts.date, facts.in_force, facts.confirmed, word, labels
+                    )
+                    out[key] = StatusCell(
+                        c,
+                        inst,
+                        facts,
+                        text,
+                        ids,
+                        facts.authority,
+                        facts.confirmed,
+                        obs.get(key, ()),
+                        cited,
                     )
         return out
 
