@@ -270,9 +270,7 @@ def reporting_cells(pset: PolicySet, s: ReportingSummary, labels: Labels) -> dic
     none = labels("reporting.none_recorded")
     return {
         "country": labels.country_name(country),
-        "treaty": name
-        if inst.short_name == s.mechanism.value
-        else name + labels.paren(s.mechanism.value),
+        "treaty": name if name == s.mechanism.value else name + labels.paren(s.mechanism.value),
         "last_review": _review_short(s.last_review, labels) or none,
         "next_review": _review_short(s.next_review, labels) or none,
         "report_due": due,
