@@ -774,7 +774,7 @@ def _text_table(
         if index < len(first_note) and first_note[index]:
             row[0]["note"] = first_note[index]
         for c, k in zip(row, columns, strict=True):
-            if k in ("dates", "report_due"):
+            if k in ("dates", "report_due", "deadline"):
                 c["key"] = _pd_key(cell[k].split("/")[0].split(": ")[-1])
         rows.append(_row(index, row))
     return {
