@@ -775,7 +775,9 @@ def _text_table(
             row[0]["note"] = first_note[index]
         for c, k in zip(row, columns, strict=True):
             if k in ("dates", "report_due", "deadline"):
-                c["key"] = _pd_key(cell[k].split("/")[0].split(": ")[-1])
+                # the date after "report: " (or the full-width colon of Chinese)
+                text = cell[k].split("/")[0].split(": ")[-1].split("\uff1a")[-1]
+                c["key"] = _pd_key(text)
         rows.append(_row(index, row))
     return {
         "id": page.table_id(),
