@@ -217,3 +217,19 @@ def test_json_feed_and_sqlite_carry_the_deadline(cli: Run, data: Path) -> None:
         "SELECT source_id FROM review_sources "
         "WHERE review_id = 'crc-tha-2031' AND field = 'civil_society_deadline'"
     ).fetchall() == [("call",)]
+
+
+def test_feed_round_trips_and_diff_sees_a_changed_deadline(
+    cli: Run, data: Path, tmp_path: Path
+) -> None:
+    run_ok(cli, "export", "--format", "json", "-o", "feed.json")
+    assert cli("diff", "data", "feed.json") == (0, "no changes\n", "")
+    moved = (REVIEWS + UPCOMING).replace(
+        "civil_society_deadline: 2031-03-01", "civil_society_deadline: 2031-03-15"
+    )
+    write_reviews_dataset(
+        tmp_path / "moved", sources_yaml=SOURCES + CALL_SOURCE, reviews_yaml=moved
+    )
+    code, out, err = cli("diff", "feed.json", "moved")
+    assert (code, err) == (0, "")
+    assert out == "corrected: review crc-tha-2031 corrected\n"
