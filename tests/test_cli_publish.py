@@ -100,7 +100,7 @@ def test_export_json_is_the_feed(cli: Run, data: Path) -> None:
     code, out, _ = cli("--data", str(data), "export")
     doc = json.loads(out)
     assert code == 0
-    assert (doc["kind"], doc["schema_version"]) == ("dataset", "2.0.0")
+    assert (doc["kind"], doc["schema_version"]) == ("dataset", "2.1.0")
     assert [o["id"] for o in doc["observations"]] == ["obs-1"]
 
 

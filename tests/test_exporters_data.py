@@ -390,7 +390,7 @@ def test_sqlite_bundled(bundled: PolicySet, tmp_path: Path) -> None:
     for table, n in _expected_counts(bundled).items():
         assert counts[table] == n, table
     assert dict(db.execute("SELECT key, value FROM metadata")) == {
-        "schema_version": "2.0.0",
+        "schema_version": "2.1.0",
         "generator": "gmspolicy",
         "generator_version": gmspolicy.__version__,
     }

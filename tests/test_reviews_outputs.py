@@ -111,7 +111,7 @@ def test_csv(cli: Run, data: Path) -> None:
 def test_json_validates_and_carries_recommendations(cli: Run, data: Path) -> None:
     doc = json.loads(run_ok(cli, "reviews", "--country", "THA", "--format", "json"))
     jsonschema.validate(doc, load_schema())
-    assert doc["kind"] == "reviews" and doc["schema_version"] == "2.0.0"
+    assert doc["kind"] == "reviews" and doc["schema_version"] == "2.1.0"
     upr = next(r for r in doc["reviews"] if r["id"] == "upr-tha-2")
     assert "research_note" not in upr
     assert upr["field_sources"] == {"recommendations": ["s2"]}

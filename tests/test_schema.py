@@ -88,20 +88,20 @@ def test_schema_is_shipped_in_the_package() -> None:
     path = schema_mod.schema_path()
     assert path.name == "gmspolicy.schema.json"
     assert path.parent == Path(schema_mod.__file__).parent
-    assert schema_mod.SCHEMA_VERSION == SCHEMA_VERSION == "2.0.0"
-    assert SCHEMA["$id"].endswith("/gmspolicy-2.0.schema.json")
+    assert schema_mod.SCHEMA_VERSION == SCHEMA_VERSION == "2.1.0"
+    assert SCHEMA["$id"].endswith("/gmspolicy-2.1.schema.json")
 
 
 def test_description_documents_versions() -> None:
     text = SCHEMA["description"]
-    assert "schema_version 2.0.0" in text
+    assert "schema_version 2.1.0" in text
     assert "1.0.0: documents of kind table, dataset, events, mous and profile" in text
     assert "1.1.0: supervisory observations" in text
 
 
 def test_changelog_documents_schema_versions() -> None:
     changelog = (Path(__file__).resolve().parent.parent / "CHANGELOG.md").read_text("utf-8")
-    assert "JSON feed schema_version 2.0.0" in changelog
+    assert "JSON feed schema_version 2.1.0" in changelog
     assert "1.0.0 had no observations" in changelog
 
 
@@ -145,7 +145,7 @@ def test_bundled_export_in_another_language_validates(bundled: PolicySet) -> Non
             "$.kind: 'nope' is not one of ['table', 'dataset', 'events', 'mous', 'observations', "
             "'profile', 'reviews']",
         ),
-        (lambda d: d.update(schema_version="1.0.0"), "$.schema_version: '2.0.0' was expected"),
+        (lambda d: d.update(schema_version="1.0.0"), "$.schema_version: '2.1.0' was expected"),
         (
             lambda d: d["cells"][0].update(status="ratified"),
             "$.cells[0].status: 'ratified' is not one of ['party', 'signatory', 'denounced', 'withdrawn', 'no_action', 'not_adopted', 'not_applicable', 'unknown']",

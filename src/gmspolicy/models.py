@@ -682,6 +682,8 @@ class Review:
     never derived (no "next report due" from the usual cycle length). ``sources`` back
     the record; ``field_sources`` name other sources for single fields (e.g. ``start``).
     ``research_note`` is for maintainers and is never shown to readers.
+    ``civil_society_deadline`` is the last day for civil-society submissions to the review,
+    where a source (named in ``field_sources``) announces it.
     """
 
     id: str
@@ -698,6 +700,7 @@ class Review:
     outcome_symbol: str | None = None
     observation: str | None = None
     next_report_due: PartialDate | None = None
+    civil_society_deadline: PartialDate | None = None
     recommendations: RecommendationCounts | None = None
     sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     field_sources: FieldSources = attrs.field(default=(), converter=_field_sources)

@@ -1,5 +1,6 @@
-"""The Treaty Body Database loader on a recorded country page, from a file and from a real
-HTTP server on 127.0.0.1 (with faults)."""
+"""The Treaty Body Database loader on a country page constructed in the assumed layout (no
+real copy could be found: TBDB-SEARCH.md), from a file and from a real HTTP server on
+127.0.0.1 (with faults)."""
 
 from __future__ import annotations
 

@@ -686,6 +686,7 @@ class _Validator:
                 self.add(
                     key, f"review {r.id} ends ({r.end}) before it starts ({r.start})", C.DATE_ORDER
                 )
+            self.civil_society_deadline(key, r)
             if (
                 r.status is ReviewStatus.HELD
                 and r.start is not None
@@ -714,6 +715,27 @@ class _Validator:
                 where = self.p.places.get(("review", first))
                 also = f" (first at {where})" if where else f" (first: {first})"
                 self.add(key, f"duplicate review: {what}{also}", C.DUPLICATE_REVIEW)
+
+    def civil_society_deadline(self, key: tuple[str, ...], r: Review) -> None:
+        """A civil-society deadline cites its own source and is not after the review
+        starts (as far as partial dates tell)."""
+        deadline = r.civil_society_deadline
+        if deadline is None:
+            return
+        if not any(field == "civil_society_deadline" for field, _ in r.field_sources):
+            self.add(
+                key,
+                f"review {r.id}: civil_society_deadline {deadline} has no source of its own "
+                "(name it in field_sources)",
+                C.NO_SOURCE,
+            )
+        if r.start is not None and deadline.earliest() > r.start.latest():
+            self.add(
+                key,
+                f"review {r.id}: civil-society deadline {deadline} is after the review "
+                f"starts ({r.start})",
+                C.DATE_ORDER,
+            )
 
     def symbol(self, key: tuple[str, ...], r: Review) -> None:
         prefixes = OUTCOME_SYMBOL_PREFIXES.get(r.mechanism)

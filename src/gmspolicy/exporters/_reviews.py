@@ -2,8 +2,12 @@
 
 A :class:`~gmspolicy.query.views.ReviewsView` holds reviews and reporting summaries; the
 functions here turn them into text rows (Markdown, CSV), plain data (JSON), HTML table
-data and SQLite tables, so that every format shows the same cells. Headings and words
-are English for now (country names follow ``--lang``); nothing here is translated yet.
+data and SQLite tables, so that every format shows the same cells. Headings, column
+titles and the words around the data come from the message catalogs
+(``gmspolicy/locales/*.json``, keys ``heading.*``, ``column.*``, ``review.*``,
+``reporting.*``, ``counts.*``, ``response.*``) in the view's language, as the
+ratification table's do; the data itself (report names, sessions, symbols, tags) and dates
+stay as the dataset records them.
 """
 
 from __future__ import annotations
@@ -45,17 +49,18 @@ REVIEW_COLUMNS: tuple[str, ...] = (
     "sources",
 )
 
-REVIEW_TITLES: dict[str, str] = {
-    "country": "Country",
-    "mechanism": "Mechanism",
-    "review": "Cycle or report",
-    "session": "Session",
-    "dates": "Dates",
-    "status": "Status",
-    "outcome": "Outcome",
-    "next_report_due": "Next report due",
-    "recommendations": "UPR recommendations",
-    "sources": "Sources",
+#: The catalog key of each column title (``gmspolicy/locales/*.json``).
+REVIEW_TITLE_KEYS: dict[str, str] = {
+    "country": "heading.country",
+    "mechanism": "column.mechanism",
+    "review": "column.cycle_or_report",
+    "session": "column.session",
+    "dates": "column.dates",
+    "status": "heading.status",
+    "outcome": "column.outcome",
+    "next_report_due": "column.next_report_due",
+    "recommendations": "heading.recommendations",
+    "sources": "heading.sources",
 }
 
 #: Columns of the reporting table.
@@ -69,14 +74,14 @@ REPORTING_COLUMNS: tuple[str, ...] = (
     "sources",
 )
 
-REPORTING_TITLES: dict[str, str] = {
-    "country": "Country",
-    "treaty": "Treaty",
-    "last_review": "Last review",
-    "next_review": "Next review",
-    "report_due": "Report due",
-    "overdue": "Overdue",
-    "sources": "Sources",
+REPORTING_TITLE_KEYS: dict[str, str] = {
+    "country": "heading.country",
+    "treaty": "column.treaty",
+    "last_review": "column.last_review",
+    "next_review": "column.next_review",
+    "report_due": "column.report_due",
+    "overdue": "column.overdue",
+    "sources": "heading.sources",
 }
 
 #: Columns of the UPR recommendations table.
@@ -91,51 +96,68 @@ RECOMMENDATION_COLUMNS: tuple[str, ...] = (
     "sources",
 )
 
-RECOMMENDATION_TITLES: dict[str, str] = {
-    "review": "Review",
-    "paragraph": "Paragraph",
-    "text": "Recommendation",
-    "recommending": "Recommended by",
-    "response": "Response",
-    "tags": "Tags",
-    "instruments": "Instruments",
-    "sources": "Sources",
+RECOMMENDATION_TITLE_KEYS: dict[str, str] = {
+    "review": "column.review",
+    "paragraph": "column.paragraph",
+    "text": "column.recommendation",
+    "recommending": "column.recommended_by",
+    "response": "column.response",
+    "tags": "column.tags",
+    "instruments": "column.instruments",
+    "sources": "heading.sources",
 }
 
-RECOMMENDATIONS_HEADING = "UPR recommendations"
-REVIEWS_HEADING = "Reviews"
-REPORTING_HEADING = "Reporting status"
-NO_REVIEWS = "No review recorded for this selection."
-NO_REPORTING = "No reporting status for this selection."
-UNKNOWN = "unknown"
+#: Columns of the civil-society deadlines table.
+DEADLINE_COLUMNS: tuple[str, ...] = (
+    "country",
+    "mechanism",
+    "review",
+    "dates",
+    "deadline",
+    "sources",
+)
+
+DEADLINE_TITLE_KEYS: dict[str, str] = {
+    "country": "heading.country",
+    "mechanism": "column.mechanism",
+    "review": "column.cycle_or_report",
+    "dates": "column.dates",
+    "deadline": "column.deadline",
+    "sources": "heading.sources",
+}
 
 
-def review_label(review: Review) -> str:
+def titles(keys: dict[str, str], columns: Sequence[str], labels: Labels) -> list[str]:
+    """The column titles of ``columns`` in the labels' language."""
+    return [labels(keys[k]) for k in columns]
+
+
+def review_label(review: Review, labels: Labels) -> str:
     """``cycle 2``, or the report reviewed (``combined sixth and seventh periodic
-    reports``), or empty."""
+    reports``, as the dataset words it), or empty."""
     if review.cycle is not None:
-        return f"cycle {review.cycle}"
+        return labels("review.cycle", n=review.cycle)
     return review.report or ""
 
 
-def counts_text(counts: RecommendationCounts | None) -> str:
+def counts_text(counts: RecommendationCounts | None, labels: Labels) -> str:
     """``249 received, 181 supported (counted at the review)``; parts not known are left
     out; empty when nothing is recorded."""
     if counts is None:
         return ""
     parts = [
-        f"{n} {word}"
-        for n, word in (
-            (counts.received, "received"),
-            (counts.supported, "supported"),
-            (counts.noted, "noted"),
+        labels(key, n=n)
+        for n, key in (
+            (counts.received, "counts.received"),
+            (counts.supported, "counts.supported"),
+            (counts.noted, "counts.noted"),
         )
         if n is not None
     ]
     if not parts:
         return ""
-    when = "at the review" if counts.counted_at is CountedAt.REVIEW else "after adoption"
-    return f"{', '.join(parts)} (counted {when})"
+    when = "counts.at_review" if counts.counted_at is CountedAt.REVIEW else "counts.after_adoption"
+    return labels.join(parts) + labels.paren(labels(when))
 
 
 def review_cells(pset: PolicySet, review: Review, labels: Labels) -> dict[str, str]:
@@ -144,14 +166,35 @@ def review_cells(pset: PolicySet, review: Review, labels: Labels) -> dict[str, s
     return {
         "country": labels.country_name(country) if country else review.country,
         "mechanism": review.mechanism.value,
-        "review": review_label(review),
+        "review": review_label(review, labels),
         "session": review.session or "",
-        "dates": review.when or UNKNOWN,
-        "status": review.status.value,
+        "dates": review.when or labels("status.unknown"),
+        "status": labels(f"review.status.{review.status.value}"),
         "outcome": review.outcome_symbol or "",
         "next_report_due": str(review.next_report_due) if review.next_report_due else "",
-        "recommendations": counts_text(review.recommendations),
+        "recommendations": counts_text(review.recommendations, labels),
         "sources": ";".join(review.all_sources),
+    }
+
+
+def view_deadlines(view: ReviewsView) -> tuple[Review, ...]:
+    """The reviews a view shows that have a civil-society deadline, earliest deadline
+    first."""
+    found = [r for r in view.reviews if r.civil_society_deadline is not None]
+    return tuple(sorted(found, key=lambda r: str(r.civil_society_deadline)))
+
+
+def deadline_cells(pset: PolicySet, review: Review, labels: Labels) -> dict[str, str]:
+    """The text of each column of one review's civil-society deadline (``sources``: the
+    deadline's own)."""
+    cells = review_cells(pset, review, labels)
+    return {
+        "country": cells["country"],
+        "mechanism": cells["mechanism"],
+        "review": cells["review"],
+        "dates": cells["dates"],
+        "deadline": str(review.civil_society_deadline or ""),
+        "sources": ";".join(review.sources_of("civil_society_deadline")),
     }
 
 
@@ -169,7 +212,8 @@ def recommendation_cells(pset: PolicySet, rec: Recommendation, labels: Labels) -
     head = rec.review
     if review is not None:
         name = labels.country_name(pset.country(review.country))
-        head = f"{name}, UPR {review_label(review)}".strip(", ")
+        head = labels("review.upr_of", country=name, review=review_label(review, labels))
+        head = head.strip(", ")
     states = [
         labels.country_name(pset.country(c)) if pset.has_country(c) else c for c in rec.recommending
     ]
@@ -177,49 +221,60 @@ def recommendation_cells(pset: PolicySet, rec: Recommendation, labels: Labels) -
         "review": head,
         "paragraph": rec.paragraph,
         "text": rec.text,
-        "recommending": ", ".join(states),
-        "response": rec.response.value if rec.response is not None else UNKNOWN,
+        "recommending": labels.join(states),
+        "response": labels(f"response.{rec.response.value}")
+        if rec.response is not None
+        else labels("status.unknown"),
         "tags": ", ".join(rec.tags),
         "instruments": ", ".join(rec.instruments),
         "sources": ";".join(rec.sources),
     }
 
 
-def _review_short(review: Review | None) -> str:
+def _review_short(review: Review | None, labels: Labels) -> str:
     if review is None:
         return ""
-    parts = [review.when or UNKNOWN, review.outcome_symbol or review_label(review)]
+    parts = [
+        review.when or labels("status.unknown"),
+        review.outcome_symbol or review_label(review, labels),
+    ]
     return " ".join(p for p in parts if p)
 
 
-def overdue_text(summary: ReportingSummary) -> str:
+def overdue_text(summary: ReportingSummary, labels: Labels) -> str:
     """``overdue by 212 days (as of 2023-06-30)``, ``no (submitted 2019-01-10)`` or
-    ``unknown``."""
+    ``unknown`` (in the labels' language)."""
     if summary.overdue is Overdue.OVERDUE:
         assert summary.overdue_as_of is not None
-        return f"overdue by {summary.overdue_days} days (as of {summary.overdue_as_of.isoformat()})"
+        return labels(
+            "reporting.overdue_by",
+            days=summary.overdue_days,
+            date=summary.overdue_as_of.isoformat(),
+        )
     if summary.overdue is Overdue.NOT_OVERDUE:
         sub = summary.report.submitted if summary.report is not None else None
-        return f"no (submitted {sub})" if sub is not None else "no"
-    return UNKNOWN
+        if sub is not None:
+            return labels("reporting.not_overdue_submitted", date=sub)
+        return labels("reporting.not_overdue")
+    return labels("status.unknown")
 
 
 def reporting_cells(pset: PolicySet, s: ReportingSummary, labels: Labels) -> dict[str, str]:
     """The text of each column of one reporting summary."""
     country = pset.country(s.country)
     inst = pset.instrument(s.instrument)
-    due = str(s.report_due) if s.report_due is not None else UNKNOWN
+    due = str(s.report_due) if s.report_due is not None else labels("status.unknown")
     if s.report is not None and s.report_due is not None:
-        due = f"{s.report.report}: {due}"
+        due = f"{s.report.report}{labels.punct('colon')}{due}"
+    name = labels.instrument_name(inst)
+    none = labels("reporting.none_recorded")
     return {
         "country": labels.country_name(country),
-        "treaty": inst.short_name
-        if inst.short_name == s.mechanism.value
-        else f"{inst.short_name} ({s.mechanism.value})",
-        "last_review": _review_short(s.last_review) or "none recorded",
-        "next_review": _review_short(s.next_review) or "none recorded",
+        "treaty": name if name == s.mechanism.value else name + labels.paren(s.mechanism.value),
+        "last_review": _review_short(s.last_review, labels) or none,
+        "next_review": _review_short(s.next_review, labels) or none,
         "report_due": due,
-        "overdue": overdue_text(s),
+        "overdue": overdue_text(s, labels),
         "sources": ";".join(s.sources),
     }
 
@@ -317,6 +372,7 @@ CREATE TABLE reviews (
   outcome_symbol TEXT,
   observation TEXT REFERENCES observations(id),
   next_report_due TEXT,
+  civil_society_deadline TEXT,
   recommendations_received INTEGER,
   recommendations_supported INTEGER,
   recommendations_noted INTEGER,
@@ -401,7 +457,8 @@ def fill_reviews(
     for r in chosen:
         counts = r.recommendations
         db.execute(
-            "INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO reviews VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 r.id,
                 r.country,
@@ -417,6 +474,7 @@ def fill_reviews(
                 r.outcome_symbol,
                 r.observation,
                 _text(r.next_report_due),
+                _text(r.civil_society_deadline),
                 counts.received if counts else None,
                 counts.supported if counts else None,
                 counts.noted if counts else None,

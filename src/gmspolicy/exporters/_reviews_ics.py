@@ -7,13 +7,16 @@
 - every report due date in the view's reporting status that is a full day becomes an
   all-day ``VEVENT`` ``UID`` ``due-COUNTRY-MECHANISM-DATE@gmspolicy``, ``CATEGORIES``
   the mechanism and ``report-due``;
+- every civil-society submission deadline of a review in the view (where a source gives
+  one, to the day) becomes its own all-day ``VEVENT`` ``UID``
+  ``csd-REVIEW-ID@gmspolicy``, ``CATEGORIES`` the mechanism and
+  ``civil-society-deadline``, citing the deadline's own sources;
 - anything dated only to the month or year is left out and named in an
   ``X-GMSPOLICY-SKIPPED`` property (a guessed day would be shown as a fact), as for
   forum events.
 
 ``DTSTAMP`` is the newest date a cited source was seen, so the same data gives the same
-bytes. Civil-society submission deadlines are not in the dataset yet, so they are not in
-the calendar.
+bytes.
 """
 
 from __future__ import annotations
@@ -45,13 +48,14 @@ def _stamp(pset: PolicySet, ids: tuple[str, ...]) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def _sources_text(pset: PolicySet, ids: tuple[str, ...]) -> list[str]:
+def _sources_text(pset: PolicySet, ids: tuple[str, ...], labels: Labels) -> list[str]:
     lines = []
     for sid in ids:
         if pset.has_source(sid):
             s = pset.source(sid)
-            lines.append(f"- {s.title}, {s.publisher}, {s.url} (seen {s.seen.isoformat()})")
-    return ["Sources:", *lines] if lines else []
+            seen = labels("source.seen", date=s.seen.isoformat())
+            lines.append(f"- {s.title}, {s.publisher}, {s.url}" + labels.paren(seen))
+    return [labels("calendar.sources"), *lines] if lines else []
 
 
 def reviews_calendar(view: ReviewsView) -> str:
@@ -61,7 +65,7 @@ def reviews_calendar(view: ReviewsView) -> str:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", vText(f"gmspolicy {__version__} reviews"))
+    cal.add("x-wr-calname", vText(labels("calendar.reviews_name", version=__version__)))
     entries: list[VEvent] = []
     skipped: list[str] = []
     for r in view.reviews:
@@ -77,20 +81,25 @@ def reviews_calendar(view: ReviewsView) -> str:
         ve.add("dtstamp", _stamp(pset, r.all_sources))
         ve.add("dtstart", start)
         ve.add("dtend", last + dt.timedelta(days=1))
-        ve.add("summary", _clean(f"{r.mechanism.value} review of {name}"))
+        ve.add(
+            "summary", _clean(labels("calendar.review", mechanism=r.mechanism.value, country=name))
+        )
+        status = labels(f"review.status.{r.status.value}")
         details = [
             d
             for d in (
-                f"cycle {r.cycle}" if r.cycle else r.report,
+                labels("review.cycle", n=r.cycle) if r.cycle else r.report,
                 r.session,
-                f"status: {r.status.value}",
+                labels("calendar.status", status=status),
                 r.note,
             )
             if d
         ]
-        ve.add("description", _clean("\n".join(details + _sources_text(pset, r.all_sources))))
+        sources = _sources_text(pset, r.all_sources, labels)
+        ve.add("description", _clean("\n".join(details + sources)))
         ve.add("categories", [r.mechanism.value, "review"])
         entries.append(ve)
+    entries += _deadline_events(view, labels, skipped)
     for s in view.reporting:
         if s.report_due is None:
             continue
@@ -100,14 +109,18 @@ def reviews_calendar(view: ReviewsView) -> str:
             skipped.append(f"{key}: {s.report_due} is not a full date")
             continue
         name = labels.country_name(pset.country(s.country))
-        what = s.report.report if s.report is not None else "next report"
+        what = s.report.report if s.report is not None else labels("calendar.next_report")
         ve = VEvent()
         ve.add("uid", f"{key}@gmspolicy")
         ve.add("dtstamp", _stamp(pset, s.report_due_sources))
         ve.add("dtstart", due)
         ve.add("dtend", due + dt.timedelta(days=1))
-        ve.add("summary", _clean(f"{s.mechanism.value}: {what} of {name} due"))
-        ve.add("description", _clean("\n".join(_sources_text(pset, s.report_due_sources))))
+        summary = labels(
+            "calendar.report_due", mechanism=s.mechanism.value, report=what, country=name
+        )
+        ve.add("summary", _clean(summary))
+        sources = _sources_text(pset, s.report_due_sources, labels)
+        ve.add("description", _clean("\n".join(sources)))
         ve.add("categories", [s.mechanism.value, "report-due"])
         entries.append(ve)
     for reason in skipped:
@@ -116,3 +129,34 @@ def reviews_calendar(view: ReviewsView) -> str:
         cal.add_component(ve)
     text: str = cal.to_ical().decode("utf-8")
     return text
+
+
+def _deadline_events(view: ReviewsView, labels: Labels, skipped: list[str]) -> list[VEvent]:
+    """The civil-society submission deadlines of the view's reviews, one event each (a
+    deadline not known to the day goes to ``skipped``)."""
+    pset = view.pset
+    events: list[VEvent] = []
+    for r in view.reviews:
+        deadline = r.civil_society_deadline
+        if deadline is None:
+            continue
+        key = f"csd-{r.id}"
+        day = deadline.to_date()
+        if day is None:
+            skipped.append(f"{key}: {deadline} is not a full date")
+            continue
+        ids = r.sources_of("civil_society_deadline")
+        name = labels.country_name(pset.country(r.country))
+        ve = VEvent()
+        ve.add("uid", f"{key}@gmspolicy")
+        ve.add("dtstamp", _stamp(pset, ids))
+        ve.add("dtstart", day)
+        ve.add("dtend", day + dt.timedelta(days=1))
+        summary = labels("calendar.deadline", mechanism=r.mechanism.value, country=name)
+        ve.add("summary", _clean(summary))
+        when = labels("calendar.review_dates", dates=r.when) if r.when else None
+        details = [d for d in (when, r.session) if d]
+        ve.add("description", _clean("\n".join(details + _sources_text(pset, ids, labels))))
+        ve.add("categories", [r.mechanism.value, "civil-society-deadline"])
+        events.append(ve)
+    return events

@@ -871,8 +871,10 @@ def _text_table(
         if index < len(first_note) and first_note[index]:
             row[0]["note"] = first_note[index]
         for c, k in zip(row, columns, strict=True):
-            if k in ("dates", "report_due"):
-                c["key"] = _pd_key(cell[k].split("/")[0].split(": ")[-1])
+            if k in ("dates", "report_due", "deadline"):
+                # the date after "report: " (or the full-width colon of Chinese)
+                text = cell[k].split("/")[0].split(": ")[-1].split("\uff1a")[-1]
+                c["key"] = _pd_key(text)
         rows.append(_row(index, row))
     return {
         "id": page.table_id(),
@@ -888,7 +890,8 @@ def _reviews_table(page: _Page, reviews: Sequence[Review], caption: str) -> dict
     columns = [k for k in rv.REVIEW_COLUMNS if k != "sources"]
     cells = [rv.review_cells(page.pset, r, page.labels) for r in reviews]
     notes = [r.note or "" for r in reviews]
-    return _text_table(page, caption, [rv.REVIEW_TITLES[k] for k in columns], cells, columns, notes)
+    heads = rv.titles(rv.REVIEW_TITLE_KEYS, columns, page.labels)
+    return _text_table(page, caption, heads, cells, columns, notes)
 
 
 def _reporting_table(page: _Page, summaries: Sequence[Any], caption: str) -> dict[str, Any]:
@@ -896,49 +899,61 @@ def _reporting_table(page: _Page, summaries: Sequence[Any], caption: str) -> dic
 
     columns = [k for k in rv.REPORTING_COLUMNS if k != "sources"]
     cells = [rv.reporting_cells(page.pset, s, page.labels) for s in summaries]
-    return _text_table(page, caption, [rv.REPORTING_TITLES[k] for k in columns], cells, columns)
+    heads = rv.titles(rv.REPORTING_TITLE_KEYS, columns, page.labels)
+    return _text_table(page, caption, heads, cells, columns)
 
 
 def _reviews_page(page: _Page, view: ReviewsView) -> tuple[str, list[dict[str, Any]]]:
-    """The title and sections of a reviews view: reviews, then reporting status."""
+    """The title and sections of a reviews view: reviews, civil-society deadlines (where
+    any), UPR recommendations, then reporting status."""
     from gmspolicy.exporters import _reviews as rv
 
-    as_of = as_of_text(view.as_of, page.labels)
+    labels = page.labels
+    as_of = as_of_text(view.as_of, labels)
+    reviews_heading, reporting_heading = labels("heading.reviews"), labels("heading.reporting")
     sections: list[dict[str, Any]] = []
     if not view.overdue:
-        caption = f"{rv.REVIEWS_HEADING}, as of {as_of}"
+        caption = labels("reviews.caption", heading=reviews_heading, as_of=as_of)
         sections.append(_table_section("", _reviews_table(page, view.reviews, caption)))
+        deadlines = rv.view_deadlines(view)
+        if deadlines:
+            heading = labels("heading.deadlines")
+            columns = [k for k in rv.DEADLINE_COLUMNS if k != "sources"]
+            cells = [rv.deadline_cells(page.pset, r, labels) for r in deadlines]
+            heads = rv.titles(rv.DEADLINE_TITLE_KEYS, columns, labels)
+            table = _text_table(page, heading, heads, cells, columns)
+            sections.append(_table_section(heading, table))
         recs = rv.view_recommendations(view)
         if recs:
+            heading = labels("heading.recommendations")
             columns = [k for k in rv.RECOMMENDATION_COLUMNS if k != "sources"]
-            cells = [rv.recommendation_cells(page.pset, r, page.labels) for r in recs]
+            cells = [rv.recommendation_cells(page.pset, r, labels) for r in recs]
             table = _text_table(
                 page,
-                rv.RECOMMENDATIONS_HEADING,
-                [rv.RECOMMENDATION_TITLES[k] for k in columns],
+                heading,
+                rv.titles(rv.RECOMMENDATION_TITLE_KEYS, columns, labels),
                 cells,
                 columns,
                 [r.note or "" for r in recs],
             )
-            sections.append(_table_section(rv.RECOMMENDATIONS_HEADING, table))
-    caption = f"{rv.REPORTING_HEADING}, as of {as_of}" + (
-        " (overdue only, where sourced)" if view.overdue else ""
-    )
-    heading = "" if view.overdue else rv.REPORTING_HEADING
+            sections.append(_table_section(heading, table))
+    key = "reviews.caption_overdue" if view.overdue else "reviews.caption"
+    caption = labels(key, heading=reporting_heading, as_of=as_of)
+    heading = "" if view.overdue else reporting_heading
     sections.append(_table_section(heading, _reporting_table(page, view.reporting, caption)))
-    return (rv.REPORTING_HEADING if view.overdue else rv.REVIEWS_HEADING), sections
+    return (reporting_heading if view.overdue else reviews_heading), sections
 
 
 def _matrix_reviews(page: _Page, m: Matrix, table: dict[str, Any]) -> list[dict[str, Any]]:
     """Link each matrix cell to the reviews of its treaty (where there are any, held by
     the table's date) and return the sections listing them, one per country and treaty
     body."""
-    from gmspolicy.exporters import _reviews as rv
     from gmspolicy.query.reviews import mechanism_for
 
     pset = page.pset
     if not pset.review_records:
         return []
+    colon = page.labels.punct("colon")
     sections: list[dict[str, Any]] = []
     made: set[str] = set()
     by_pair: dict[tuple[str, Mechanism], list[Review]] = {}
@@ -953,13 +968,13 @@ def _matrix_reviews(page: _Page, m: Matrix, table: dict[str, Any]) -> list[dict[
             if not reviews:
                 continue
             anchor = f"rev-{country.code}-{mechanism.value}"
-            label = f"{rv.REVIEWS_HEADING}: {len(reviews)}"
+            label = f"{page.labels('heading.reviews')}{colon}{len(reviews)}"
             cell["rev"] = {"anchor": anchor, "count": len(reviews), "label": label}
             if anchor in made:
                 continue
             made.add(anchor)
             name = page.labels.country_name(country)
-            heading = f"{rv.REVIEWS_HEADING}: {name} — {mechanism.value}"
+            heading = f"{page.labels('heading.reviews')}{colon}{name} — {mechanism.value}"
             section = _table_section(heading, _reviews_table(page, reviews, heading))
             section["anchor"] = anchor
             sections.append(section)
@@ -968,7 +983,6 @@ def _matrix_reviews(page: _Page, m: Matrix, table: dict[str, Any]) -> list[dict[
 
 def _profile_reporting(page: _Page, view: ProfileView) -> list[dict[str, Any]]:
     """A profile's reporting section (none when the country has no reviews recorded)."""
-    from gmspolicy.exporters import _reviews as rv
     from gmspolicy.query.reviews import reporting_table
 
     pset, code = view.pset, view.country.code
@@ -977,8 +991,10 @@ def _profile_reporting(page: _Page, view: ProfileView) -> list[dict[str, Any]]:
     ):
         return []
     summaries = reporting_table(pset, [code], as_of=view.as_of)
-    caption = f"{rv.REPORTING_HEADING}, as of {as_of_text(view.as_of, page.labels)}"
-    return [_table_section(rv.REPORTING_HEADING, _reporting_table(page, summaries, caption))]
+    heading = page.labels("heading.reporting")
+    as_of = as_of_text(view.as_of, page.labels)
+    caption = page.labels("reviews.caption", heading=heading, as_of=as_of)
+    return [_table_section(heading, _reporting_table(page, summaries, caption))]
 
 
 __all__ = [

@@ -30,7 +30,7 @@ from gmspolicy.query.views import (
 )
 
 #: The version of the JSON feed's schema (semantic versioning).
-SCHEMA_VERSION = "2.0.0"
+SCHEMA_VERSION = "2.1.0"
 
 
 def status_record(status: Status) -> dict[str, Any]:

@@ -312,36 +312,49 @@ def _md_rows(
 
 
 def reviews_markdown(view: ReviewsView, labels: Labels, notes: SourceNumbers) -> list[str]:
-    """A reviews view: the reviews table, then the reporting status table."""
+    """A reviews view: the reviews table, civil-society deadlines (where any), the UPR
+    recommendations, then the reporting status table."""
     from gmspolicy.exporters import _reviews as rv
 
     pset = view.pset
     as_of = as_of_text(view.as_of, labels)
     lines: list[str] = []
     if not view.overdue:
-        lines += [f"# {rv.REVIEWS_HEADING}", "", escape_text(f"As of {as_of}."), ""]
+        lines += [f"# {labels('heading.reviews')}", ""]
+        lines += [escape_text(labels("reviews.as_of", as_of=as_of)), ""]
         if view.reviews:
             columns = tuple(k for k in rv.REVIEW_COLUMNS if k != "sources")
             cells = [rv.review_cells(pset, r, labels) for r in view.reviews]
             lines += _table(
-                [rv.REVIEW_TITLES[k] for k in columns], _md_rows(rv.REVIEW_COLUMNS, cells, notes)
+                rv.titles(rv.REVIEW_TITLE_KEYS, columns, labels),
+                _md_rows(rv.REVIEW_COLUMNS, cells, notes),
             )
         else:
-            lines.append(rv.NO_REVIEWS)
+            lines.append(labels("reviews.none"))
         lines.append("")
+        deadlines = rv.view_deadlines(view)
+        if deadlines:
+            columns = tuple(k for k in rv.DEADLINE_COLUMNS if k != "sources")
+            cells = [rv.deadline_cells(pset, r, labels) for r in deadlines]
+            lines += [f"## {labels('heading.deadlines')}", ""]
+            lines += _table(
+                rv.titles(rv.DEADLINE_TITLE_KEYS, columns, labels),
+                _md_rows(rv.DEADLINE_COLUMNS, cells, notes),
+            )
+            lines.append("")
         recs = rv.view_recommendations(view)
         if recs:
             columns = tuple(k for k in rv.RECOMMENDATION_COLUMNS if k != "sources")
             cells = [rv.recommendation_cells(pset, r, labels) for r in recs]
-            lines += [f"## {rv.RECOMMENDATIONS_HEADING}", ""]
+            lines += [f"## {labels('heading.recommendations')}", ""]
             lines += _table(
-                [rv.RECOMMENDATION_TITLES[k] for k in columns],
+                rv.titles(rv.RECOMMENDATION_TITLE_KEYS, columns, labels),
                 _md_rows(rv.RECOMMENDATION_COLUMNS, cells, notes),
             )
             lines.append("")
-    lines += [f"{'##' if not view.overdue else '#'} {rv.REPORTING_HEADING}", ""]
+    lines += [f"{'##' if not view.overdue else '#'} {labels('heading.reporting')}", ""]
     if view.overdue:
-        lines += [escape_text(f"Reports overdue as of {as_of} (only where sourced)."), ""]
+        lines += [escape_text(labels("reviews.overdue_intro", as_of=as_of)), ""]
     lines += _reporting_table(view.pset, view.reporting, labels, notes)
     return lines
 
@@ -353,11 +366,12 @@ def _reporting_table(
 
     assert isinstance(summaries, tuple)
     if not summaries:
-        return [rv.NO_REPORTING]
+        return [labels("reporting.none")]
     columns = tuple(k for k in rv.REPORTING_COLUMNS if k != "sources")
     cells = [rv.reporting_cells(pset, s, labels) for s in summaries]
     return _table(
-        [rv.REPORTING_TITLES[k] for k in columns], _md_rows(rv.REPORTING_COLUMNS, cells, notes)
+        rv.titles(rv.REPORTING_TITLE_KEYS, columns, labels),
+        _md_rows(rv.REPORTING_COLUMNS, cells, notes),
     )
 
 
@@ -365,7 +379,6 @@ def profile_reporting_markdown(
     view: ProfileView, labels: Labels, notes: SourceNumbers
 ) -> list[str]:
     """The reporting section of a country profile (nothing when nothing is recorded)."""
-    from gmspolicy.exporters import _reviews as rv
     from gmspolicy.query.reviews import reporting_table
 
     pset, code = view.pset, view.country.code
@@ -374,4 +387,5 @@ def profile_reporting_markdown(
     ):
         return []
     table = reporting_table(pset, [code], as_of=view.as_of)
-    return ["", f"## {rv.REPORTING_HEADING}", "", *_reporting_table(pset, table, labels, notes)]
+    heading = labels("heading.reporting")
+    return ["", f"## {heading}", "", *_reporting_table(pset, table, labels, notes)]

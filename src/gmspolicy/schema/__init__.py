@@ -117,6 +117,12 @@ VERSION_HISTORY: tuple[tuple[str, str], ...] = (
         "precision), no longer as the first day '1969-01-01' with a precision (major bump: "
         "a field changed; 'precision' and 'signed_precision' stay)",
     ),
+    (
+        "2.1.0",
+        "reviews carry 'civil_society_deadline' (a partial date or null: the last day for "
+        "civil-society submissions, where a source gives it; its sources in "
+        "'field_sources') (minor bump: an addition)",
+    ),
 )
 
 _DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
