@@ -1,5 +1,5 @@
 """The Treaty Body Database loader on a country page constructed in the assumed layout (no
-real copy could be found: TBDB-SEARCH.md), from a file and from a real HTTP server on
+real copy could be found: notes/tbdb-search.md), from a file and from a real HTTP server on
 127.0.0.1 (with faults)."""
 
 from __future__ import annotations
