@@ -433,6 +433,8 @@ class TableView(_Base):
         texts: dict[tuple[Status, dt.date | None], StatusText] = {}
         cites: dict[tuple[str, ...], tuple[CitedSource, ...]] = {}
         words: dict[tuple[StatusKind, ActionKind | None], str] = {}
+        # a cell object of the matrix met again (the one unknown cell) reads the same
+        shared: dict[int, StatusCell] = {}
         out: dict[tuple[str, str], StatusCell] = {}
         with without_gc():  # many small objects, no cycles
             for c in m.countries:
@@ -441,9 +443,26 @@ class TableView(_Base):
                     cell = cells[key]
                     facts = cell.facts if as_of is None else None
                     if facts is None:
-                        out[key] = make(
-                            c, inst, cell, as_of, obs.get(key, ()), labels, texts, cites
-                        )
+                        same = shared.get(id(cell)) if not cell.has_participation else None
+                        if same is None:
+                            made = make(
+                                c, inst, cell, as_of, obs.get(key, ()), labels, texts, cites
+                            )
+                            if not cell.has_participation:  # the one unknown cell, say
+                                shared[id(cell)] = made
+                        else:  # what the matrix's other cells of this object say
+                            made = StatusCell(
+                                c,
+                                inst,
+                                same.status,
+                                same.text,
+                                same.sources,
+                                same.authority,
+                                same.confirmed_as_of,
+                                obs.get(key, ()),
+                                same.cited,
+                            )
+                        out[key] = made
                         continue
                     ids = facts.sources
                     cited = cites.get(ids)
