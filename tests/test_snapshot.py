@@ -120,10 +120,14 @@ def _snapshot_bytes(pset: gmspolicy.query.policyset.PolicySet) -> bytes:
 
 
 def test_a_snapshot_reads_the_participations_only_when_asked(
-    make_dataset: Callable[..., Path],
+    make_dataset: Callable[..., Path], tmp_path: Path
 ) -> None:
     pset = load_dataset(make_dataset())
-    restored = snapshot._read(io.BytesIO(_snapshot_bytes(pset)))
+    path = tmp_path / "snap.pickle"
+    path.write_bytes(_snapshot_bytes(pset))
+    with path.open("rb") as fh:
+        restored = snapshot._read(fh)
+    path.unlink()  # read later from the file still open, whatever happens to its name
     assert restored is not None
     # a table as of the latest facts comes from the derived cells alone...
     m = restored.matrix(["THA", "LAO"], ["CONV"])
@@ -291,3 +295,26 @@ def test_the_cache_command_shows_and_clears(
     assert (code, out.startswith(f"{cache}: 1 snapshots, ")) == (0, True)
     assert cli("cache", "--clear") == (0, f"removed 1 snapshots from {cache}\n", "")
     assert snapshots(cache) == []
+
+
+def test_a_snapshot_changed_in_place_while_in_use_is_refused(
+    make_dataset: Callable[..., Path], tmp_path: Path
+) -> None:
+    from gmspolicy.errors import UsageError
+
+    path = tmp_path / "snap.pickle"
+    path.write_bytes(_snapshot_bytes(load_dataset(make_dataset())))
+    with path.open("rb") as fh:
+        restored = snapshot._read(fh)
+    assert restored is not None
+    with path.open("r+b") as fh:  # the same file, one byte of the bulk changed
+        fh.seek(9)
+        byte = fh.read(1)
+        fh.seek(9)
+        fh.write(bytes([byte[0] ^ 0xFF]))
+    with pytest.raises(UsageError) as err:
+        restored.participations  # noqa: B018 - reading it is the point
+    assert str(err.value) == (
+        "the cached snapshot changed while it was in use; run the command again "
+        "(or `gmspolicy cache --clear`)"
+    )

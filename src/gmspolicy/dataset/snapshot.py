@@ -44,6 +44,7 @@ import re
 import stat
 import sys
 import time
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -262,26 +263,57 @@ def _write(fh: BinaryIO, pset: PolicySet) -> None:
 
 def _read(fh: BinaryIO) -> PolicySet | None:
     """The set a snapshot written by :func:`_write` holds (``None`` if it is not one).
-    The bulk is read as bytes, checked against its hash and unpickled only when a query
-    needs it; the head is unpickled now."""
+
+    The head is unpickled now. The bulk is checked against the length and hash in the
+    head (read in chunks, not kept) and read again, from a duplicate of the open file
+    descriptor (the same file, whatever happens to its name), only when a query needs
+    the participations; it is checked again then."""
     from gmspolicy.query.policyset import PolicySet
 
     size = int.from_bytes(fh.read(8), "big")
     if size > _MAX_BULK:
         return None
-    blob = fh.read(size)
+    digest = hashlib.sha256()
+    left = size
+    while left:
+        chunk = fh.read(min(left, 1 << 20))
+        if not chunk:
+            raise ValueError("damaged snapshot: the bulk is cut short")
+        digest.update(chunk)
+        left -= len(chunk)
     head = pickle.load(fh)  # noqa: S301 - a file only this user can write
     if not (isinstance(head, tuple) and len(head) == 5 and head[0] == _TAG):
         return None
-    _, records, latest, length, digest = head
-    if length != size or len(blob) != size or hashlib.sha256(blob).hexdigest() != digest:
+    _, records, latest, length, expected = head
+    if length != size or digest.hexdigest() != expected:
         raise ValueError("damaged snapshot")  # removed by the caller
+    source = _Bulk(os.dup(fh.fileno()), size, expected)
+    return PolicySet.from_snapshot(records, source.load, latest)
 
-    def bulk() -> tuple[tuple[Participation, ...], dict[PlaceKey, str]]:
+
+class _Bulk:
+    """The bulk of a snapshot, read again from its open file when first needed."""
+
+    def __init__(self, fd: int, size: int, digest: str) -> None:
+        self.fd = fd
+        self.size = size
+        self.digest = digest
+        self._close = weakref.finalize(self, os.close, fd)
+
+    def load(self) -> tuple[tuple[Participation, ...], dict[PlaceKey, str]]:
+        try:
+            blob = os.pread(self.fd, self.size, 8)
+        finally:
+            self._close()  # read once
+        if len(blob) != self.size or hashlib.sha256(blob).hexdigest() != self.digest:
+            from gmspolicy.errors import UsageError
+
+            raise UsageError(
+                "the cached snapshot changed while it was in use; run the command again "
+                "(or `gmspolicy cache --clear`)"
+            )
         found = pickle.loads(blob)  # noqa: S301 - checked bytes of the same trusted file
         return found  # type: ignore[no-any-return]
-
-    return PolicySet.from_snapshot(records, bulk, latest)
 
 
 def store(key: str, pset: PolicySet) -> None:
