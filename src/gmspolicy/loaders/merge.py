@@ -126,9 +126,14 @@ def loaded_policyset(reference: PolicySet, result: LoadResult, today: dt.date) -
         review = known_reviews.get(rec.review)
         if review is not None and review.id not in reviews:
             reviews[review.id] = review
-        for ident in rec.instruments:
-            if ident not in instruments and reference.has_instrument(ident):
-                instruments[ident] = reference.instrument(ident)
+        for linked in rec.instruments:
+            ident = linked  # and its parents (a protocol needs its convention)
+            while (
+                ident is not None and ident not in instruments and reference.has_instrument(ident)
+            ):
+                inst = reference.instrument(ident)
+                instruments[ident] = inst
+                ident = inst.parent
         for code in (*rec.recommending, *(r.country for r in reviews.values())):
             if code not in countries and reference.has_country(code):
                 countries[code] = reference.country(code)

@@ -16,7 +16,15 @@ from gmspolicy_uprmatrix.loader import (
     POSITIONS,
     THEME_TAGS,
     UprMatrixLoader,
+    ratified_instruments,
     recommending_names,
 )
 
-__all__ = ["AFFECTED_TAGS", "POSITIONS", "THEME_TAGS", "UprMatrixLoader", "recommending_names"]
+__all__ = [
+    "AFFECTED_TAGS",
+    "POSITIONS",
+    "THEME_TAGS",
+    "UprMatrixLoader",
+    "ratified_instruments",
+    "recommending_names",
+]

@@ -77,7 +77,8 @@ class UprMatrixLoader:
         "section": "the Working Group report's paragraph every recommendation is numbered "
         "under (e.g. 28): a row numbered otherwise is an error",
         "select": "all (default) or tagged: only recommendations the matrix's themes tag "
-        "(migrants, trafficking, refugees, statelessness, labour rights)",
+        "(migrants, trafficking, refugees, statelessness, labour rights) or that ask to "
+        "ratify a tracked instrument",
         "authority": "official (default) or copy: what the file read is (a copy of OHCHR's "
         "matrix on another site is a copy)",
         "source_url": "the URL to cite when loading a saved file",
@@ -152,8 +153,8 @@ class UprMatrixLoader:
             kept = [r for r in recs if r.tags]
             warnings.append(
                 f"{location}: {len(recs) - len(kept)} of {len(recs)} recommendations left out "
-                "(no migrant, trafficking, refugee, statelessness or labour-rights theme; "
-                "--opt select=tagged)"
+                "(no migrant, trafficking, refugee, statelessness or labour-rights theme, "
+                "no tracked instrument to ratify; --opt select=tagged)"
             )
             recs = kept
         return LoadResult(sources=(source,), recommendations=tuple(recs), warnings=tuple(warnings))
@@ -290,7 +291,9 @@ def _recommendation(
             f"paragraph {paragraph}: no recommending state in brackets at the end of "
             f"{shorten(text)!r}"
         )
-    tags = _tags(cells[cols.themes]) if cols.themes is not None and cols.themes < len(cells) else ()
+    themes = cells[cols.themes] if cols.themes is not None and cols.themes < len(cells) else []
+    instruments = ratified_instruments(text, context)
+    tags = _tags(themes) + (("ratification",) if instruments else ())
     return Recommendation(
         id=f"{review.id}-{paragraph}",
         review=review.id,
@@ -299,6 +302,7 @@ def _recommendation(
         response=response,
         recommending=tuple(codes),
         tags=tags,
+        instruments=instruments,
         sources=(source_id,),
         note=note,
     )
@@ -419,3 +423,108 @@ def _tags(themes: Sequence[str]) -> tuple[str, ...]:
         if "stateless" in line.casefold():
             tags.setdefault("statelessness", None)
     return tuple(tags)
+
+
+#: Words that make a recommendation one to ratify (or accede to, become party to) what it
+#: names, in the same recommendation (up to its ``;``).
+RATIFY_WORDS = (
+    "ratif",
+    "accede",
+    "accession",
+    "become a party",
+    "becoming a party",
+    "adhere",
+    "sign the",
+    "signing",
+    "signature",
+)
+#: Other names the matrices print for instruments (ASCII case ignored), besides their
+#: full titles and the ILO conventions' short titles (``Forced Labour Convention, 1930
+#: (No. 29)``).
+ALIASES: Mapping[str, str] = {
+    "second optional protocol to the international covenant on civil and political rights": (
+        "ICCPR-OP2"
+    ),
+    "international convention on the rights of all migrant workers and members of their "
+    "families": "ICRMW",
+}
+#: Acronyms the matrices print for instruments, matched as whole words, case as printed.
+ACRONYMS: Mapping[str, str] = {
+    "ICRMW": "ICRMW",
+    "ICCPR": "ICCPR",
+    "ICESCR": "ICESCR",
+    "CEDAW": "CEDAW",
+    "ICERD": "ICERD",
+    "CPED": "CPED",
+    "CRPD": "CRPD",
+    "OPCAT": "OPCAT",
+    "OP-CAT": "OPCAT",
+}
+
+
+def _clauses(text: str) -> list[str]:
+    """``text`` cut at each ``;`` outside brackets (one recommendation each)."""
+    out: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+        elif ch == ";" and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return out
+
+
+def _is_word_at(text: str, at: int, length: int) -> bool:
+    """Whether ``text[at:at + length]`` stands as words of its own: not part of a longer
+    word, and not a possessive (``ICCPR's two optional protocols`` names the protocols)."""
+    before = text[at - 1] if at > 0 else " "
+    end = at + length
+    after = text[end] if end < len(text) else " "
+    if text[end : end + 2] in ("'s", "\u2019s"):
+        return False
+    return not (before.isalnum() or before == "-") and not (after.isalnum() or after == "-")
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def ratified_instruments(text: str, context: LoadContext) -> tuple[str, ...]:
+    """The reference instruments a recommendation asks the state to ratify, in the order
+    first named: named by their full title (ASCII case ignored) or a common acronym
+    (``ICRMW``, ``OP-CAT``, as printed) in a recommendation (up to its ``;``) that speaks
+    of ratifying, acceding or becoming a party. A title inside a longer title (the
+    ICCPR's inside its Second Optional Protocol's) is not counted again. Only exact names
+    are matched: an instrument named otherwise is not linked (never guessed).
+
+    Each name is searched once per recommendation and each match marks its characters
+    once: linear in the text for a fixed list of names.
+    """
+    ref = context.reference
+    titles = [(inst.title, inst.id) for inst in ref.instruments if len(inst.title) >= 20]
+    titles += [(i.short_name, i.id) for i in ref.instruments if "(No. " in i.short_name]
+    names = [(" ".join(t.split()).translate(_ASCII_LOWER), ident, False) for t, ident in titles]
+    names += [(n, i, False) for n, i in ALIASES.items() if ref.has_instrument(i)]
+    names += [(n, i, True) for n, i in ACRONYMS.items() if ref.has_instrument(i)]
+    names.sort(key=lambda n: len(n[0]), reverse=True)
+    found: dict[int, str] = {}
+    offset = 0
+    for clause in _clauses(" ".join(text.split())):
+        lowered = clause.translate(_ASCII_LOWER)
+        if any(word in lowered for word in RATIFY_WORDS):
+            taken = bytearray(len(clause))
+            for name, ident, exact_case in names:
+                hay = clause if exact_case else lowered
+                at = hay.find(name)
+                while at >= 0:
+                    end = at + len(name)
+                    if _is_word_at(hay, at, len(name)) and not any(taken[at:end]):
+                        taken[at:end] = b"\x01" * len(name)
+                        found.setdefault(offset + at, ident)
+                    at = hay.find(name, end)
+        offset += len(clause) + 1
+    return tuple(dict.fromkeys(found[k] for k in sorted(found)))
