@@ -486,6 +486,25 @@ def test_cli_load_prints_the_recommendations(
     doc = json.loads(out.read_text("utf-8"))
     assert len(doc["recommendations"]) == 346
     assert [r["id"] for r in doc["reviews"]] == ["upr-chn-3"]
+    (row,) = [r for r in doc["recommendations"] if r["id"] == "upr-chn-3-28.2"]
+    assert row == {
+        "id": "upr-chn-3-28.2",
+        "review": "upr-chn-3",
+        "paragraph": "28.2",
+        "text": "Adhere to all human rights instruments to which it is not yet a party, in "
+        "particular the Second Optional Protocol to the International Covenant on Civil and "
+        "Political Rights, aiming at the abolition of the death penalty, and accede to the "
+        "Optional Protocol to the Convention against Torture and Other Cruel, Inhuman or "
+        "Degrading Treatment or Punishment and the International Convention on the Protection "
+        "of the Rights of All Migrant Workers and Members of Their Families (Honduras)",
+        "response": "noted",
+        "recommending": ["HND"],
+        "tags": row["tags"],
+        "instruments": ["ICCPR-OP2", "OPCAT", "ICRMW"],
+        "sources": ["uprmatrix-upr-chn-3"],
+        "note": SOURCE_2018,
+    }
+    assert "ratification" in row["tags"]
 
 
 def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
