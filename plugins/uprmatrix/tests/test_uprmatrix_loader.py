@@ -7,27 +7,31 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import pytest
 import yaml
 from gmspolicy_uprmatrix import UprMatrixLoader, ratified_instruments, recommending_names
 from gmspolicy_uprmatrix.docx import MAX_MEMBER_BYTES, MAX_MEMBERS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
 from gmspolicy.cli import main
 from gmspolicy.dataset import bundled_data_dir, load_dataset
-from gmspolicy.errors import LoaderError, UsageError
+from gmspolicy.errors import GmsPolicyError, LoaderError, UsageError
 from gmspolicy.loaders import LoadContext, LoadResult
 from gmspolicy.loaders.merge import loaded_policyset
 from gmspolicy.models import Response
 from gmspolicy.plugins import loaders
 from gmspolicy.query.policyset import PolicySet
-from gmspolicy.testing import check_loader, check_loader_faults
+from gmspolicy.testing import check_loader, check_loader_faults, hostile_texts
 
 DATA = Path(__file__).parent / "data"
 M2018 = DATA / "Matrix_recommendations_2018.docx"
@@ -265,9 +269,8 @@ HEAD = ("Recommendation", "Position", "Full list of themes", "Assessment/comment
 
 
 def cell(*paragraphs: str) -> str:
-    return (
-        "<w:tc>" + "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs) + "</w:tc>"
-    )
+    runs = "".join(f"<w:p><w:r><w:t>{escape(p)}</w:t></w:r></w:p>" for p in paragraphs)
+    return f"<w:tc>{runs}</w:tc>"
 
 
 def document(rows: Sequence[Sequence[Sequence[str]]], prolog: str = "") -> bytes:
@@ -460,6 +463,46 @@ def test_recommending_names_in_runs() -> None:
     ]
     assert recommending_names("Do A )) (Chad") == []
     assert recommending_names("") == []
+
+
+# -- fuzzing: whatever the bytes, a result or a LoaderError, nothing else ----------------
+
+
+def only_loader_errors(data: bytes, reference: PolicySet) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "matrix.docx"
+        path.write_bytes(data)
+        message = "no error"
+        try:
+            UprMatrixLoader().load(str(path), UPR3, ctx(reference))
+        except GmsPolicyError as exc:
+            message = str(exc)
+        assert message, "an error with no message"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cells=st.lists(st.tuples(hostile_texts, hostile_texts, hostile_texts), max_size=6),
+)
+def test_fuzz_cells(reference: PolicySet, cells: list[tuple[str, str, str]]) -> None:
+    rows = [[(h,) for h in HEAD]] + [
+        [(f"28.{n} {text}", source), (position,), ("G4 Migrants",)]
+        for n, (text, source, position) in enumerate(cells, start=1)
+    ]
+    only_loader_errors(docx({"word/document.xml": document(rows)}), reference)
+
+
+@settings(max_examples=40, deadline=None)
+@given(at=st.integers(0, M2018.stat().st_size - 1), noise=st.binary(min_size=1, max_size=64))
+def test_fuzz_real_file_damaged(reference: PolicySet, at: int, noise: bytes) -> None:
+    data = M2018.read_bytes()
+    only_loader_errors(data[:at] + noise + data[at + len(noise) :], reference)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.binary(max_size=512))
+def test_fuzz_zip_like_bytes(reference: PolicySet, data: bytes) -> None:
+    only_loader_errors(b"PK\x03\x04" + data, reference)
 
 
 # -- the command line ----------------------------------------------------------------------
