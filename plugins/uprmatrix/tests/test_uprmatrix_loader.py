@@ -28,7 +28,7 @@ from gmspolicy.dataset import bundled_data_dir, load_dataset
 from gmspolicy.errors import GmsPolicyError, LoaderError, UsageError
 from gmspolicy.loaders import LoadContext, LoadResult
 from gmspolicy.loaders.merge import loaded_policyset
-from gmspolicy.models import Response
+from gmspolicy.models import Authority, Response
 from gmspolicy.plugins import loaders
 from gmspolicy.query.policyset import PolicySet
 from gmspolicy.testing import check_loader, check_loader_faults, hostile_texts
@@ -452,6 +452,38 @@ def test_ratified_instruments(reference: PolicySet) -> None:
     }
     for text, expected in cases.items():
         assert ratified_instruments(text, context) == expected, text
+
+
+def test_deep_nesting_refused(tmp_path: Path, reference: PolicySet) -> None:
+    body = "<w:p>" * 5000 + "</w:p>" * 5000
+    xml = f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'.encode()
+    message = error_for(tmp_path, docx({"word/document.xml": xml}), reference)
+    # the reason is libxml2's own words (its depth limit without huge_tree)
+    assert message.startswith("FILE: word/document.xml:1: XML is not well-formed (Excessive depth")
+
+
+def test_source_options(reference: PolicySet) -> None:
+    options = {
+        **UPR3,
+        "authority": "copy",
+        "source_url": "https://github.com/frisbiesa/china_upr_v2/blob/"
+        "73a29b2b82480786e012a1958ba30ada34a2c0e6/Matrix_recommendations_2018.docx",
+        "source_title": "Copy of the UPR matrix for China, cycle 3",
+    }
+    (source,) = UprMatrixLoader().load(str(M2018), options, ctx(reference)).sources
+    assert (source.authority, source.url, source.title) == (
+        Authority.COPY,
+        options["source_url"],
+        "Copy of the UPR matrix for China, cycle 3",
+    )
+    assert source.publisher == (
+        "Office of the United Nations High Commissioner for Human Rights (OHCHR)"
+    )
+    with pytest.raises(UsageError) as err:
+        UprMatrixLoader().load(str(M2018), {**UPR3, "authority": "depositary"}, ctx(reference))
+    assert str(err.value) == (
+        "loader 'uprmatrix': option authority='depositary' must be one of: official, copy"
+    )
 
 
 def test_recommending_names_in_runs() -> None:
