@@ -460,6 +460,13 @@ def check_result(name: str, result: object) -> LoadResult:
                     f"loader {name!r}: {part.country} x {part.instrument} cites source "
                     f"{sid!r}, which it does not return"
                 )
+    for rec in result.recommendations:
+        for sid in rec.sources:
+            if sid not in defined:
+                raise PluginError(
+                    f"loader {name!r}: recommendation {rec.id} cites source {sid!r}, which it "
+                    "does not return"
+                )
     return result
 
 

@@ -305,9 +305,9 @@ def check_loader(
 ) -> LoadResult:
     """Check a loader against the contract on one input; return its :class:`LoadResult`.
 
-    Every participation and reporting row must cite sources that the result defines, every
-    fact must be dated no later than the source was seen, and loading twice must give equal
-    results.
+    Every participation, reporting row and recommendation must cite sources that the
+    result defines, every fact must be dated no later than the source was seen, and
+    loading twice must give equal results.
     """
     from gmspolicy.loaders import Loader
     from gmspolicy.plugins import _check_loader, run_loader
@@ -333,6 +333,10 @@ def check_loader(
         for sid in row.sources:
             assert sid in defined, f"reporting row {row.id} cites undefined source {sid!r}"
             assert row.as_of <= defined[sid].seen, f"reporting row {row.id}: as_of after seen"
+    for rec in result.recommendations:
+        assert rec.sources, f"recommendation {rec.id} cites no source"
+        for sid in rec.sources:
+            assert sid in defined, f"recommendation {rec.id} cites undefined source {sid!r}"
     again = loader.load(location, options, context)
     assert again == result, f"loader {loader.name!r} is not deterministic"
     return result

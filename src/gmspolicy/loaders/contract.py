@@ -10,7 +10,14 @@ import attrs
 
 if TYPE_CHECKING:
     from gmspolicy.loaders.http import Fetcher
-    from gmspolicy.models import Country, Instrument, Participation, ReportingStatus, Source
+    from gmspolicy.models import (
+        Country,
+        Instrument,
+        Participation,
+        Recommendation,
+        ReportingStatus,
+        Source,
+    )
     from gmspolicy.query.policyset import PolicySet
 
 __all__ = ["LoadContext", "LoadResult", "Loader"]
@@ -38,7 +45,9 @@ class LoadResult:
     ``warnings`` are one-line notes for the user about what was left out (e.g.
     participants skipped with ``--opt unknown=skip``); the CLI prints them to stderr.
     ``reporting`` holds reporting-status rows (a report due and whether it was submitted,
-    as of a date) for loaders of treaty-body reporting pages.
+    as of a date) for loaders of treaty-body reporting pages; ``recommendations`` holds
+    UPR recommendations with the state's responses (each naming a review the reference
+    dataset records) for loaders of UPR matrices.
     """
 
     participations: tuple[Participation, ...] = ()
@@ -47,6 +56,7 @@ class LoadResult:
     countries: tuple[Country, ...] = ()
     warnings: tuple[str, ...] = ()
     reporting: tuple[ReportingStatus, ...] = ()
+    recommendations: tuple[Recommendation, ...] = ()
 
 
 @runtime_checkable

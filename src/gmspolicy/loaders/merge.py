@@ -52,6 +52,7 @@ from gmspolicy.models import (
     DatedFact,
     Instrument,
     Participation,
+    Review,
     Source,
 )
 from gmspolicy.query.diff import Change
@@ -117,10 +118,34 @@ def loaded_policyset(reference: PolicySet, result: LoadResult, today: dt.date) -
         treaty = MECHANISM_INSTRUMENTS.get(row.mechanism)
         if treaty is not None and treaty not in instruments and reference.has_instrument(treaty):
             instruments[treaty] = reference.instrument(treaty)
+    # recommendations: the reference's record of each review they belong to (a loader
+    # names a review the reference has), its country and the recommending states
+    known_reviews = {r.id: r for r in reference.review_records}
+    reviews: dict[str, Review] = {}
+    for rec in result.recommendations:
+        review = known_reviews.get(rec.review)
+        if review is not None and review.id not in reviews:
+            reviews[review.id] = review
+        for linked in rec.instruments:
+            ident = linked  # and its parents (a protocol needs its convention)
+            while (
+                ident is not None and ident not in instruments and reference.has_instrument(ident)
+            ):
+                inst = reference.instrument(ident)
+                instruments[ident] = inst
+                ident = inst.parent
+        for code in (*rec.recommending, *(r.country for r in reviews.values())):
+            if code not in countries and reference.has_country(code):
+                countries[code] = reference.country(code)
     sources = {s.id: s for s in result.sources}
-    records: list[Country | Instrument] = [*countries.values(), *instruments.values()]
+    records: list[Country | Instrument | Review] = [
+        *countries.values(),
+        *instruments.values(),
+        *reviews.values(),
+    ]
     for record in records:
-        for sid in record.sources:
+        cited = record.all_sources if isinstance(record, Review) else record.sources
+        for sid in cited:
             if sid not in sources and reference.has_source(sid):
                 sources[sid] = reference.source(sid)
     pset = PolicySet(
@@ -131,6 +156,8 @@ def loaded_policyset(reference: PolicySet, result: LoadResult, today: dt.date) -
         events=(),
         sources=tuple(sorted(sources.values(), key=lambda s: s.id)),
         reporting=result.reporting,
+        reviews=tuple(reviews.values()),
+        recommendations=result.recommendations,
     )
     problems = [p for p in validate(pset, today=today) if p.code is not C.LOCAL_SOURCE]
     if problems:
@@ -329,6 +356,12 @@ def plan_merge(
         planner.notes.append(
             f"{len(result.reporting)} reporting-status rows were read but not merged: fetch "
             "merges participations only; copy them into reporting.yaml (see `gmspolicy load`)"
+        )
+    if result.recommendations:
+        planner.notes.append(
+            f"{len(result.recommendations)} UPR recommendations were read but not merged: "
+            "fetch merges participations only; copy them into recommendations/*.yaml "
+            "(see `gmspolicy load`)"
         )
     for part in result.participations:
         planner.participation(part)
