@@ -45,7 +45,6 @@ from gmspolicy.exporters._common import (
 )
 from gmspolicy.i18n import FONT_STACK
 from gmspolicy.models import (
-    ActionKind,
     Document,
     Mechanism,
     Review,
@@ -196,8 +195,9 @@ class _Page:
         self.obs_groups = 0
         self.mark_title = self.labels("legend.mark_secondary")
         self._mark = {"symbol": SECONDARY_MARK, "title": self.mark_title}
-        self._classes: dict[tuple[StatusKind, ActionKind | None], str] = {}
-        self._refs: dict[tuple[str, ...], list[int]] = {}
+        self._classes: dict[tuple[int, int], tuple[str, str]] = {}
+        self._secondary: dict[int, bool] = {}
+        self._refs: dict[tuple[str, ...], tuple[list[int], str]] = {}
 
     # -- small pieces ------------------------------------------------------------------
 
@@ -251,23 +251,38 @@ class _Page:
 
     def status_cell(self, cell: StatusCell, anchor: str | None) -> _StatusCellData:
         """A status cell: text, style, sort key, footnotes, secondary mark, observations."""
-        count = len(cell.observations)
-        kind_via = (cell.kind, cell.via)
-        cls = self._classes.get(kind_via)
-        if cls is None:
-            cls = self._classes[kind_via] = status_class(cell.status)
+        # memoised by the identity of enum members (hashing them is a Python call)
+        kind, via = cell.kind, cell.via
+        kind_via = (id(kind), id(via))
+        style = self._classes.get(kind_via)
+        if style is None:
+            style = self._classes[kind_via] = (status_class(cell.status), f"{STATUS_RANK[kind]}:")
+        cls, rank = style
         earliest = cell.earliest
         ids = cell.sources
-        refs = self._refs.get(ids)
-        if refs is None:  # once numbered, a list of sources keeps its numbers
-            refs = self._refs[ids] = self.notes.cite_cell(cell)
+        cited = self._refs.get(ids)
+        if cited is None:  # once numbered, a list of sources keeps its numbers
+            numbers = self.notes.cite_cell(cell)
+            cited = self._refs[ids] = (numbers, _refs_html(numbers))
+        refs, refs_html = cited
+        authority = cell.authority
+        secondary = self._secondary.get(id(authority))
+        if secondary is None:
+            secondary = self._secondary[id(authority)] = cell.secondary_only
         return _StatusCellData(
             cell.text.text,
             cls,
-            f"{STATUS_RANK[cell.kind]}:{earliest or '9999-99-99'}",
+            rank + (earliest or "9999-99-99"),
             refs,
-            self._mark if cell.secondary_only else None,
-            {"anchor": anchor, "count": count, "label": self.obs_label(count)} if anchor else None,
+            refs_html,
+            self._mark if secondary else None,
+            None
+            if not anchor
+            else {
+                "anchor": anchor,
+                "count": len(cell.observations),
+                "label": self.obs_label(len(cell.observations)),
+            },
         )
 
     def matrix(
@@ -595,7 +610,7 @@ class _StatusCellData:
     Read like the other cells' dicts (``c["text"]``, ``c.get("rev")``), in a fraction of
     the memory: a world matrix has 80,000."""
 
-    __slots__ = ("cls", "key", "mark", "obs", "refs", "rev", "text")
+    __slots__ = ("cls", "key", "mark", "obs", "refs", "refs_html", "rev", "text")
 
     def __init__(
         self,
@@ -603,6 +618,7 @@ class _StatusCellData:
         cls: str,
         key: str,
         refs: list[int],
+        refs_html: str,
         mark: dict[str, str] | None,
         obs: dict[str, Any] | None,
     ) -> None:
@@ -610,6 +626,7 @@ class _StatusCellData:
         self.cls = cls
         self.key = key
         self.refs = refs
+        self.refs_html = refs_html  # the footnote markers, written
         self.mark = mark
         self.obs = obs
         self.rev: dict[str, Any] | None = None
@@ -653,9 +670,7 @@ def _status_td(c: _StatusCellData, marks: dict[int, str]) -> str:
                 f"{escape(mark['symbol'])}</span>"
             )
         out += found
-    refs = c.refs
-    if refs:
-        out += _refs_html(refs)
+    out += c.refs_html
     return f'<td class="{_esc(c.cls)}" data-key="{_esc(c.key)}">{out}</td>\n'
 
 
