@@ -111,9 +111,7 @@ def test_the_index_gives_what_a_scan_gives(cache: Path) -> None:
     assert rows(True) == scanned  # the index
 
 
-def test_a_second_run_does_not_scan_and_every_install_is_seen(
-    tmp_path: Path, cache: Path
-) -> None:
+def test_a_second_run_does_not_scan_and_every_install_is_seen(tmp_path: Path, cache: Path) -> None:
     site, cwd = tmp_path / "site", tmp_path / "work"
     cwd.mkdir()
     install(site, "extra", "[gmspolicy.exporters]\nextra = extra:Json\n")

@@ -893,8 +893,12 @@ def _has_place(line: str) -> bool:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point (``python -m gmspolicy``): the whole process."""
+    from gmspolicy._gc import whole_process
+
+    with whole_process():
+        code = main()
+    sys.exit(code)
 
 
 if __name__ == "__main__":
