@@ -147,6 +147,21 @@ def test_a_second_run_does_not_scan_and_every_install_is_seen(tmp_path: Path, ca
     assert [f[0] for f in fifth["found"]].count("json") == 1  # type: ignore[attr-defined]
 
 
+def test_each_way_of_starting_python_keeps_its_own_entry(tmp_path: Path, cache: Path) -> None:
+    site, other, cwd = tmp_path / "site", tmp_path / "other", tmp_path / "work"
+    cwd.mkdir()
+    other.mkdir()
+    install(site, "extra", "[gmspolicy.exporters]\nextra = extra:Json\n")
+    age(site, other, cwd)
+    assert child(site, cache, cwd)["scanned"] is True
+    assert child(other, cache, cwd)["scanned"] is True
+    for _ in range(2):  # alternating: both stay
+        assert child(site, cache, cwd)["scanned"] is False
+        assert child(other, cache, cwd)["scanned"] is False
+    keys = json.loads((cache / INDEX_NAME).read_text())["keys"]
+    assert len(keys) == 2
+
+
 def test_a_distribution_written_just_now_is_not_stored(tmp_path: Path, cache: Path) -> None:
     site, cwd = tmp_path / "site", tmp_path / "work"
     cwd.mkdir()
@@ -167,12 +182,21 @@ def test_an_index_anyone_else_could_write_or_a_damaged_one_is_not_used(
     index = cache / INDEX_NAME
     # a planted entry under the right key, in a file others may write: not used
     data = json.loads(index.read_text())
-    data["groups"]["gmspolicy.exporters"].append(["evil", "os:system", "evil 1.0", "evil", "1.0"])
+    [(key, groups)] = data["keys"].items()
+    groups["gmspolicy.exporters"].append(["evil", "os:system", "evil 1.0", "evil", "1.0"])
     index.write_text(json.dumps(data))
     index.chmod(0o666)
     assert child(site, cache, cwd) == {"found": good["found"], "scanned": True}
     assert stat.S_IMODE(index.stat().st_mode) == 0o600  # replaced
-    for damaged in ("{", "[]", '{"key": 1}', json.dumps({**data, "groups": {}})):
+    assert "evil" not in index.read_text()
+    for damaged in (
+        "{",
+        "[]",
+        '{"format": 1, "keys": []}',
+        json.dumps({"format": 1, "keys": {key: {}}}),
+        json.dumps({"format": 1, "keys": {key: {g: [["a", "b"]] for g in GROUPS}}}),
+        json.dumps({"format": 1, "keys": {key: {g: [[1, "b", "c", None, None]] for g in GROUPS}}}),
+    ):
         index.write_text(damaged)
         assert child(site, cache, cwd) == {"found": good["found"], "scanned": True}
         assert child(site, cache, cwd) == {"found": good["found"], "scanned": False}

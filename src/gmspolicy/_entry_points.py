@@ -17,8 +17,10 @@ installed when it was made:
   modification time (in nanoseconds) of each one's ``entry_points.txt``, ``METADATA``
   and ``PKG-INFO``, the only files a scan reads.
 
-A run whose key equals the stored one uses the stored entry points; any other run scans
-as before (all of them, so duplicate names are still caught) and stores the result. A
+A run whose key equals a stored one uses the stored entry points; any other run scans
+as before (all of them, so duplicate names are still caught) and stores the result
+(the :data:`KEEP` most recent keys are kept: ``python -m gmspolicy`` and the console
+script search different paths). A
 key is only stored when it cannot be *racy*: when every time in it is more than
 :data:`SETTLE` seconds old when the scan ends and the key read before the scan equals the
 key read after it (a file rewritten within one tick of the file system's clock keeps its
@@ -52,10 +54,13 @@ from typing import Any
 GROUPS = ("gmspolicy.exporters", "gmspolicy.loaders")
 
 #: Bumped when the index's layout or its key changes.
-FORMAT = 1
+FORMAT = 2
 
 #: File name of the index, in the snapshot directory.
 INDEX_NAME = "entry-points.json"
+
+#: How many keys (installations, or ways of starting Python) the index keeps.
+KEEP = 8
 
 #: A key holding a time less than this many seconds old is not stored (see above).
 SETTLE = 2.0
@@ -223,32 +228,45 @@ def _trusted(st: os.stat_result) -> bool:
     return st.st_uid == getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _read_index(key: list[Any]) -> dict[str, list[IndexedEntryPoint]] | None:
-    """The stored entry points when the index is trusted and made under ``key``."""
+def _load_index() -> dict[str, Any]:
+    """The stored index (``{digest of a key: its groups}``), or ``{}`` when there is
+    none, it is not trusted or it is damaged."""
     from gmspolicy.dataset.snapshot import cache_dir
 
     flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
     try:
         dfd = os.open(cache_dir(), flags)
     except OSError:
-        return None
+        return {}
     try:
         if not (stat.S_ISDIR(os.fstat(dfd).st_mode) and _trusted(os.fstat(dfd))):
-            return None
+            return {}
         try:
             fd = os.open(INDEX_NAME, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0), dir_fd=dfd)
         except OSError:
-            return None
+            return {}
         with os.fdopen(fd, "rb") as fh:
             st = os.fstat(fh.fileno())
             if not (stat.S_ISREG(st.st_mode) and _trusted(st)) or st.st_size > 1 << 22:
-                return None
-            data = json.loads(fh.read())
+                return {}
+            text = fh.read()
     finally:
         os.close(dfd)
-    if not isinstance(data, dict) or data.get("key") != _digest(key):
+    try:
+        data = json.loads(text)
+    except ValueError:  # damaged: replaced by the next scan
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return {}
+    keys = data.get("keys")
+    return keys if isinstance(keys, dict) else {}
+
+
+def _read_index(key: list[Any]) -> dict[str, list[IndexedEntryPoint]] | None:
+    """The stored entry points when the index is trusted and holds ``key``."""
+    groups = _load_index().get(_digest(key))
+    if groups is None:
         return None
-    groups = data["groups"]
     found: dict[str, list[IndexedEntryPoint]] = {}
     for group in GROUPS:
         rows = []
@@ -263,7 +281,9 @@ def _read_index(key: list[Any]) -> dict[str, list[IndexedEntryPoint]] | None:
 
 
 def _write_index(key: list[Any], scanned: dict[str, list[IndexedEntryPoint]]) -> None:
-    """Store ``scanned`` under ``key``, atomically (best effort)."""
+    """Add ``scanned`` under ``key`` to the index (the console script and
+    ``python -m gmspolicy`` search different paths: each keeps its own entry), keeping
+    the :data:`KEEP` most recent; atomically, best effort."""
     import tempfile
 
     from gmspolicy.dataset.snapshot import cache_dir
@@ -272,14 +292,12 @@ def _write_index(key: list[Any], scanned: dict[str, list[IndexedEntryPoint]]) ->
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not _trusted(folder.stat()):
         return
-    data = {
-        "format": FORMAT,
-        "key": _digest(key),
-        "groups": {
-            group: [[e.name, e.value, e.origin, e.package, e.version] for e in rows]
-            for group, rows in scanned.items()
-        },
+    keys = {k: v for k, v in _load_index().items() if k != _digest(key)}
+    keys[_digest(key)] = {
+        group: [[e.name, e.value, e.origin, e.package, e.version] for e in rows]
+        for group, rows in scanned.items()
     }
+    data = {"format": FORMAT, "keys": dict(list(keys.items())[-KEEP:])}
     # named like the snapshot cache's temporary files, so that one left by a killed run
     # is removed as theirs are
     fd, tmp = tempfile.mkstemp(prefix=".snapshot-", suffix=".tmp", dir=folder)
