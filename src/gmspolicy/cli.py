@@ -237,8 +237,8 @@ def _render(state: _State, fmt: str, view: View, output: Path | None) -> None:
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Read and validate the dataset files even if a snapshot of them is cached "
-    "(also GMSPOLICY_CACHE=0).",
+    help="Read and validate the dataset files even if a snapshot of them is cached, and "
+    "scan the installed plugins (also GMSPOLICY_CACHE=0).",
 )
 @click.pass_context
 def cli(ctx: click.Context, data: Path | None, plugins_dir: Path | None, no_cache: bool) -> None:
