@@ -13,6 +13,9 @@ def main() -> int:
 
         sys.stdout.write(f"gmspolicy {__version__}\n")
         return 0
-    from gmspolicy.cli import main as cli_main
+    from gmspolicy._gc import whole_process
 
-    return cli_main()
+    with whole_process():
+        from gmspolicy.cli import main as cli_main
+
+        return cli_main()

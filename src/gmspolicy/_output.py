@@ -14,7 +14,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from gmspolicy.errors import ExportError
@@ -113,6 +112,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
                 f"{path}: not a regular file (leave out -o to write to standard output)"
             )
     remove_stale_temp_files(path)
+    import tempfile  # here: printing to stdout does not need it (nor shutil, random...)
+
     try:
         fd, tmp = tempfile.mkstemp(
             prefix=f".{path.name}{_TEMP_TAG}{os.getpid()}-", suffix=".tmp", dir=folder

@@ -19,7 +19,7 @@ from gmspolicy._version import __version__
 
 if TYPE_CHECKING:
     from gmspolicy.loaders import LoadResult
-    from gmspolicy.plugins import Exporter, Registry
+    from gmspolicy.plugins import Exporter, Loader, Registry
     from gmspolicy.query.policyset import PolicySet
     from gmspolicy.query.views import View
 
@@ -47,10 +47,22 @@ class _State:
                 self._pset = load_dataset(self.data)
         return self._pset
 
+    def index(self) -> bool:
+        """Whether the registries read the entry-point index (with the cache, as
+        :mod:`gmspolicy._entry_points` says)."""
+        from gmspolicy.dataset.snapshot import enabled
+
+        return self.cache and enabled()
+
     def exporters(self) -> Registry[Exporter]:
         from gmspolicy.plugins import exporters
 
-        return exporters(self.plugins_dir)
+        return exporters(self.plugins_dir, index=self.index())
+
+    def loaders(self) -> Registry[Loader]:
+        from gmspolicy.plugins import loaders
+
+        return loaders(self.plugins_dir, index=self.index())
 
 
 class FormatChoice(click.ParamType):  # type: ignore[type-arg]
@@ -225,8 +237,8 @@ def _render(state: _State, fmt: str, view: View, output: Path | None) -> None:
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Read and validate the dataset files even if a snapshot of them is cached "
-    "(also GMSPOLICY_CACHE=0).",
+    help="Read and validate the dataset files even if a snapshot of them is cached, and "
+    "scan the installed plugins (also GMSPOLICY_CACHE=0).",
 )
 @click.pass_context
 def cli(ctx: click.Context, data: Path | None, plugins_dir: Path | None, no_cache: bool) -> None:
@@ -557,9 +569,8 @@ def cache(clear: bool) -> None:
 def plugins(state: _State, as_json: bool) -> None:
     """List the exporters and loaders found: where they come from, whether they loaded
     (and why not), what they do and, for loaders, their --opt options."""
-    from gmspolicy.plugins import loaders
 
-    infos = [*state.exporters().infos(), *loaders(state.plugins_dir).infos()]
+    infos = [*state.exporters().infos(), *state.loaders().infos()]
     if as_json:
         import json
 
@@ -644,7 +655,7 @@ def _run_loader(
 ) -> tuple[LoadResult, dt.date]:
     from gmspolicy.loaders import LoadContext
     from gmspolicy.loaders.http import Fetcher
-    from gmspolicy.plugins import loaders, run_loader
+    from gmspolicy.plugins import run_loader
 
     options: dict[str, str] = {}
     for opt in opts:
@@ -656,7 +667,7 @@ def _run_loader(
         options[name.strip()] = value.strip()
     if offline and cache_dir is None:
         raise click.UsageError("--offline needs --cache-dir (where the cached pages are)")
-    loader = loaders(state.plugins_dir).get(loader_name)
+    loader = state.loaders().get(loader_name)
     today = dt.date.today()
     with Fetcher(cache_dir=cache_dir, offline=offline) as fetcher:
         context = LoadContext(reference=reference, fetcher=fetcher, today=today)
@@ -882,8 +893,12 @@ def _has_place(line: str) -> bool:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point (``python -m gmspolicy``): the whole process."""
+    from gmspolicy._gc import whole_process
+
+    with whole_process():
+        code = main()
+    sys.exit(code)
 
 
 if __name__ == "__main__":

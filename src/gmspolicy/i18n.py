@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
+import os
 from typing import Any, Literal
 
 from gmspolicy.dates import PartialDate
@@ -38,11 +38,22 @@ FONT_STACK = (
 )
 
 
+def _locale_text(name: str) -> str:
+    """The text of ``locales/NAME``: read from the package's folder (importing
+    :mod:`importlib.resources` costs more than a small command's work), or through
+    importlib.resources when the package is not a folder of files (a zip archive)."""
+    try:
+        with open(os.path.join(os.path.dirname(__file__), "locales", name), encoding="utf-8") as fh:
+            return fh.read()
+    except OSError:
+        from importlib import resources
+
+        return resources.files("gmspolicy").joinpath("locales").joinpath(name).read_text("utf-8")
+
+
 @functools.cache
 def _catalog(lang: str) -> dict[str, str]:
-    text = (
-        resources.files("gmspolicy").joinpath("locales").joinpath(f"{lang}.json").read_text("utf-8")
-    )
+    text = _locale_text(f"{lang}.json")
     data: Any = json.loads(text)
     if not isinstance(data, dict):
         raise ValueError(f"locales/{lang}.json must hold a JSON object")
@@ -51,12 +62,7 @@ def _catalog(lang: str) -> dict[str, str]:
 
 @functools.cache
 def _overrides() -> dict[str, dict[str, str]]:
-    text = (
-        resources.files("gmspolicy")
-        .joinpath("locales")
-        .joinpath("overrides.json")
-        .read_text("utf-8")
-    )
+    text = _locale_text("overrides.json")
     data: Any = json.loads(text)
     return {str(k): {str(a): str(b) for a, b in v.items()} for k, v in data.items()}
 
@@ -75,12 +81,7 @@ LIST_STYLES: tuple[str, ...] = ("standard", "or")
 
 @functools.cache
 def _instrument_names() -> dict[str, dict[str, dict[str, Any]]]:
-    text = (
-        resources.files("gmspolicy")
-        .joinpath("locales")
-        .joinpath("instruments.json")
-        .read_text("utf-8")
-    )
+    text = _locale_text("instruments.json")
     data: Any = json.loads(text)
     return {str(k): v for k, v in data.items() if not str(k).startswith("_")}
 

@@ -20,12 +20,12 @@ import contextlib
 import importlib.util
 import sys
 from collections.abc import Callable, Mapping
-from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import attrs
 
+from gmspolicy._entry_points import IndexedEntryPoint, entry_points
 from gmspolicy._typecheck import type_error
 from gmspolicy.errors import GmsPolicyError, PluginError, UsageError
 from gmspolicy.exporters.contract import Exporter
@@ -136,6 +136,9 @@ class Registry(Generic[P]):
     failures: list[PluginInfo] = attrs.field(factory=list)
     _duplicates: dict[str, str] = attrs.field(factory=dict)
     _discovered: bool = False
+    #: Read the entry points through the index the command line keeps
+    #: (:mod:`gmspolicy._entry_points`) instead of scanning every time.
+    index: bool = False
 
     @property
     def kind(self) -> str:
@@ -148,14 +151,8 @@ class Registry(Generic[P]):
         if self.plugins_dir is not None and not self.plugins_dir.is_dir():
             raise UsageError(f"{self.plugins_dir}: plugins directory does not exist")
         self._discovered = True
-        for ep in sorted(entry_points(group=self.group), key=lambda e: (e.name, e.value)):
-            dist = getattr(ep, "dist", None)
-            if dist is not None:
-                self._candidate(
-                    ep.name, _Candidate(ep, f"{dist.name} {dist.version}", dist.name, dist.version)
-                )
-            else:
-                self._candidate(ep.name, _Candidate(ep, ep.value))
+        for ep in entry_points(self.group, index=self.index):
+            self._candidate(ep.name, _Candidate(ep, ep.origin, ep.package, ep.version))
         if self.plugins_dir is not None:
             self._discover_dir(self.plugins_dir)
         for name, found in self._candidates.items():
@@ -230,7 +227,7 @@ class Registry(Generic[P]):
         try:
             with _plugin_code():
                 obj = candidate.obj
-                if isinstance(obj, EntryPoint):
+                if isinstance(obj, IndexedEntryPoint):
                     obj = obj.load()
                 instance = obj() if isinstance(obj, type) else obj
                 plugin = self._check(name, instance)
@@ -399,23 +396,26 @@ def _import_file(path: Path) -> Any:
     return module
 
 
-#: The registries made so far, by entry-point group and plugins directory.
-_registries: dict[tuple[str, Path | None], Registry[Any]] = {}
+#: The registries made so far, by entry-point group, plugins directory and use of the index.
+_registries: dict[tuple[str, Path | None, bool], Registry[Any]] = {}
 
 
-def exporters(plugins_dir: Path | None = None) -> Registry[Exporter]:
-    """The exporter registry (one per plugins directory)."""
-    key = (EXPORTER_GROUP, plugins_dir)
+def exporters(plugins_dir: Path | None = None, *, index: bool = False) -> Registry[Exporter]:
+    """The exporter registry (one per plugins directory). With ``index``, the installed
+    exporters are found through the entry-point index the command line keeps
+    (:mod:`gmspolicy._entry_points`), not by a scan of every distribution."""
+    key = (EXPORTER_GROUP, plugins_dir, index)
     if key not in _registries:
-        _registries[key] = Registry(EXPORTER_GROUP, plugins_dir, _check_exporter)
+        _registries[key] = Registry(EXPORTER_GROUP, plugins_dir, _check_exporter, index=index)
     return cast("Registry[Exporter]", _registries[key])
 
 
-def loaders(plugins_dir: Path | None = None) -> Registry[Loader]:
-    """The loader registry (one per plugins directory)."""
-    key = (LOADER_GROUP, plugins_dir)
+def loaders(plugins_dir: Path | None = None, *, index: bool = False) -> Registry[Loader]:
+    """The loader registry (one per plugins directory); ``index`` as for
+    :func:`exporters`."""
+    key = (LOADER_GROUP, plugins_dir, index)
     if key not in _registries:
-        _registries[key] = Registry(LOADER_GROUP, plugins_dir, _check_loader)
+        _registries[key] = Registry(LOADER_GROUP, plugins_dir, _check_loader, index=index)
     return cast("Registry[Loader]", _registries[key])
 
 

@@ -9,8 +9,10 @@ load it writes a *snapshot* (the validated set, pickled) named by a fingerprint 
   lists, read in full: any change to any byte gives another fingerprint);
 - how the files are named in messages (``FILE:LINE`` places depend on the working
   directory), the size limit and an explicit ``today``;
-- the bytes of every module of gmspolicy, the installed files of the libraries that read
-  and check the data (attrs, cattrs, PyYAML), and the Python version.
+- the path, size and modification time (in nanoseconds) of every module of gmspolicy
+  and of the installed files of the libraries that read and check the data (attrs,
+  cattrs, PyYAML), and the Python version (why a size and a time are enough for code,
+  and what is read when they are not: :func:`_code_signature`).
 
 A later run with the same fingerprint loads the snapshot instead of parsing and
 validating again; any other run parses, validates and writes a new one. Only a dataset
@@ -131,27 +133,72 @@ def cache_dir() -> Path:
     return root / "gmspolicy" / "datasets"
 
 
+#: A code file changed less than this many seconds ago is read in full (see below).
+_SETTLE_NS = 2 * 10**9
+
+
+def _python_files(folder: str) -> list[tuple[str, os.stat_result]]:
+    """Every ``*.py`` file under ``folder`` (not in or under a dot-named entry: editor
+    lock files and the like) with its status, by path relative to ``folder``."""
+    found: list[tuple[str, os.stat_result]] = []
+
+    def walk(here: str, prefix: str) -> None:
+        with os.scandir(here) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.name.endswith(".py"):
+                    found.append((f"{prefix}{entry.name}", entry.stat()))
+
+    walk(folder, "")
+    return sorted(found)
+
+
+def _tree_signature(folder: str) -> bytes:
+    """The path, size and time of every ``*.py`` file under ``folder``, and the bytes of
+    those changed in the last two seconds (see :func:`_code_signature`)."""
+    digest = hashlib.sha256()
+    recent = time.time_ns() - _SETTLE_NS
+    for rel, st in _python_files(folder):
+        digest.update(f"\0{rel}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+        if st.st_mtime_ns > recent:
+            with open(os.path.join(folder, rel), "rb") as fh:
+                digest.update(b"\0bytes\0" + fh.read())
+    return digest.digest()
+
+
 @functools.cache
 def _code_signature() -> bytes:
-    """The bytes of every module of this package and the installed files of the libraries
-    a load depends on (found without importing them), with the Python version."""
-    here = Path(__file__).resolve().parent.parent  # the whole gmspolicy package
-    digest = hashlib.sha256(f"{__version__}|{sys.version}|{FORMAT}".encode())
-    for path in sorted(here.rglob("*.py")):
-        if any(part.startswith(".") for part in path.relative_to(here).parts):
-            continue  # editor lock files and the like
-        digest.update(f"\0{path.relative_to(here).as_posix()}\0".encode())
-        digest.update(path.read_bytes())
+    """What the code that reads and checks the data is: every module of this package and
+    the installed files of the libraries a load depends on (found without importing
+    them), each by path, size and modification time (in nanoseconds), with the Python
+    version.
+
+    A file's size and time stand for its bytes, as they do for Python itself, which runs
+    a module's cached bytecode while the source's size and time (in whole seconds) are
+    the ones it was compiled from, and for make and rsync: a file changed since the
+    snapshot was stored has another time, unless a tool set it back on purpose to the
+    same nanosecond with the same size. The one case where a time does not tell is a
+    file rewritten within one tick of the file system's clock, just after it was last
+    written; so a file changed less than two seconds ago is read and hashed in full (a
+    signature that holds its bytes never equals one that holds only its time, so a
+    snapshot stored then is used only by runs that read the same bytes)."""
+    here = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # the package
+    digest = hashlib.sha256(f"{__version__}|{sys.version}|{FORMAT}|stat".encode())
+    digest.update(_tree_signature(here))
     for name in _DEPENDENCIES:
         spec = importlib.util.find_spec(name)
         origin = spec.origin if spec is not None else None
         if origin is None:
             digest.update(f"\0{name}:none".encode())
             continue
-        folder = Path(origin).parent
-        for path in sorted(folder.glob("*.py")):
-            st = path.stat()
-            digest.update(f"\0{name}/{path.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+        folder = os.path.dirname(origin)
+        for entry in sorted(os.listdir(folder)):
+            if entry.endswith(".py"):
+                st = os.stat(os.path.join(folder, entry))
+                digest.update(f"\0{name}/{entry}:{st.st_size}:{st.st_mtime_ns}".encode())
     return digest.digest()
 
 
@@ -166,8 +213,12 @@ def fingerprint(root: Path, *, today: dt.date | None, max_file_bytes: int) -> st
         return None
     digest = hashlib.sha256(_code_signature())
     digest.update(f"\0{display_path(root)}\0{today}\0{max_file_bytes}\0".encode())
+    base = os.path.realpath(root)
+    inside = base if base.endswith(os.sep) else base + os.sep
     for path in files:
-        if escaping_link(path, root) is not None:
+        # a file whose real path is under the real root is no link out (escaping_link
+        # would resolve both again, for every file, to say so)
+        if not os.path.realpath(path).startswith(inside) and escaping_link(path, root):
             return None
         data = read_file_bounded(path, max_file_bytes)
         if isinstance(data, str):
