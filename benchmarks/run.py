@@ -835,9 +835,9 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "Median at each scale (countries and every per-country record scale; the 400",
         f"instruments stay, so a full matrix grows linearly): {WORLD_COUNTRIES} countries at 1x.",
-        f"Growth per doubling near 2 is linear, near 4 quadratic; the target is <= "
-        f"{GROWTH_TARGET:g} for each doubling. Peak RSS includes the interpreter and imports,",
-        "so it grows by less than 2.",
+        "Growth per doubling near 2 is linear, near 4 quadratic; the target is",
+        f"<= {GROWTH_TARGET:g} for each doubling. Peak RSS includes the interpreter and",
+        "imports, so it grows by less than 2.",
         "",
         *scaling_table(ops, scales),
     ]
