@@ -268,11 +268,32 @@ def test_a_target_is_judged_on_the_median_ratio(bench: ModuleType) -> None:
 
 def test_scaling_growth_per_doubling(bench: ModuleType) -> None:
     scales = [Fraction(1, 2), Fraction(1), Fraction(2)]
-    linear = bench.Scaling("op", "s", {Fraction(1): 2.0, Fraction(2): 4.1, Fraction(1, 2): 1.0})
-    assert linear.growth() == [2.0, 2.05] and linear.met()
-    worse = bench.Scaling("rss", "MB", dict(zip(scales, [100.0, 150.0, 320.0], strict=True)))
-    assert not worse.met()
-    lines = bench.scaling_table([linear, worse], scales)
-    assert lines[0] == "| Operation | 0.5x | 1x | 2x | 0.5x → 1x | 1x → 2x | Result |"
-    assert lines[2] == "| op | 1.000 s | 2.000 s | 4.100 s | 2.00 | 2.05 | met |"
-    assert lines[3] == "| rss | 100 MB | 150 MB | 320 MB | 1.50 | 2.13 | missed (> 2.1) |"
+
+    def runs(*values: float) -> object:
+        return bench.summarise(values)
+
+    # min/min stays linear; median/median decides, and misses on the last doubling
+    op = bench.Scaling(
+        "op",
+        "s",
+        {Fraction(2): runs(4.0, 4.2, 5.0), Fraction(1, 2): runs(1.0, 1.0), Fraction(1): runs(2.0)},
+    )
+    assert op.growth_min() == [2.0, 2.0]
+    assert op.growth() == [2.0, 2.1]
+    assert op.met()
+    rss = bench.Scaling(
+        "rss", "MB", dict(zip(scales, [runs(100.0), runs(150.0), runs(320.0)], strict=True))
+    )
+    assert rss.growth() == [1.5, 320 / 150] and not rss.met()
+    lines = bench.scaling_table([op, rss], scales)
+    assert lines[0] == (
+        "| Operation (min / median) | 0.5x | 1x | 2x | 0.5x → 1x | 1x → 2x | Result |"
+    )
+    assert lines[2] == (
+        "| op | 1.000 / 1.000 s | 2.000 / 2.000 s | 4.000 / 4.200 s | 2.00 / 2.00 "
+        "| 2.00 / 2.10 | met |"
+    )
+    assert lines[3] == (
+        "| rss | 100 / 100 MB | 150 / 150 MB | 320 / 320 MB | 1.50 / 1.50 | 2.13 / 2.13 "
+        "| missed (> 2.1) |"
+    )
