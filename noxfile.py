@@ -63,7 +63,9 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Run the benchmarks and rewrite docs/performance.md (not part of CI)."""
+    """Run the benchmarks and rewrite docs/performance.md (not part of CI; about half an
+    hour). ``nox -s bench -- --quick`` is a few minutes' check that prints the report
+    instead (fewer runs, worlds at 0.5x and 1x only)."""
     session.install(".[bench]", *PLUGINS)
     session.run("python", "benchmarks/run.py", *session.posargs)
 

@@ -1,13 +1,20 @@
 """Generate a deterministic world-scale dataset in the bundled format (for benchmarks).
 
-    python benchmarks/generate.py OUTDIR [--scale 1|1/2|1/4|0.01] [--seed 2026]
+    python benchmarks/generate.py OUTDIR [--scale 4|2|1|1/2|1/4|0.01] [--seed 2026]
 
 At scale 1: 197 countries (real ISO codes from pycountry, the GMS and ASEAN states
 first), 400 instruments (UN, ILO, ASEAN; protocols with their parent), about 60,000
 participations with 1-3 actions each, 500 MOUs and 2,000 events, with the sources they
-cite. ``--scale`` shrinks the countries and every per-country record (participations,
+cite. ``--scale`` changes the countries and every per-country record (participations,
 MOUs, events) in proportion and keeps the 400 instruments, so the data (and a full
 countries x instruments table) grows linearly with the scale.
+
+Above scale 1 (up to :data:`MAX_SCALE`) the 197 countries of scale 1 are joined by
+synthetic ones, so that the world can grow: their codes come from the ranges ISO 3166
+leaves to its users (alpha-3 ``QMA``-``QZZ`` then ``XAA``-``XZZ``, alpha-2 ``QM``-``QZ``
+and ``XA``-``XZ``, numeric 900-999), so no real country's code is reused, and their names
+("Synthetic country QMA") are unique. Scales up to 1 never make one: their output is
+byte for byte what it was before synthetic countries existed.
 
 Everything is valid: signature before consent, every date after the instrument's
 adoption and on or before the day its source was seen, every cited source exists. The
@@ -35,6 +42,8 @@ WORLD_PARTICIPATIONS = 60_000
 WORLD_MOUS = 500
 WORLD_EVENTS = 2_000
 DEFAULT_SEED = 2026
+#: The largest scale: 197 real countries and at most 1,040 synthetic ones.
+MAX_SCALE = 6
 
 #: Every source was "seen" on this day; every fact is dated on or before it.
 SEEN = dt.date(2025, 6, 30)
@@ -47,14 +56,37 @@ _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def parse_scale(text: str) -> Fraction:
-    """``1``, ``1/2``, ``0.25``... as a fraction in (0, 1]."""
+    """``4``, ``1``, ``1/2``, ``0.25``... as a fraction in (0, MAX_SCALE]."""
     try:
         value = Fraction(text)
     except (ValueError, ZeroDivisionError):
         raise argparse.ArgumentTypeError(f"not a number or fraction: {text!r}") from None
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"scale must be in (0, 1], got {text}")
+    if not 0 < value <= MAX_SCALE:
+        raise argparse.ArgumentTypeError(f"scale must be in (0, {MAX_SCALE}], got {text}")
     return value
+
+
+def synthetic_codes() -> list[str]:
+    """Alpha-3 codes ISO 3166 leaves to its users, in the order synthetic countries take
+    them: ``QMA``-``QZZ``, then ``XAA``-``XZZ`` (1,040 codes)."""
+    letters = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+    return [f"Q{b}{c}" for b in letters[letters.index("M") :] for c in letters] + [
+        f"X{b}{c}" for b in letters for c in letters
+    ]
+
+
+def synthetic_country(code: str, index: int, sources: list[str]) -> dict[str, Any]:
+    """The record of synthetic country ``code``, the ``index``-th (from 0)."""
+    return {
+        "code": code,
+        "alpha2": code[:2],  # QM-QZ and XA-XZ: user-assigned alpha-2 codes too
+        "m49": f"{900 + index % 100:03d}",  # 900-999: user-assigned numeric codes
+        "name": f"Synthetic country {code}",
+        "names": [],
+        "groups": [],
+        "subdivisions": [],
+        "sources": list(sources),  # a list of its own: a shared one would dump as an alias
+    }
 
 
 def _dump_yaml(path: Path, records: list[dict[str, Any]], header: str) -> None:
@@ -70,9 +102,14 @@ def _date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
 class World:
     """The generated records, as plain data in the dataset format."""
 
-    def __init__(self, seed: int, scale: Fraction) -> None:
+    def __init__(self, seed: int, scale: Fraction, base: int = WORLD_COUNTRIES) -> None:
+        if not 1 <= base <= WORLD_COUNTRIES:
+            raise ValueError(f"base must be in [1, {WORLD_COUNTRIES}], got {base}")
         self.rng = random.Random(seed)
         self.scale = scale
+        self.base = base
+        #: What every world figure is multiplied by (``scale`` itself for the full base).
+        self.factor = scale * Fraction(base, WORLD_COUNTRIES)
         self.sources: dict[str, list[dict[str, Any]]] = {}
         self.countries: list[dict[str, Any]] = []
         self.instruments: list[dict[str, Any]] = []
@@ -82,7 +119,7 @@ class World:
 
     def count(self, world: int, minimum: int = 1) -> int:
         """``world`` scaled, rounded, at least ``minimum``."""
-        return max(minimum, round(world * self.scale))
+        return max(minimum, round(world * self.factor))
 
     def source(self, group: str, ident: str, url: str, title: str, publisher: str) -> str:
         """Add a source to ``sources/GROUP.yaml`` and return its id."""
@@ -124,7 +161,8 @@ class World:
         rest = [c.alpha_3 for c in every if c.alpha_3 not in first]
         self.rng.shuffle(rest)
         n = self.count(WORLD_COUNTRIES)
-        chosen = sorted((first + rest)[:n])
+        extra = max(0, n - self.base)  # synthetic countries, above scale 1 only
+        chosen = sorted((first + rest)[: n - extra])
         used: set[str] = set()
         for code in chosen:
             c = by_code[code]
@@ -152,6 +190,16 @@ class World:
                     "sources": [iso, m49],
                 }
             )
+        if extra:
+            self.add_synthetic(extra, set(by_code), [iso, m49])
+
+    def add_synthetic(self, extra: int, iso_codes: set[str], sources: list[str]) -> None:
+        """Add ``extra`` synthetic countries, keeping the list sorted by code."""
+        codes = [c for c in synthetic_codes() if c not in iso_codes]
+        if extra > len(codes):
+            raise ValueError(f"at most {len(codes)} synthetic countries, {extra} asked for")
+        self.countries += [synthetic_country(c, k, sources) for k, c in enumerate(codes[:extra])]
+        self.countries.sort(key=lambda c: c["code"])
 
     # -- instruments -----------------------------------------------------------------
 
@@ -462,9 +510,16 @@ _SHAPES = [
 _SHAPE_WEIGHTS = [12, 25, 15, 2, 30, 3, 1, 4, 4, 4]
 
 
-def generate(out: Path, scale: Fraction = Fraction(1), seed: int = DEFAULT_SEED) -> World:
-    """Generate the world at ``scale`` with ``seed`` into the directory ``out``."""
-    world = World(seed, scale)
+def generate(
+    out: Path, scale: Fraction = Fraction(1), seed: int = DEFAULT_SEED, base: int = WORLD_COUNTRIES
+) -> World:
+    """Generate the world at ``scale`` with ``seed`` into the directory ``out``.
+
+    ``base`` is how many real countries make scale 1 (default: the whole world); every
+    per-country figure shrinks with it. A small base gives a small world that grows past
+    scale 1 as the world does (with synthetic countries), for tests.
+    """
+    world = World(seed, scale, base)
     world.make_countries()
     world.make_instruments()
     world.make_participations()
@@ -482,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
         "--scale",
         type=parse_scale,
         default=Fraction(1),
-        help="1, 1/2, 1/4 (or any fraction in (0, 1]); default 1",
+        help=f"4, 2, 1, 1/2, 1/4 (or any fraction in (0, {MAX_SCALE}]); default 1",
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
     args = parser.parse_args(argv)
