@@ -573,6 +573,8 @@ class _Validator:
     def parent(self, part: Participation, inst: Instrument) -> None:
         if not inst.requires_parent or inst.parent is None:
             return
+        if part.country not in self.countries or inst.parent not in self.instruments:
+            return  # reported as unknown elsewhere (or left out with a record that failed)
         parent = self.p.participation(part.country, inst.parent)
         for a in part.actions:
             if not a.kind.is_consent:
