@@ -45,8 +45,12 @@ from gmspolicy.exporters._common import (
 )
 from gmspolicy.i18n import FONT_STACK
 from gmspolicy.models import (
+    ActionKind,
+    Country,
     Document,
+    Instrument,
     Mechanism,
+    Observation,
     Review,
     Status,
     StatusKind,
@@ -54,11 +58,11 @@ from gmspolicy.models import (
 from gmspolicy.query.policyset import Matrix, PolicySet
 from gmspolicy.query.views import (
     SECONDARY_MARK,
+    CellFace,
     CitedSource,
     DatasetView,
     EventRow,
     EventsView,
-    MatrixRow,
     MouRow,
     MousView,
     ObservationRow,
@@ -142,9 +146,13 @@ def content_security_policy(style: str, script: str) -> str:
 
 def status_class(status: Status) -> str:
     """The CSS classes of a status cell: ``st st-KIND`` plus ``st-via-ACTION`` for a party."""
-    out = "st st-" + status.kind.value.replace("_", "-")
-    if status.kind is StatusKind.PARTY and status.via is not None:
-        out += " st-via-" + status.via.value.replace("_", "-")
+    return _status_class(status.kind, status.via)
+
+
+def _status_class(kind: StatusKind, via: ActionKind | None) -> str:
+    out = "st st-" + kind.value.replace("_", "-")
+    if kind is StatusKind.PARTY and via is not None:
+        out += " st-via-" + via.value.replace("_", "-")
     return out
 
 
@@ -249,20 +257,20 @@ class _Page:
 
     # -- the ratification matrix -------------------------------------------------------
 
-    def status_cell(self, cell: StatusCell, anchor: str | None) -> _StatusCellData:
+    def status_cell(self, cell: StatusCell | CellFace, anchor: str | None) -> _StatusCellData:
         """A status cell: text, style, sort key, footnotes, secondary mark, observations."""
         # memoised by the identity of enum members (hashing them is a Python call)
         kind, via = cell.kind, cell.via
         kind_via = (id(kind), id(via))
         style = self._classes.get(kind_via)
         if style is None:
-            style = self._classes[kind_via] = (status_class(cell.status), f"{STATUS_RANK[kind]}:")
+            style = self._classes[kind_via] = (_status_class(kind, via), f"{STATUS_RANK[kind]}:")
         cls, rank = style
         earliest = cell.earliest
         ids = cell.sources
         cited = self._refs.get(ids)
         if cited is None:  # once numbered, a list of sources keeps its numbers
-            numbers = self.notes.cite_cell(cell)
+            numbers = self.notes.cite(ids)
             cited = self._refs[ids] = (numbers, _refs_html(numbers))
         refs, refs_html = cited
         authority = cell.authority
@@ -270,7 +278,7 @@ class _Page:
         if secondary is None:
             secondary = self._secondary[id(authority)] = cell.secondary_only
         return _StatusCellData(
-            cell.text.text,
+            cell.text if isinstance(cell, CellFace) else cell.text.text,
             cls,
             rank + (earliest or "9999-99-99"),
             refs,
@@ -288,21 +296,22 @@ class _Page:
     def matrix(
         self,
         view: TableView,
-        table_rows: Sequence[MatrixRow],
+        faces: Sequence[Sequence[CellFace]],
         observations: dict[tuple[str, str], str],
     ) -> dict[str, Any]:
         labels = self.labels
         m = view.matrix
         rows = []
-        for index, row in enumerate(table_rows):
-            inst = row.instrument
+        codes = [c.code for c in m.countries]
+        for index, (inst, row) in enumerate(zip(m.instruments, faces, strict=True)):
             name, title = labels.instrument_name(inst), labels.instrument_title(inst)
             cells: list[Any] = [  # dicts, and status cells
                 {"text": name, "sub": title if title != name else "", "href": safe_href(inst.url)}
             ]
-            for cell in row.cells:
-                anchor = observations.get((cell.country.code, inst.id))
-                cells.append(self.status_cell(cell, anchor))
+            ident = inst.id
+            for code, face in zip(codes, row, strict=True):
+                anchor = observations.get((code, ident)) if face.observations else None
+                cells.append(self.status_cell(face, anchor))
             rows.append(_row(index, cells))
         names = [labels.country_name(c) for c in m.countries]
         known, total = m.coverage()
@@ -343,29 +352,31 @@ class _Page:
         return self.labels("obs.badge") if anchors else ""
 
     def matrix_observations(
-        self, rows: Sequence[Sequence[StatusCell]], heading_with_country: bool = True
+        self,
+        cells: Iterable[tuple[Country, Instrument, tuple[Observation, ...]]],
+        heading_with_country: bool = True,
     ) -> tuple[dict[tuple[str, str], str], list[dict[str, Any]]]:
-        """Anchor ids for the cells with observations, and the groups to list (row order)."""
+        """Anchor ids for the cells with observations (``(country, instrument,
+        observations)`` in row order), and the groups to list."""
         anchors: dict[tuple[str, str], str] = {}
         groups: list[dict[str, Any]] = []
-        for cells in rows:
-            for cell in cells:
-                if not cell.observations:
-                    continue
-                self.obs_groups += 1
-                anchor = f"obs-{self.obs_groups}"
-                anchors[(cell.country.code, cell.instrument.id)] = anchor
-                name = self.labels.instrument_name(cell.instrument)
-                groups.append(
-                    {
-                        "anchor": anchor,
-                        "heading": f"{self.labels.country_name(cell.country)} — {name}"
-                        if heading_with_country
-                        else name,
-                        "items": [],
-                        "_obs": self.view.observation_rows(cell.observations),
-                    }
-                )
+        for country, instrument, observations in cells:
+            if not observations:
+                continue
+            self.obs_groups += 1
+            anchor = f"obs-{self.obs_groups}"
+            anchors[(country.code, instrument.id)] = anchor
+            name = self.labels.instrument_name(instrument)
+            groups.append(
+                {
+                    "anchor": anchor,
+                    "heading": f"{self.labels.country_name(country)} — {name}"
+                    if heading_with_country
+                    else name,
+                    "items": [],
+                    "_obs": self.view.observation_rows(observations),
+                }
+            )
         return anchors, groups
 
     def fill_groups(self, groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -814,9 +825,16 @@ def _matrix_sections(
 ) -> list[dict[str, Any]]:
     """The matrix, its legend, (for the whole dataset: MOUs and events,) observations."""
     labels = page.labels
-    rows = table.rows()
-    anchors, groups = page.matrix_observations([row.cells for row in rows])
-    matrix = page.matrix(table, rows, anchors)
+    faces = table.faces()
+    m = table.matrix
+    observed = [
+        (c, inst, face.observations)
+        for inst, row in zip(m.instruments, faces, strict=True)
+        for c, face in zip(m.countries, row, strict=True)
+        if face.observations
+    ]
+    anchors, groups = page.matrix_observations(observed)
+    matrix = page.matrix(table, faces, anchors)
     sections: list[dict[str, Any]] = [
         {"kind": "matrix", "table": matrix},
         {"kind": "legend", "items": page.legend(), "badge": page.badge_key(anchors)},
@@ -830,7 +848,7 @@ def _matrix_sections(
             sections.append(_table_section(labels("heading.events"), page.events_table(events)))
     page.fill_groups(groups)
     if dataset is not None:
-        linked = {o.id for row in rows for cell in row.cells for o in cell.observations}
+        linked = {o.id for _, _, seen in observed for o in seen}
         rest = [o for o in dataset.observations() if o.observation.id not in linked]
         groups += page.observation_groups_by_country(rest)
     return sections + _observations_section(page, groups)
@@ -840,7 +858,8 @@ def _profile_sections(page: _Page, view: ProfileView) -> list[dict[str, Any]]:
     """The instrument table, legend, reservations, MOUs and observations of one country."""
     rows = view.rows()
     anchors, groups = page.matrix_observations(
-        [[row.cell] for row in rows], heading_with_country=False
+        ((row.cell.country, row.cell.instrument, row.cell.observations) for row in rows),
+        heading_with_country=False,
     )
     sections: list[dict[str, Any]] = [
         _table_section("", page.profile_table(view, rows, anchors)),

@@ -16,6 +16,7 @@ from gmspolicy.i18n import Labels
 from gmspolicy.query.policyset import PolicySet
 from gmspolicy.query.views import (
     SECONDARY_MARK,
+    CellFace,
     CitedSource,
     DatasetView,
     EventRow,
@@ -126,12 +127,12 @@ class MarkdownExporter:
         return "\n".join([*body, *self._footnotes(notes, labels)]) + "\n"
 
     @staticmethod
-    def _cell(cell: StatusCell, notes: SourceNumbers) -> str:
+    def _cell(cell: StatusCell | CellFace, notes: SourceNumbers) -> str:
         """A status cell: its text, the secondary-source mark, its footnotes."""
-        text = escape_cell(cell.text.text)
+        text = escape_cell(cell.text if isinstance(cell, CellFace) else cell.text.text)
         if cell.secondary_only:
             text += " " + SECONDARY_MARK
-        return text + "".join(f"[^{n}]" for n in notes.cite_cell(cell))
+        return text + "".join(f"[^{n}]" for n in notes.cite(cell.sources))
 
     def _legend(self, labels: Labels) -> list[str]:
         lines = [f"**{escape_text(labels('heading.legend'))}**", ""]
@@ -144,10 +145,10 @@ class MarkdownExporter:
         m = view.matrix
         header = [labels("heading.instrument")] + [labels.country_name(c) for c in m.countries]
         rows = []
-        for row in view.rows():
+        for inst, faces in zip(m.instruments, view.faces(), strict=True):
             rows.append(
-                [escape_cell(labels.instrument_name(row.instrument))]
-                + [self._cell(cell, notes) for cell in row.cells]
+                [escape_cell(labels.instrument_name(inst))]
+                + [self._cell(face, notes) for face in faces]
             )
         known, total = m.coverage()
         names = labels.join([labels.country_name(c) for c in m.countries])

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 import attrs
 
@@ -191,6 +192,40 @@ class StatusCell:
     def secondary_only(self) -> bool:
         """True when the cell's best source is only a secondary work (or weaker): tables
         mark it with :data:`SECONDARY_MARK`."""
+        return self.authority is not None and self.authority.rank >= Authority.SECONDARY.rank
+
+
+class CellFace(NamedTuple):
+    """A status cell reduced to what a table lays out (:meth:`TableView.faces`): its
+    text, the kind and (for a party) the action of its status, the first day its date can
+    mean (ISO, ``None`` without a date), the sources behind it, their strongest
+    authority and the observations on it. The same as the :class:`StatusCell` of
+    :meth:`TableView.rows`, without building one per cell (a world table has 80,000)."""
+
+    text: str
+    kind: StatusKind
+    via: ActionKind | None
+    earliest: str | None
+    sources: tuple[str, ...]
+    authority: Authority | None
+    observations: tuple[Observation, ...]
+
+    @classmethod
+    def of(cls, cell: StatusCell) -> CellFace:
+        """The face of a status cell."""
+        return cls(
+            cell.text.text,
+            cell.kind,
+            cell.via,
+            cell.earliest,
+            cell.sources,
+            cell.authority,
+            cell.observations,
+        )
+
+    @property
+    def secondary_only(self) -> bool:
+        """As :attr:`StatusCell.secondary_only`."""
         return self.authority is not None and self.authority.rank >= Authority.SECONDARY.rank
 
 
@@ -416,6 +451,63 @@ class TableView(_Base):
             MatrixRow(inst, tuple(cells[(c.code, inst.id)] for c in m.countries))
             for inst in m.instruments
         )
+
+    def faces(self) -> tuple[tuple[CellFace, ...], ...]:
+        """One row per instrument, a :class:`CellFace` per country (table order): what
+        :meth:`rows` gives, reduced to what a table lays out. As of the latest facts each
+        face comes straight from the set's derived cells (:meth:`PolicySet.latest`)."""
+        m = self.matrix
+        if m.as_of is not None:
+            return tuple(tuple(CellFace.of(c) for c in row.cells) for row in self.rows())
+        obs = _observation_index(self.pset, None)
+        labels = self.labels
+        make = self.status_cell
+        cells = m.cells
+        texts: dict[tuple[Status, dt.date | None], StatusText] = {}
+        cites: dict[tuple[str, ...], tuple[CitedSource, ...]] = {}
+        words: dict[tuple[int, int], str] = {}
+        shared: dict[int, CellFace] = {}  # a cell object met again (the one unknown cell)
+        rows = []
+        with without_gc():  # many small objects, no cycles
+            for inst in m.instruments:
+                ident = inst.id
+                row = []
+                for c in m.countries:
+                    key = (c.code, ident)
+                    cell = cells[key]
+                    seen = obs.get(key, ())
+                    facts = cell.facts
+                    if facts is None:
+                        face = shared.get(id(cell)) if not seen else None
+                        if face is None:
+                            face = CellFace.of(
+                                make(c, inst, cell, None, seen, labels, texts, cites)
+                            )
+                            if not seen and not cell.has_participation:
+                                shared[id(cell)] = face
+                        row.append(face)
+                        continue
+                    kind, via = facts.kind, facts.via
+                    word_key = (id(kind), id(via))
+                    word = words.get(word_key)
+                    if word is None:
+                        word = words[word_key] = labels.cell_word(facts.status)
+                    date = facts.date
+                    row.append(
+                        CellFace(
+                            _status_text(
+                                kind, via, date, facts.in_force, facts.confirmed, word, labels
+                            ).text,
+                            kind,
+                            via,
+                            None if date is None else date + _PAD[len(date)],
+                            facts.sources,
+                            facts.authority,
+                            seen,
+                        )
+                    )
+                rows.append(tuple(row))
+        return tuple(rows)
 
     def cells(self) -> tuple[StatusCell, ...]:
         """Every cell, country by country (each country's instruments in table order)."""
@@ -655,6 +747,7 @@ VIEW_KINDS: tuple[str, ...] = (
 __all__ = [
     "SECONDARY_MARK",
     "VIEW_KINDS",
+    "CellFace",
     "CitedSource",
     "DatasetView",
     "EventRow",

@@ -1,0 +1,54 @@
+"""TableView.faces() says what TableView.rows() says, cell for cell (issue 16: the HTML
+and Markdown matrices are laid out from faces, the other exporters from rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from gmspolicy.dataset import load_dataset
+from gmspolicy.query.policyset import PolicySet
+from gmspolicy.query.views import CellFace, TableView
+
+GOLDEN_DATA = Path(__file__).resolve().parent / "golden" / "data"
+
+
+@pytest.fixture(scope="module")
+def pset() -> PolicySet:
+    return load_dataset(GOLDEN_DATA)
+
+
+@pytest.mark.parametrize("as_of", [None, dt.date(2010, 6, 30), dt.date(1995, 1, 1)])
+@pytest.mark.parametrize("lang", ["en", "th", "zh"])
+def test_faces_are_the_rows_cells(pset: PolicySet, as_of: dt.date | None, lang: str) -> None:
+    m = pset.matrix([c.code for c in pset.countries], [i.id for i in pset.instruments], as_of)
+    view = TableView(pset, m, lang)
+    rows = view.rows()
+    faces = view.faces()
+    assert len(faces) == len(rows) == len(m.instruments)
+    for row, face_row in zip(rows, faces, strict=True):
+        assert list(face_row) == [CellFace.of(cell) for cell in row.cells]
+        for cell, face in zip(row.cells, face_row, strict=True):
+            assert face.secondary_only == cell.secondary_only
+            # the earliest day as the status itself gives it
+            date = cell.status.date
+            assert face.earliest == (date.earliest().isoformat() if date else None)
+
+
+def test_faces_after_a_snapshot_round_trip(pset: PolicySet, tmp_path: Path) -> None:
+    from gmspolicy.dataset import snapshot
+
+    path = tmp_path / "s.pickle"
+    with path.open("wb") as fh:
+        snapshot._write(fh, pset)
+    with path.open("rb") as fh:
+        restored = snapshot._read(fh)
+    assert restored is not None
+    codes, ids = [c.code for c in pset.countries], [i.id for i in pset.instruments]
+    fresh = TableView(pset, pset.matrix(codes, ids), "en").faces()
+    again = TableView(restored, restored.matrix(codes, ids), "en").faces()
+    assert again == fresh
+    observed = sum(1 for row in fresh for face in row if face.observations)
+    assert observed > 10  # the bundled observations are on the faces
