@@ -52,3 +52,17 @@ def test_faces_after_a_snapshot_round_trip(pset: PolicySet, tmp_path: Path) -> N
     assert again == fresh
     observed = sum(1 for row in fresh for face in row if face.observations)
     assert observed > 10  # the bundled observations are on the faces
+
+
+def test_participation_rows_carry_the_derived_status(pset: PolicySet) -> None:
+    from gmspolicy.exporters.json_export import _facts_record, status_record
+    from gmspolicy.query.views import DatasetView
+
+    rows = DatasetView(pset, "en").participation_rows()
+    assert len(rows) == len(pset.participations)
+    for row in rows:
+        inst = row.instrument
+        want = row.participation.status(signature_step=inst.body.value != "ILO")
+        assert row.current == want
+        assert row.facts is not None
+        assert _facts_record(row.facts) == status_record(want)

@@ -66,15 +66,18 @@ def plain_fn(cls: type) -> _Fn:
 
 def _action(a: Action) -> dict[str, Any]:
     """An action as the feed writes it (``FeedAction.of(a)``, unstructured)."""
-    d = a.date
+    iso = a.date.isoformat()
     return {
         "kind": a.kind._value_,
-        "date": d.isoformat(),
+        "date": iso,
         "sources": list(a.sources),
         "note": a.note,
-        "precision": d.precision._value_,
+        "precision": _PRECISION[len(iso)],  # a PartialDate's precision, by its ISO form
         "research_note": a.research_note,
     }
+
+
+_PRECISION = {4: "year", 7: "month", 10: "day"}
 
 
 def _dated_fact(f: DatedFact) -> dict[str, Any]:

@@ -14,9 +14,10 @@ from typing import Any, ClassVar, assert_never
 
 from gmspolicy._version import __version__
 from gmspolicy.convert import without_gc
-from gmspolicy.exporters._plain import plain
-from gmspolicy.models import Status
-from gmspolicy.query.policyset import PolicySet
+from gmspolicy.dates import DatePrecision
+from gmspolicy.exporters._plain import plain, plain_fn
+from gmspolicy.models import Participation, Status
+from gmspolicy.query.policyset import LatestFacts, PolicySet
 from gmspolicy.query.views import (
     DatasetView,
     EventsView,
@@ -66,8 +67,43 @@ def cell_record(cell: StatusCell) -> dict[str, Any]:
 def participation_record(row: ParticipationRow) -> dict[str, Any]:
     """A participation as plain data, with its derived current status."""
     data: dict[str, Any] = plain(row.participation)
-    data["current"] = status_record(row.current)
+    facts = row.facts
+    data["current"] = status_record(row.current) if facts is None else _facts_record(facts)
     return data
+
+
+def _participation_records(rows: Iterable[ParticipationRow]) -> list[dict[str, Any]]:
+    """:func:`participation_record` of every row (the bulk of a dataset feed)."""
+    make = plain_fn(Participation)
+    out = []
+    for row in rows:
+        data: dict[str, Any] = make(row.participation)
+        facts = row.facts
+        data["current"] = status_record(row.current) if facts is None else _facts_record(facts)
+        out.append(data)
+    return out
+
+
+#: The precision of a date by the length of its ISO text (``1999``, ``1999-08``...).
+_PRECISION = {
+    4: DatePrecision.YEAR.value,
+    7: DatePrecision.MONTH.value,
+    10: DatePrecision.DAY.value,
+}
+
+
+def _facts_record(f: LatestFacts) -> dict[str, Any]:
+    """:func:`status_record` of a status kept as plain values (without building it)."""
+    date, signed, in_force = f.date, f.signed, f.in_force
+    return {
+        "status": f.kind._value_,
+        "via": f.via._value_ if f.via else None,
+        "date": date,
+        "precision": _PRECISION[len(date)] if date else None,
+        "signed": signed,
+        "signed_precision": _PRECISION[len(signed)] if signed else None,
+        "in_force": in_force.isoformat() if in_force else None,
+    }
 
 
 def _records(items: Iterable[Any]) -> list[Any]:
@@ -150,7 +186,7 @@ def document(view: View) -> dict[str, Any]:
             doc.update(
                 countries=_records(pset.countries),
                 instruments=_records(pset.instruments),
-                participations=[participation_record(r) for r in view.participation_rows()],
+                participations=_participation_records(view.participation_rows()),
                 mous=_records(pset.mous),
                 events=_records(pset.events),
                 observations=_records(pset.observations),

@@ -45,7 +45,6 @@ from gmspolicy.models import (
     Action,
     ActionKind,
     Authority,
-    Body,
     Country,
     Event,
     Instrument,
@@ -293,12 +292,26 @@ class ObservationRow:
 
 @attrs.frozen
 class ParticipationRow:
-    """A participation of the dataset with its current status (as of the latest facts)."""
+    """A participation of the dataset with its current status (as of the latest facts);
+    ``facts`` are the same as plain values (:class:`~gmspolicy.query.policyset.LatestFacts`)
+    when the set derived them, which lets a row skip building the status."""
 
     participation: Participation
     country: Country
     instrument: Instrument
-    current: Status
+    _current: Status | LatestFacts = attrs.field(alias="current")
+
+    @property
+    def current(self) -> Status:
+        """The current status."""
+        found = self._current
+        return found.status if isinstance(found, LatestFacts) else found
+
+    @property
+    def facts(self) -> LatestFacts | None:
+        """The current status as plain values, when the set derived them."""
+        found = self._current
+        return found if isinstance(found, LatestFacts) else None
 
 
 @attrs.frozen
@@ -609,12 +622,18 @@ class DatasetView(_Base):
     def participation_rows(self) -> tuple[ParticipationRow, ...]:
         """Every participation with its country, instrument and current status."""
         pset = self.pset
-        out = []
-        for p in pset.participations:
-            inst = pset.instrument(p.instrument)
-            current = p.status(signature_step=inst.body is not Body.ILO)
-            out.append(ParticipationRow(p, pset.country(p.country), inst, current))
-        return tuple(out)
+        latest = pset.latest()  # each participation's status as of its latest facts
+        countries = {c.code: c for c in pset.countries}
+        instruments = {i.id: i for i in pset.instruments}
+        return tuple(
+            ParticipationRow(
+                p,
+                countries[p.country],
+                instruments[p.instrument],
+                latest[(p.country, p.instrument)],
+            )
+            for p in pset.participations
+        )
 
 
 @attrs.frozen
