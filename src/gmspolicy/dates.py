@@ -45,6 +45,19 @@ class DatePrecision(enum.Enum):
     YEAR = "year"
 
 
+#: A partial date's precision by the length of its ISO text (``1999``, ``1999-08``,
+#: ``1999-08-23``): what :attr:`PartialDate.precision` gives, read off the text.
+PRECISION_OF_ISO = {4: DatePrecision.YEAR, 7: DatePrecision.MONTH, 10: DatePrecision.DAY}
+
+_FIRST_DAY_PAD = {4: "-01-01", 7: "-01", 10: ""}
+
+
+def first_day_iso(text: str) -> str:
+    """The first day a partial date's ISO text can mean (``2003`` -> ``2003-01-01``): what
+    ``PartialDate.parse(text).earliest().isoformat()`` gives, without building it."""
+    return text + _FIRST_DAY_PAD[len(text)]
+
+
 @attrs.frozen(order=False)
 class PartialDate:
     """A date known to the year, the month or the day: ``2002``, ``2002-10``, ``2002-10-18``.

@@ -124,9 +124,13 @@ class Labels:
     def cell_word(self, status: Status) -> str:
         """What a table cell says: how a party became bound (ratified, acceded, succession),
         or the status word."""
-        if status.kind is StatusKind.PARTY and status.via is not None:
-            return self(f"cell.{status.via.value}")
-        return self(f"cell.{status.kind.value}")
+        return self.cell_word_of(status.kind, status.via)
+
+    def cell_word_of(self, kind: StatusKind, via: ActionKind | None) -> str:
+        """:meth:`cell_word` of a status given by its kind and (for a party) action."""
+        if kind is StatusKind.PARTY and via is not None:
+            return self(f"cell.{via.value}")
+        return self(f"cell.{kind.value}")
 
     def instrument_name(self, instrument: Instrument) -> str:
         """The instrument's short name in this language (``locales/instruments.json``; the

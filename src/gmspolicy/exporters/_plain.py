@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from gmspolicy.convert import converter
-from gmspolicy.dates import PartialDate
+from gmspolicy.dates import PRECISION_OF_ISO, PartialDate
 from gmspolicy.models import Action, DatedFact, FieldSources, Participation, Reservation
 
 _Fn = Callable[[Any], Any]
@@ -72,12 +72,9 @@ def _action(a: Action) -> dict[str, Any]:
         "date": iso,
         "sources": list(a.sources),
         "note": a.note,
-        "precision": _PRECISION[len(iso)],  # a PartialDate's precision, by its ISO form
+        "precision": PRECISION_OF_ISO[len(iso)]._value_,
         "research_note": a.research_note,
     }
-
-
-_PRECISION = {4: "year", 7: "month", 10: "day"}
 
 
 def _dated_fact(f: DatedFact) -> dict[str, Any]:

@@ -158,8 +158,12 @@ def _status_class(kind: StatusKind, via: ActionKind | None) -> str:
 
 def status_key(status: Status) -> str:
     """A key that sorts statuses by kind (party first, unknown last), then by date."""
-    date = status.date.earliest().isoformat() if status.date else "9999-99-99"
-    return f"{STATUS_RANK[status.kind]}:{date}"
+    date = status.date.earliest().isoformat() if status.date else None
+    return f"{STATUS_RANK[status.kind]}:{date or _NO_DATE}"
+
+
+#: Where a status without a date sorts (after every date).
+_NO_DATE = "9999-99-99"
 
 
 @functools.cache
@@ -280,7 +284,7 @@ class _Page:
         return _StatusCellData(
             cell.text if isinstance(cell, CellFace) else cell.text.text,
             cls,
-            rank + (earliest or "9999-99-99"),
+            rank + (earliest or _NO_DATE),
             refs,
             refs_html,
             self._mark if secondary else None,
@@ -517,21 +521,11 @@ class _Page:
 def _refs_html(numbers: Sequence[int] | None) -> str:
     if not numbers:
         return ""
-    key = tuple(numbers)
-    found = _REFS.get(key)
-    if found is None:
-        if len(_REFS) > 50_000:
-            _REFS.clear()  # bounded, in a long-running process
-        found = _REFS[key] = (
-            '<sup class="refs">'
-            + ",".join(f'<a href="#src-{escape(n)}">{escape(n)}</a>' for n in numbers)
-            + "</sup>"
-        )
-    return found
-
-
-#: Footnote markers met before (numbers only, so the same on every page).
-_REFS: dict[tuple[int, ...], str] = {}
+    return (
+        '<sup class="refs">'
+        + ",".join(f'<a href="#src-{escape(n)}">{escape(n)}</a>' for n in numbers)
+        + "</sup>"
+    )
 
 
 def _link_html(item: dict[str, Any]) -> str:

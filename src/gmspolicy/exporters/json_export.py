@@ -14,7 +14,7 @@ from typing import Any, ClassVar, assert_never
 
 from gmspolicy._version import __version__
 from gmspolicy.convert import without_gc
-from gmspolicy.dates import DatePrecision
+from gmspolicy.dates import PRECISION_OF_ISO
 from gmspolicy.exporters._plain import plain, plain_fn
 from gmspolicy.models import Participation, Status
 from gmspolicy.query.policyset import LatestFacts, PolicySet
@@ -84,14 +84,6 @@ def _participation_records(rows: Iterable[ParticipationRow]) -> list[dict[str, A
     return out
 
 
-#: The precision of a date by the length of its ISO text (``1999``, ``1999-08``...).
-_PRECISION = {
-    4: DatePrecision.YEAR.value,
-    7: DatePrecision.MONTH.value,
-    10: DatePrecision.DAY.value,
-}
-
-
 def _facts_record(f: LatestFacts) -> dict[str, Any]:
     """:func:`status_record` of a status kept as plain values (without building it)."""
     date, signed, in_force = f.date, f.signed, f.in_force
@@ -99,9 +91,9 @@ def _facts_record(f: LatestFacts) -> dict[str, Any]:
         "status": f.kind._value_,
         "via": f.via._value_ if f.via else None,
         "date": date,
-        "precision": _PRECISION[len(date)] if date else None,
+        "precision": PRECISION_OF_ISO[len(date)]._value_ if date else None,
         "signed": signed,
-        "signed_precision": _PRECISION[len(signed)] if signed else None,
+        "signed_precision": PRECISION_OF_ISO[len(signed)]._value_ if signed else None,
         "in_force": in_force.isoformat() if in_force else None,
     }
 

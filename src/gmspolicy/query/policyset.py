@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gmspolicy._text import fold
+from gmspolicy.dates import first_day_iso
 from gmspolicy.errors import DataError, UsageError
 from gmspolicy.models import (
     UNKNOWN,
@@ -124,6 +125,11 @@ class LatestFacts:
                 self.in_force,
             )
         return found
+
+    @property
+    def earliest(self) -> str | None:
+        """The first day the status's date can mean (ISO), or ``None`` without a date."""
+        return first_day_iso(self.date) if self.date is not None else None
 
     def plain(self) -> PlainFacts:
         """The facts as strings, dates and tuples (fast to pickle and unpickle)."""

@@ -60,9 +60,6 @@ from gmspolicy.models import (
 from gmspolicy.query.policyset import Cell, LatestFacts, Matrix, PolicySet, confirmed_as_of
 from gmspolicy.query.reviews import ReportingSummary
 
-#: What completes a partial date's text to its first day (``2003`` -> ``2003-01-01``).
-_PAD = {4: "-01-01", 7: "-01", 10: ""}
-
 #: The mark tables put after a cell whose best source is only a secondary work (see
 #: :attr:`StatusCell.secondary_only`; the legend explains it, label
 #: ``legend.mark_secondary``).
@@ -181,17 +178,18 @@ class StatusCell:
         """The first day the status's date can mean (ISO), or ``None`` without a date."""
         st = self._status
         if isinstance(st, LatestFacts):
-            date = st.date
-            if date is None:
-                return None
-            return date + _PAD[len(date)]
+            return st.earliest
         return st.date.earliest().isoformat() if st.date is not None else None
 
     @property
     def secondary_only(self) -> bool:
         """True when the cell's best source is only a secondary work (or weaker): tables
         mark it with :data:`SECONDARY_MARK`."""
-        return self.authority is not None and self.authority.rank >= Authority.SECONDARY.rank
+        return _secondary_only(self.authority)
+
+
+def _secondary_only(authority: Authority | None) -> bool:
+    return authority is not None and authority.rank >= Authority.SECONDARY.rank
 
 
 class CellFace(NamedTuple):
@@ -225,7 +223,7 @@ class CellFace(NamedTuple):
     @property
     def secondary_only(self) -> bool:
         """As :attr:`StatusCell.secondary_only`."""
-        return self.authority is not None and self.authority.rank >= Authority.SECONDARY.rank
+        return _secondary_only(self.authority)
 
 
 @attrs.frozen
@@ -436,6 +434,26 @@ class _Base:
         )
 
 
+class _LatestWords:
+    """Words the cells of the latest facts (:class:`LatestFacts`) in one language, each
+    kind and action's cell word looked up once."""
+
+    def __init__(self, labels: Labels) -> None:
+        self.labels = labels
+        self.words: dict[tuple[int, int], str] = {}  # by identity: enum hashing is slow
+
+    def text(self, facts: LatestFacts) -> StatusText:
+        """:func:`status_text` of the cell ``facts`` describe."""
+        kind, via = facts.kind, facts.via
+        key = (id(kind), id(via))
+        word = self.words.get(key)
+        if word is None:
+            word = self.words[key] = self.labels.cell_word_of(kind, via)
+        return _status_text(
+            kind, via, facts.date, facts.in_force, facts.confirmed, word, self.labels
+        )
+
+
 def _observation_index(
     pset: PolicySet, as_of: dt.date | None
 ) -> Mapping[tuple[str, str], tuple[Observation, ...]]:
@@ -478,7 +496,7 @@ class TableView(_Base):
         cells = m.cells
         texts: dict[tuple[Status, dt.date | None], StatusText] = {}
         cites: dict[tuple[str, ...], tuple[CitedSource, ...]] = {}
-        words: dict[tuple[int, int], str] = {}
+        wording = _LatestWords(labels)
         shared: dict[int, CellFace] = {}  # a cell object met again (the one unknown cell)
         rows = []
         with without_gc():  # many small objects, no cycles
@@ -500,20 +518,12 @@ class TableView(_Base):
                                 shared[id(cell)] = face
                         row.append(face)
                         continue
-                    kind, via = facts.kind, facts.via
-                    word_key = (id(kind), id(via))
-                    word = words.get(word_key)
-                    if word is None:
-                        word = words[word_key] = labels.cell_word(facts.status)
-                    date = facts.date
                     row.append(
                         CellFace(
-                            _status_text(
-                                kind, via, date, facts.in_force, facts.confirmed, word, labels
-                            ).text,
-                            kind,
-                            via,
-                            None if date is None else date + _PAD[len(date)],
+                            wording.text(facts).text,
+                            facts.kind,
+                            facts.via,
+                            facts.earliest,
                             facts.sources,
                             facts.authority,
                             seen,
@@ -537,7 +547,7 @@ class TableView(_Base):
         cells = m.cells
         texts: dict[tuple[Status, dt.date | None], StatusText] = {}
         cites: dict[tuple[str, ...], tuple[CitedSource, ...]] = {}
-        words: dict[tuple[StatusKind, ActionKind | None], str] = {}
+        wording = _LatestWords(labels)
         # a cell object of the matrix met again (the one unknown cell) reads the same
         shared: dict[int, StatusCell] = {}
         out: dict[tuple[str, str], StatusCell] = {}
@@ -573,18 +583,11 @@ class TableView(_Base):
                     cited = cites.get(ids)
                     if cited is None:
                         cited = cites[ids] = self.cite(ids)
-                    kind, via = facts.kind, facts.via
-                    word = words.get((kind, via))
-                    if word is None:
-                        word = words[(kind, via)] = labels.cell_word(facts.status)
-                    text = _status_text(
-                        kind, via, facts.date, facts.in_force, facts.confirmed, word, labels
-                    )
                     out[key] = StatusCell(
                         c,
                         inst,
                         facts,
-                        text,
+                        wording.text(facts),
                         ids,
                         facts.authority,
                         facts.confirmed,
