@@ -7,43 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.conftest import COUNTRIES, INSTRUMENTS
+
 Run = Callable[..., tuple[int, str, str]]
 
-COUNTRIES = """\
-- code: THA
-  alpha2: TH
-  m49: "764"
-  name: Thailand
-  groups: &g [GMS, ASEAN]
-  sources: [s1]
-- code: LAO
-  alpha2: LA
-  m49: "418"
-  name: Lao People's Democratic Republic
-  groups: *g
-  sources: [s1]
-"""
+# conftest's two countries, the second reusing the first's groups through a YAML alias
+ALIASED_COUNTRIES = COUNTRIES.replace("groups: [GMS, ASEAN]", "groups: &g [GMS, ASEAN]", 1).replace(
+    "groups: [GMS, ASEAN]", "groups: *g", 1
+)
 
-# a protocol that requires its parent: validation looks up each party's parent status
-INSTRUMENTS = """\
-- id: CONV
-  body: UN
-  kind: convention
-  title: A Convention
-  short_name: Conv
-  adopted: 1990-12-18
-  sources: [s1]
-- id: PROT
-  body: UN
-  kind: protocol
-  title: A Protocol
-  short_name: Prot
-  adopted: 2000-01-01
-  parent: CONV
-  requires_parent: true
-  sources: [s1]
-"""
-
+# conftest's protocol requires its parent: validation looks up each party's parent status
 PARTICIPATIONS = """\
 country,instrument,action,date,source,note
 THA,CONV,ratification,2005-05-05,s1,
@@ -55,7 +28,9 @@ def test_a_country_file_that_fails_is_reported_not_a_crash(
     make_dataset: Callable[..., Path], cli: Run
 ) -> None:
     root = make_dataset(
-        countries_yaml=COUNTRIES, instruments_yaml=INSTRUMENTS, participations_csv=PARTICIPATIONS
+        countries_yaml=ALIASED_COUNTRIES,
+        instruments_yaml=INSTRUMENTS,
+        participations_csv=PARTICIPATIONS,
     )
     code, out, err = cli("--no-cache", "--data", str(root), "validate")
     assert (code, out) == (1, "")

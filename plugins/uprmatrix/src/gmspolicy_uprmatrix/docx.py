@@ -122,9 +122,15 @@ def _read_member(archive: zipfile.ZipFile, name: str, where: str) -> bytes:
                 parts.append(chunk)
     except LoaderError:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-        raise LoaderError(f"{where}: archive member {name!r} cannot be read ({exc})") from None
-    except (NotImplementedError, RuntimeError) as exc:  # unknown compression, encryption
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,  # an unknown compression method
+        RuntimeError,  # an encrypted member
+    ) as exc:
         raise LoaderError(f"{where}: archive member {name!r} cannot be read ({exc})") from None
     return b"".join(parts)
 
