@@ -45,6 +45,7 @@ from gmspolicy.models import (
     Review,
     Source,
 )
+from gmspolicy.query.places import PlaceRows
 from gmspolicy.query.policyset import PlaceKey, PolicySet
 
 T = TypeVar("T")
@@ -103,12 +104,16 @@ class _Reader:
         self.root = root
         self.max_bytes = max_bytes
         self.problems: list[Problem] = []
-        self.places: dict[PlaceKey, str] = {}
+        self.places: dict[PlaceKey, str] = {}  # of the YAML records
+        #: the places of participations and actions (most of them: kept compact)
+        self.rows = PlaceRows()
+        self._file = -1  # the number of the participations file being read
         self._alone: dict[str, tuple[str]] = {}
         self.records: dict[str, list[Any]] = {k: [] for k in YAML_KINDS}
         self.participations: list[Participation] = []
         self.failed_kinds: set[str] = set()
         self._dates: dict[str, PartialDate] = {}
+        self._texts: dict[str, str] = {}  # each date's text, once
         self._links: set[Path] = set()
 
     def files(self, stem: str, suffix: str) -> list[Path]:
@@ -318,9 +323,11 @@ class _Reader:
             return
         ci, ii, ai, di, si, ni = (header.index(c) for c in PARTICIPATION_COLUMNS)
         ri = header.index(RESEARCH_NOTE_COLUMN) if RESEARCH_NOTE_COLUMN in header else None
+        self._file = self.rows.file(name)
         width = len(header)
         read_row = self.read_row
         intern = sys.intern
+        same_text = self._texts.setdefault
         while True:
             start = reader.line_num + 1
             try:
@@ -359,6 +366,7 @@ class _Reader:
             instrument = intern(row[ii].strip())
             word = intern(row[ai].strip())
             date_text = row[di].strip()
+            date_text = same_text(date_text, date_text)  # one string each (in places)
             source = intern(row[si].strip())
             note = row[ni].strip()
             research = row[ri].strip() if ri is not None else ""
@@ -417,41 +425,46 @@ class _Reader:
                 return
         date = parsed
         note = note_text or None
-        where = f"{name}:{line}"
         pair = (country, instrument)
         entry = rows.get(pair)
-        if entry is None:
+        placed, file = self.rows, self._file
+        if entry is None:  # the participation's first row: its place
             entry = rows[pair] = {
                 "actions": [],
                 "reservations": [],
                 "entry_into_force": None,
                 "no_action": None,
             }
-        places = self.places
-        places.setdefault(("participation", country, instrument), where)
+            placed.add(("participation", country, instrument), file, line)
         # a valid date's ISO form (``1999``, ``1999-08``, ``1999-08-23``) is the text it was
         # parsed from
         key: PlaceKey = ("action", country, instrument, word, date_text if date else "")
         kind = _ACTION_KINDS.get(word)
         if kind is not None:
             assert date is not None
-            first = places.setdefault(key, where)
-            if first is not where:
-                self._duplicate_action(where, first, country, instrument, word, date_text)
+            first = placed.add(key, file, line)
+            if first >= 0:
+                self._duplicate_action(
+                    f"{name}:{line}", placed.place(first), country, instrument, word, date_text
+                )
                 return
             entry["actions"].append(Action(kind, date, sources, note, research_note))
             return
-        if key in places and word in _DATED_FACTS:
+        if word in _DATED_FACTS and key in placed:
             self.problems.append(
-                Problem(where, f"duplicate {word} for {country} x {instrument}", C.DUPLICATE_FACT)
+                Problem(
+                    f"{name}:{line}",
+                    f"duplicate {word} for {country} x {instrument}",
+                    C.DUPLICATE_FACT,
+                )
             )
             return
-        places.setdefault(key, where)
+        placed.add(key, file, line)
         day = date.to_date() if date is not None else None
         if word in _DATED_FACTS:
             assert day is not None
             if entry[word] is not None:
-                self._second_fact(where, country, instrument, word)
+                self._second_fact(f"{name}:{line}", country, instrument, word)
                 return
             entry[word] = DatedFact(day, sources, note, research_note)
         else:
@@ -478,7 +491,7 @@ class _Reader:
             Problem(
                 where,
                 f"second {word} for {country} x {instrument} "
-                f"(first at {self.places.get(('participation', country, instrument))})",
+                f"(first at {self.rows.get(('participation', country, instrument))})",
                 C.DUPLICATE_FACT,
             )
         )
@@ -568,6 +581,10 @@ def _load(root: Path, today: dt.date | None, max_file_bytes: int) -> PolicySet:
             f"{display_path(root)}: no dataset files found (expected countries.yaml, "
             "instruments.yaml, participations.csv...)"
         )
+    # the places, compact (the index of the rows' keys is dropped now: at world scale it
+    # is a quarter of the set's memory)
+    places = reader.rows.places(reader.places)
+    reader.rows = PlaceRows()
     try:
         pset = PolicySet.build(
             countries=reader.records["countries"],
@@ -580,7 +597,7 @@ def _load(root: Path, today: dt.date | None, max_file_bytes: int) -> PolicySet:
             reviews=reader.records["reviews"],
             recommendations=reader.records["recommendations"],
             reporting=reader.records["reporting"],
-            places=reader.places,
+            places=places,
             today=today,
         )
     except DataError as exc:

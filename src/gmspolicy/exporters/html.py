@@ -27,7 +27,7 @@ import base64
 import functools
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from typing import Any, ClassVar, assert_never
 from urllib.parse import urlsplit
@@ -305,18 +305,38 @@ class _Page:
     ) -> dict[str, Any]:
         labels = self.labels
         m = view.matrix
-        rows = []
-        codes = [c.code for c in m.countries]
-        for index, (inst, row) in enumerate(zip(m.instruments, faces, strict=True)):
-            name, title = labels.instrument_name(inst), labels.instrument_title(inst)
-            cells: list[Any] = [  # dicts, and status cells
-                {"text": name, "sub": title if title != name else "", "href": safe_href(inst.url)}
-            ]
-            ident = inst.id
-            for code, face in zip(codes, row, strict=True):
-                anchor = observations.get((code, ident)) if face.observations else None
-                cells.append(self.status_cell(face, anchor))
-            rows.append(_row(index, cells))
+        # the sources are numbered as the cells cite them, row by row, before anything
+        # else on the page cites; the rows themselves are made as the page is written
+        # (:class:`_Rows`: a world matrix's 80,000 cells are never all held at once)
+        refs, cite = self._refs, self.notes.cite
+        for row in faces:
+            for face in row:
+                ids = face.sources
+                if ids not in refs:
+                    numbers = cite(ids)
+                    refs[ids] = (numbers, _refs_html(numbers))
+        reviews: dict[tuple[str, str], dict[str, Any]] = {}  # filled by _matrix_reviews
+
+        def rows() -> Iterator[dict[str, Any]]:
+            codes = [c.code for c in m.countries]
+            for index, (inst, row) in enumerate(zip(m.instruments, faces, strict=True)):
+                name, title = labels.instrument_name(inst), labels.instrument_title(inst)
+                cells: list[Any] = [  # dicts, and status cells
+                    {
+                        "text": name,
+                        "sub": title if title != name else "",
+                        "href": safe_href(inst.url),
+                    }
+                ]
+                ident = inst.id
+                for code, face in zip(codes, row, strict=True):
+                    anchor = observations.get((code, ident)) if face.observations else None
+                    cell = self.status_cell(face, anchor)
+                    if reviews:
+                        cell.rev = reviews.get((code, ident))
+                    cells.append(cell)
+                yield _row(index, cells)
+
         names = [labels.country_name(c) for c in m.countries]
         known, total = m.coverage()
         return {
@@ -333,7 +353,8 @@ class _Page:
                 self.column(labels("heading.instrument")),
                 *(self.column(n, c.code) for n, c in zip(names, m.countries, strict=True)),
             ],
-            "rows": rows,
+            "rows": _Rows(rows),
+            "reviews": reviews,
             "coverage": labels("coverage", known=known, total=total),
         }
 
@@ -516,6 +537,18 @@ class _Page:
             "extra": extra,
             "note": s.note or "",
         }
+
+
+class _Rows:
+    """Rows of a table made each time they are iterated (by ``make``), not held."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], Iterator[dict[str, Any]]]) -> None:
+        self.make = make
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return self.make()
 
 
 def _refs_html(numbers: Sequence[int] | None) -> str:
@@ -1020,17 +1053,22 @@ def _matrix_reviews(page: _Page, m: Matrix, table: dict[str, Any]) -> list[dict[
     by_pair: dict[tuple[str, Mechanism], list[Review]] = {}
     for review in pset.reviews(as_of=m.as_of):
         by_pair.setdefault((review.country, review.mechanism), []).append(review)
-    for row, inst in zip(table["rows"], m.instruments, strict=True):
+    linked = table["reviews"]  # what the matrix's cells link to, as they are made
+    for inst in m.instruments:
         mechanism = mechanism_for(pset, inst)
         if mechanism is None:
             continue
-        for cell, country in zip(row["cells"][1:], m.countries, strict=True):
+        for country in m.countries:
             reviews = by_pair.get((country.code, mechanism))
             if not reviews:
                 continue
             anchor = f"rev-{country.code}-{mechanism.value}"
             label = f"{page.labels('heading.reviews')}{colon}{len(reviews)}"
-            cell["rev"] = {"anchor": anchor, "count": len(reviews), "label": label}
+            linked[(country.code, inst.id)] = {
+                "anchor": anchor,
+                "count": len(reviews),
+                "label": label,
+            }
             if anchor in made:
                 continue
             made.add(anchor)

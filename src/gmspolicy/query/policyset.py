@@ -34,6 +34,7 @@ from gmspolicy.models import (
     StatusKind,
     strongest_authority,
 )
+from gmspolicy.query.places import Places
 
 if TYPE_CHECKING:
     from gmspolicy.models import Mechanism
@@ -365,7 +366,7 @@ class _Deferred:
     __slots__ = ("load",)
 
     def __init__(
-        self, load: Callable[[], tuple[tuple[Participation, ...], dict[PlaceKey, str]]]
+        self, load: Callable[[], tuple[tuple[Participation, ...], Mapping[PlaceKey, str]]]
     ) -> None:
         self.load = load
 
@@ -472,7 +473,7 @@ class PolicySet:
         self, latest: bool = True
     ) -> tuple[
         Records,
-        tuple[tuple[Participation, ...], dict[PlaceKey, str]],
+        tuple[tuple[Participation, ...], Mapping[PlaceKey, str]],
         dict[tuple[str, str], PlainFacts],
     ]:
         """What a cached snapshot keeps: the records, the bulk (participations and places,
@@ -490,13 +491,13 @@ class PolicySet:
             self.reporting,
         )
         plain = {k: f.plain() for k, f in self.latest().items()} if latest else {}
-        return records, (self.participations, dict(self.places)), plain
+        return records, (self.participations, Places.of(self.places)), plain
 
     @classmethod
     def from_snapshot(
         cls,
         records: Records,
-        bulk: Callable[[], tuple[tuple[Participation, ...], dict[PlaceKey, str]]],
+        bulk: Callable[[], tuple[tuple[Participation, ...], Mapping[PlaceKey, str]]],
         latest: Mapping[tuple[str, str], PlainFacts],
     ) -> PolicySet:
         """A set from :meth:`snapshot_parts` as a snapshot kept it: ``bulk`` reads the
@@ -550,7 +551,7 @@ class PolicySet:
             events=tuple(sorted(events, key=lambda e: (e.start.sort_key(), e.id))),
             sources=tuple(sorted(sources, key=lambda s: s.id)),
             observations=tuple(observations),
-            places=dict(places or {}),
+            places=Places.of(places or {}),
             reviews=tuple(sorted(reviews, key=review_sort_key)),
             recommendations=tuple(recommendations),
             reporting=tuple(reporting),
