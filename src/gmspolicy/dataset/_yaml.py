@@ -152,6 +152,11 @@ if _CParser is not None:
             yaml.resolver.Resolver.__init__(self)
 
 
+def _done(node: Any) -> Any:
+    """What :func:`_fast_load`'s builder is replaced by once it is done."""
+    raise AssertionError("the YAML builder is used after it is done")
+
+
 def _fast_load(text: str) -> Any:
     """Parse with libyaml; raise :class:`_Fallback` for anything but plain data."""
     if ("&" in text or "*" in text) and _ANCHOR_OR_ALIAS.search(text):
@@ -198,7 +203,13 @@ def _fast_load(text: str) -> Any:
         except yaml.YAMLError:
             raise _Fallback from None  # the pure-Python loader says where and why
 
-    return build(node)
+    try:
+        return build(node)
+    finally:
+        # ``build`` refers to itself: left alone, it, ``seen`` and ``scalar_loader``
+        # (which keeps the nodes it constructed) would live on as a reference cycle,
+        # which a command (run without the cyclic collector) never frees
+        build = _done
 
 
 def load_yaml(text: str, name: str) -> Any:
