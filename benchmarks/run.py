@@ -1019,18 +1019,18 @@ WHY = {
         "what users run) the export is within target."
     ),
     "Peak RSS, world HTML matrix, cold": (
-        "The validated set held as typed records is about 95 MB (tracemalloc) on top of "
+        "The validated set held as typed records is about 40 MB (tracemalloc) on top of "
         "about 26 MB of interpreter and imports: 56,000 participations with 76,000 actions "
-        "as attrs objects, and where each record was read (170,000 FILE:LINE places, kept "
-        "for the messages of a later fetch). Writing the page adds about 60 MB for the "
-        "78,800 cells and the page itself (11 MB held as text, then as UTF-8 bytes). The "
-        "cached path stays near 140 MB because it leaves the participations and places "
-        "unread. Reaching 150 MB cold would need a compact in-memory model of "
-        "participations (tuples or arrays instead of objects), not done in this round."
+        "as attrs objects, and where each record was read (150,000 FILE:LINE places, kept "
+        "for the messages of a later fetch, as shared words and arrays: about 7 MB). The "
+        "matrix's 78,800 cells and their faces add about 45 MB; the page is written as it "
+        "is made (the table row by row), so its 11 MB of text is never held whole. Less "
+        "would need a compact model of participations or of the matrix cells (tuples or "
+        "arrays instead of objects)."
     ),
     "Peak RSS, 4x world HTML matrix, cold": (
-        "Memory grows linearly (about 1.8 per doubling, the scaling table), from the cold "
-        "1x figure above: the same per-record cost, four times over."
+        "Memory grows linearly (the scaling table), from the cold 1x figure above: the "
+        "same per-record cost (the set, the matrix cells and their faces), four times over."
     ),
     "Load + validate the world dataset (in process)": (
         "Each record is structured into attrs classes and checked (order of actions, dates "
