@@ -152,3 +152,26 @@ def test_repeated_rows_name_the_first(make_dataset: Callable[..., Path]) -> None
         "data/participations.csv:5: second no_action for LAO x CONV "
         "(first at data/participations.csv:3)",
     ]
+
+
+@given(
+    st.dictionaries(keys, places_text, max_size=20),
+    st.dictionaries(keys, places_text, max_size=10),
+)
+def test_updated_places_equal_the_updated_mapping(
+    mapping: dict[tuple[str, ...], str], changes: dict[tuple[str, ...], str]
+) -> None:
+    places = Places.of(mapping)
+    updated = places.updated(changes)
+    assert dict(updated.items()) == {**mapping, **changes}
+    assert len(updated) == len({**mapping, **changes})
+    for key, place in changes.items():
+        assert updated[key] == place
+    assert dict(places.items()) == mapping  # the original is unchanged
+
+
+def test_updated_with_an_odd_row_place_falls_back_to_a_copy() -> None:
+    key = ("participation", "THA", "CONV")
+    updated = Places.of(MIXED).updated({key: None})  # type: ignore[dict-item]
+    assert updated.get(key) is None and key in updated and updated[key] is None
+    assert dict(updated.items()) == {**MIXED, key: None}

@@ -56,6 +56,7 @@ from gmspolicy.models import (
     Source,
 )
 from gmspolicy.query.diff import Change
+from gmspolicy.query.places import Places
 from gmspolicy.query.policyset import PlaceKey, PolicySet
 
 #: The lock file taken in a dataset directory while a fetch re-reads, checks and writes it.
@@ -428,13 +429,15 @@ def _merged(
 ) -> PolicySet:
     """The dataset with the new facts, checked; a problem at a new row names the incoming
     fact and its loader (the row is not written)."""
-    places: dict[PlaceKey, str] = dict(existing.places)
+    known = Places.of(existing.places)
+    places: dict[PlaceKey, str] = {}  # the new rows' places (and the new sources')
     csv_name = display_path(csv_path)
     first_line = _line_count(csv_path) + (1 if csv_path.exists() else 2)
     incoming: dict[str, str] = {}
     for n, (c, i, kind, date, sources, _) in enumerate(planner.rows):
         planned = f"{csv_name}:{first_line + n}"
-        places.setdefault(("participation", c, i), planned)
+        if ("participation", c, i) not in known:
+            places.setdefault(("participation", c, i), planned)
         places[("action", c, i, kind, date)] = planned
         word = "no action" if kind == "no_action" else kind
         incoming[planned] = f"{c} x {i}: {planner.says(word, date, sources.split(';'))}"
@@ -463,7 +466,7 @@ def _merged(
             events=existing.events,
             sources=(*existing.sources, *new_sources),
             observations=existing.observations,
-            places=places,
+            places=known.updated(places),
             today=today,
             reviews=existing.review_records,
             recommendations=existing.recommendations,

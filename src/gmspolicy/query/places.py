@@ -12,7 +12,7 @@ only when it is asked for.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, Mapping
 from itertools import chain
 
 __all__ = ["PlaceRows", "Places"]
@@ -29,8 +29,15 @@ _NONE = 0xFFFFFFFF
 def _row_key(key: _Key) -> bool:
     """Whether ``key`` is a participation's or an action's (kept as a row)."""
     n = len(key)
-    shaped = (n == 3 and key[0] == "participation") or (n == 5 and key[0] == "action")
-    return shaped and all(type(part) is str for part in key)
+    if n == 5:
+        return (
+            key[0] == "action"
+            and type(key[1]) is str
+            and type(key[2]) is str
+            and type(key[3]) is str
+            and type(key[4]) is str
+        )
+    return n == 3 and key[0] == "participation" and type(key[1]) is str and type(key[2]) is str
 
 
 class Places(Mapping[_Key, str]):
@@ -68,13 +75,37 @@ class Places(Mapping[_Key, str]):
             if not (_row_key(key) and type(place) is str):
                 other[key] = place
                 continue
-            file, colon, line = place.rpartition(":")
-            if not (colon and line.isascii() and line.isdigit() and str(int(line)) == line):
-                file, line = place, ""
-            if line and int(line) >= _NONE:
-                file, line = place, ""
-            rows.add(key, rows.file(file), int(line) if line else _NONE)
+            file, line = _split(place)
+            rows.add(key, rows.file(file), line)
         return rows.places(other)
+
+    def updated(self, changes: Mapping[_Key, str]) -> Places:
+        """A new mapping: this one with ``changes`` (keys added, or their places
+        replaced), made without turning every row back into a key and a string."""
+        if any(_row_key(k) and type(v) is not str for k, v in changes.items()):
+            return Places.of({**dict(self.items()), **changes})  # not worth a quick path
+        other, words, files = dict(self._other), list(self._words), list(self._files)
+        at = array(_CODE, self._at)
+        file_number = {name: n for n, name in enumerate(files)}
+        for key, place in changes.items():
+            if not _row_key(key):
+                other[key] = place
+                continue
+            file, line = _split(place)
+            number = file_number.setdefault(file, len(files))
+            if number == len(files):
+                files.append(file)
+            row = self._row(key)
+            if row is None:
+                words.extend(key)
+                at.extend((number, line))
+            else:
+                at[2 * row], at[2 * row + 1] = number, line
+        return Places(other, words, files, at)
+
+    def items(self) -> ItemsView[_Key, str]:
+        """The keys and places, made row by row (without looking each key up)."""
+        return _Items(self)
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickled as its arrays (a snapshot stores them so)."""
@@ -104,22 +135,18 @@ class Places(Mapping[_Key, str]):
     # -- the mapping -----------------------------------------------------------------
 
     def __getitem__(self, key: _Key) -> str:
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found
+        row = self._row(key) if isinstance(key, tuple) and _row_key(key) else None
+        return self._other[key] if row is None else self._place(row)
 
     def get(self, key: _Key, default: str | None = None) -> str | None:  # type: ignore[override]
         """The place of ``key``, or ``default``."""
-        if not (isinstance(key, tuple) and _row_key(key)):
-            return self._other.get(key, default)
-        row = self._row(key)
-        return default if row is None else self._place(row)
+        row = self._row(key) if isinstance(key, tuple) and _row_key(key) else None
+        return self._other.get(key, default) if row is None else self._place(row)
 
     def __contains__(self, key: object) -> bool:
-        if not (isinstance(key, tuple) and _row_key(key)):
-            return key in self._other
-        return self._row(key) is not None
+        if isinstance(key, tuple) and _row_key(key) and self._row(key) is not None:
+            return True
+        return key in self._other
 
     def __iter__(self) -> Iterator[_Key]:
         yield from self._other
@@ -130,6 +157,28 @@ class Places(Mapping[_Key, str]):
 
     def __repr__(self) -> str:
         return f"<Places: {len(self)}>"
+
+
+class _Items(ItemsView[_Key, str]):
+    """:meth:`Places.items`."""
+
+    _mapping: Places
+
+    def __iter__(self) -> Iterator[tuple[_Key, str]]:
+        places = self._mapping
+        yield from places._other.items()
+        for row, key in enumerate(places._rows()):
+            yield key, places._place(row)
+
+
+def _split(place: str) -> tuple[str, int]:
+    """``"FILE:LINE"`` as its file and line; another place as itself, at :data:`_NONE`."""
+    file, colon, line = place.rpartition(":")
+    if colon and line.isascii() and line.isdigit() and str(int(line)) == line:
+        number = int(line)
+        if number < _NONE:
+            return file, number
+    return place, _NONE
 
 
 class PlaceRows:
