@@ -455,3 +455,68 @@ def test_a_chunked_plugin_failing_midway_leaves_the_old_file(
     assert "Traceback" not in err
     assert out_file.read_bytes() == OLD
     assert only_file(tmp_path) == ["data", "out.txt", "plugins"]
+
+
+STALLING_PLUGIN = """\
+import os, pathlib, time
+
+
+class Stalling:
+    name = "stalling"
+    description = "writes half its chunks, then stalls"
+    binary = False
+    views = frozenset({"dataset"})
+
+    def render(self, view):
+        for n in range(3):
+            yield "x" * 100_000
+        pathlib.Path(os.environ["MARKER"]).write_text("halfway")
+        time.sleep(600)
+        yield "never"
+
+
+EXPORTERS = [Stalling]
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
+def test_a_writer_killed_midway_through_chunks_leaves_the_old_file(
+    make_dataset: Callable[..., Path], tmp_path: Path
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import time
+
+    data = make_dataset()
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "stalling.py").write_text(STALLING_PLUGIN)
+    out = tmp_path / "out.txt"
+    out.write_bytes(OLD)
+    marker = tmp_path / "marker"
+    command = [str(Path(sys.executable).with_name("gmspolicy")), "--data", str(data)]
+    proc = subprocess.Popen(
+        [*command, "--plugins-dir", str(folder), "export", "--format", "stalling", "-o", str(out)],
+        env={**os.environ, "MARKER": str(marker)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 120  # a guard against a hang, not an assertion on time
+    while not marker.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the child never got halfway"
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert out.read_bytes() == OLD
+    left = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert len(left) == 1 and left[0].name.startswith(f".out.txt.gmspolicy-{proc.pid}-")
+    assert left[0].stat().st_size >= 200_000  # chunks went to the temp file as they came
+    # the next write to the same file removes what the killed writer left
+    done = subprocess.run(
+        [*command, "export", "--format", "json", "-o", str(out)], capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"{")
+    assert only_file(tmp_path) == ["data", "marker", "out.txt", "plugins"]
