@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -149,14 +149,14 @@ class LatestFacts:
         """:meth:`plain` undone."""
         kind, via, date, signed, in_force, sources, confirmed, authority = plain
         return cls(
-            _STATUS_KINDS[kind],
-            _ACTION_KINDS[via] if via is not None else None,
+            STATUS_KINDS[kind],
+            ACTION_KINDS[via] if via is not None else None,
             date,
             signed,
             in_force,
             sources,
             confirmed,
-            _AUTHORITIES[authority] if authority is not None else None,
+            AUTHORITIES[authority] if authority is not None else None,
         )
 
 
@@ -171,9 +171,45 @@ PlainFacts = tuple[
     dt.date | None,
     str | None,
 ]
-_STATUS_KINDS = {k.value: k for k in StatusKind}
-_ACTION_KINDS = {k.value: k for k in ActionKind}
-_AUTHORITIES = {a.value: a for a in Authority}
+#: The members of :class:`StatusKind`, :class:`ActionKind` and :class:`Authority` by value
+#: (for :data:`PlainFacts`).
+STATUS_KINDS: Mapping[str, StatusKind] = {k.value: k for k in StatusKind}
+ACTION_KINDS: Mapping[str, ActionKind] = {k.value: k for k in ActionKind}
+AUTHORITIES: Mapping[str, Authority] = {a.value: a for a in Authority}
+
+
+class _FactsMap(Mapping[tuple[str, str], LatestFacts]):
+    """:meth:`PolicySet.latest` of a set restored from a snapshot: the facts kept as plain
+    values (:meth:`LatestFacts.plain`), each made a :class:`LatestFacts` when first asked
+    for (a table as of today reads the plain values, :meth:`PolicySet.latest_plain`)."""
+
+    __slots__ = ("_made", "_plain")
+
+    def __init__(self, plain: Mapping[tuple[str, str], PlainFacts]) -> None:
+        self._plain = plain
+        self._made: dict[tuple[str, str], LatestFacts] = {}
+
+    def __getitem__(self, key: tuple[str, str]) -> LatestFacts:
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = LatestFacts.from_plain(self._plain[key])
+        return found
+
+    def get(self, key: tuple[str, str], default: object = None) -> LatestFacts | None:  # type: ignore[override]
+        """The facts of ``key``, or ``default``."""
+        found = self._made.get(key)
+        if found is None:
+            plain = self._plain.get(key)
+            if plain is None:
+                return default  # type: ignore[return-value]
+            found = self._made[key] = LatestFacts.from_plain(plain)
+        return found
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._plain)
+
+    def __len__(self) -> int:
+        return len(self._plain)
 
 
 class _PartRef:
@@ -267,8 +303,80 @@ class Matrix:
 
     def coverage(self) -> tuple[int, int]:
         """``(known cells, all cells)``."""
-        known = sum(1 for c in self.cells.values() if c.kind is not StatusKind.UNKNOWN)
-        return known, len(self.cells)
+        cells = self.cells
+        if isinstance(cells, LatestCells):
+            return cells.known(), len(cells)
+        known = sum(1 for c in cells.values() if c.kind is not StatusKind.UNKNOWN)
+        return known, len(cells)
+
+
+class LatestCells(Mapping[tuple[str, str], Cell]):
+    """The cells of a :class:`Matrix` as of the latest facts (:meth:`PolicySet.matrix`
+    without a date), each made when first asked for: a table laid out from the set's
+    plain latest facts (:meth:`PolicySet.latest_plain`, :meth:`plain_facts`) makes none
+    of the cells that come from a participation."""
+
+    __slots__ = ("_countries", "_fixable", "_instruments", "_made", "_plain", "_pset", "_unknown")
+
+    def __init__(
+        self, pset: PolicySet, countries: Sequence[Country], instruments: Sequence[Instrument]
+    ) -> None:
+        self._pset = pset
+        self._countries = {c.code: c for c in countries}  # in order, each once
+        self._instruments = {i.id: i for i in instruments}
+        self._fixable = frozenset(i.id for i in instruments if _may_fix(i, None))
+        self._plain = pset.latest_plain()
+        self._made: dict[tuple[str, str], Cell] = {}
+        self._unknown = Cell(UNKNOWN, None)  # immutable: one for every empty cell
+
+    def __getitem__(self, key: tuple[str, str]) -> Cell:
+        found = self._made.get(key)
+        if found is None:
+            code, ident = key
+            country, inst = self._countries[code], self._instruments[ident]
+            found = self._made[key] = self._make(country, inst, key)
+        return found
+
+    def _make(self, country: Country, inst: Instrument, key: tuple[str, str]) -> Cell:
+        if inst.id in self._fixable:
+            fixed = fixed_status(country, inst, None)
+            if fixed is not None:
+                return Cell(fixed, None, inst.sources)
+        if key in self._plain:
+            return Cell(None, _PartRef(self._pset, key), facts=self._pset.latest()[key])
+        return self._unknown
+
+    def plain_parts(self) -> tuple[Mapping[tuple[str, str], PlainFacts], frozenset[str]]:
+        """What the cells are made from: the set's plain latest facts
+        (:meth:`PolicySet.latest_plain`) and the ids of the instruments whose cells may
+        show a status the instrument alone fixes (:func:`fixed_status`). A cell of
+        another instrument shows its pair's facts, or is unknown without any; ask the
+        cell itself (``self[key]``) for the others."""
+        return self._plain, self._fixable
+
+    def known(self) -> int:
+        """How many cells are not unknown."""
+        unknown = StatusKind.UNKNOWN.value
+        plain = self._plain
+        count = 0
+        for code in self._countries:
+            for ident in self._instruments:
+                key = (code, ident)
+                if ident in self._fixable:
+                    count += self[key].kind is not StatusKind.UNKNOWN
+                    continue
+                facts = plain.get(key)
+                count += facts is not None and facts[0] != unknown
+        return count
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return ((code, ident) for code in self._countries for ident in self._instruments)
+
+    def __len__(self) -> int:
+        return len(self._countries) * len(self._instruments)
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} cells as of the latest facts>"
 
 
 def fixed_status(country: Country, instrument: Instrument, as_of: dt.date | None) -> Status | None:
@@ -407,7 +515,10 @@ class PolicySet:
     _mou_index: dict[str, Mou] = attrs.field(init=False, repr=False)
     _name_index: dict[str, str] = attrs.field(init=False, repr=False)
     _authority_cache: dict[tuple[str, ...], Authority | None] = attrs.field(init=False, repr=False)
-    _latest: dict[tuple[str, str], LatestFacts] | None = attrs.field(
+    _latest: Mapping[tuple[str, str], LatestFacts] | None = attrs.field(
+        init=False, repr=False, default=None
+    )
+    _latest_plain: Mapping[tuple[str, str], PlainFacts] | None = attrs.field(
         init=False, repr=False, default=None
     )
 
@@ -425,6 +536,7 @@ class PolicySet:
         # cells citing the same sources share one answer (a memo: the set is immutable)
         object.__setattr__(self, "_authority_cache", {})
         object.__setattr__(self, "_latest", None)
+        object.__setattr__(self, "_latest_plain", None)
 
     @property
     def participations(self) -> tuple[Participation, ...]:
@@ -489,7 +601,7 @@ class PolicySet:
             self.recommendations,
             self.reporting,
         )
-        plain = {k: f.plain() for k, f in self.latest().items()} if latest else {}
+        plain = dict(self.latest_plain()) if latest else {}
         return records, (self.participations, dict(self.places)), plain
 
     @classmethod
@@ -503,8 +615,8 @@ class PolicySet:
         participations and places when a query first needs them."""
         deferred = _Deferred(bulk)
         pset = _rebuild(records, deferred, deferred)
-        restore = LatestFacts.from_plain
-        object.__setattr__(pset, "_latest", {k: restore(v) for k, v in latest.items()})
+        object.__setattr__(pset, "_latest_plain", latest)
+        object.__setattr__(pset, "_latest", _FactsMap(latest))
         return pset
 
     def __eq__(self, other: object) -> bool:
@@ -685,6 +797,16 @@ class PolicySet:
             object.__setattr__(self, "_latest", found)
         return found
 
+    def latest_plain(self) -> Mapping[tuple[str, str], PlainFacts]:
+        """:meth:`latest` as plain values (:meth:`LatestFacts.plain`): what a cached
+        snapshot keeps, and what a table as of today is laid out from (no object per
+        cell)."""
+        found = self._latest_plain
+        if found is None:
+            found = {k: f.plain() for k, f in self.latest().items()}
+            object.__setattr__(self, "_latest_plain", found)
+        return found
+
     def cell_confirmed_as_of(self, cell: Cell, as_of: dt.date | None) -> dt.date | None:
         """:meth:`confirmed_as_of` for a cell of a :class:`Matrix` as of ``as_of``."""
         if as_of is None and cell.facts is not None:
@@ -777,11 +899,12 @@ class PolicySet:
 
         cs = self.select_countries(countries, group)
         ins = self.select_instruments(instruments, tag)
+        if as_of is None:  # each cell made when asked for, from the latest facts
+            return Matrix(cs, ins, None, LatestCells(self, cs, ins))
         cells: dict[tuple[str, str], Cell] = {}
-        index = self._participation_index if as_of is not None else {}
+        index = self._participation_index
         unknown = Cell(UNKNOWN, None)  # immutable: one for every empty cell
         steps = [(i, i.id, i.body is not Body.ILO, _may_fix(i, as_of)) for i in ins]
-        latest = self.latest() if as_of is None else None
         with without_gc():  # many small objects, no cycles
             for c in cs:
                 code = c.code
@@ -792,14 +915,6 @@ class PolicySet:
                         if fixed is not None:
                             cells[key] = Cell(fixed, None, inst.sources)
                             continue
-                    if latest is not None:
-                        facts = latest.get(key)
-                        cells[key] = (
-                            unknown
-                            if facts is None
-                            else Cell(None, _PartRef(self, key), facts=facts)
-                        )
-                        continue
                     part = index.get(key)
                     if part is None:
                         cells[key] = unknown
