@@ -207,6 +207,7 @@ class _Page:
         self.obs_groups = 0
         self.mark_title = self.labels("legend.mark_secondary")
         self._mark = {"symbol": SECONDARY_MARK, "title": self.mark_title}
+        self._mark_html = _mark_html(self._mark)
         self._classes: dict[tuple[int, int], tuple[str, str]] = {}
         self._secondary: dict[int, bool] = {}
         self._refs: dict[tuple[str, ...], tuple[list[int], str]] = {}
@@ -268,9 +269,15 @@ class _Page:
         kind_via = (id(kind), id(via))
         style = self._classes.get(kind_via)
         if style is None:
-            style = self._classes[kind_via] = (_status_class(kind, via), f"{STATUS_RANK[kind]}:")
-        cls, rank = style
-        earliest = cell.earliest
+            cls = _status_class(kind, via)
+            rank = f"{STATUS_RANK[kind]}:"
+            style = self._classes[kind_via] = (
+                cls,
+                rank,
+                f'<td class="{_esc(cls)}" data-key="{_esc(rank)}',
+            )
+        cls, rank, td_start = style
+        earliest = cell.earliest or _NO_DATE
         ids = cell.sources
         cited = self._refs.get(ids)
         if cited is None:  # once numbered, a list of sources keeps its numbers
@@ -281,10 +288,11 @@ class _Page:
         secondary = self._secondary.get(id(authority))
         if secondary is None:
             secondary = self._secondary[id(authority)] = cell.secondary_only
-        return _StatusCellData(
-            cell.text if isinstance(cell, CellFace) else cell.text.text,
+        text = cell.text if isinstance(cell, CellFace) else cell.text.text
+        data = _StatusCellData(
+            text,
             cls,
-            rank + (earliest or _NO_DATE),
+            rank + earliest,
             refs,
             refs_html,
             self._mark if secondary else None,
@@ -296,6 +304,10 @@ class _Page:
                 "label": self.obs_label(len(cell.observations)),
             },
         )
+        if not anchor:  # its td, as _status_td writes it (read unless reviews are added)
+            mark = self._mark_html if secondary else ""
+            data.td = f'{td_start}{_esc(earliest)}">{_esc(text)}{mark}{refs_html}</td>\n'
+        return data
 
     def matrix(
         self,
@@ -615,7 +627,7 @@ class _StatusCellData:
     Read like the other cells' dicts (``c["text"]``, ``c.get("rev")``), in a fraction of
     the memory: a world matrix has 80,000."""
 
-    __slots__ = ("cls", "key", "mark", "obs", "refs", "refs_html", "rev", "text")
+    __slots__ = ("cls", "key", "mark", "obs", "refs", "refs_html", "rev", "td", "text")
 
     def __init__(
         self,
@@ -635,6 +647,7 @@ class _StatusCellData:
         self.mark = mark
         self.obs = obs
         self.rev: dict[str, Any] | None = None
+        self.td: str | None = None  # the cell written, when made with the cell
 
     def __getitem__(self, name: str) -> Any:
         try:
@@ -657,23 +670,30 @@ def _esc(text: str) -> str:
     return text
 
 
+def _mark_html(mark: dict[str, str]) -> str:
+    """The secondary-source mark after a cell's text (as :func:`_cell_html` writes it)."""
+    title = escape(mark["title"])
+    return (
+        f' <span class="auth-mark" title="{title}" aria-label="{title}">'
+        f"{escape(mark['symbol'])}</span>"
+    )
+
+
 def _status_td(c: _StatusCellData, marks: dict[int, str]) -> str:
     """A status cell's ``td`` (what :func:`table_body` writes for a cell made by
     :meth:`_Page.status_cell`, as :func:`_cell_html` would, in fewer steps: a matrix has
-    80,000)."""
+    80,000). A cell without observations was written when it was made."""
     if c.obs or c.rev:
         out = _cell_html(c)  # type: ignore[arg-type]
         return f'<td class="{_esc(c.cls)}" data-key="{_esc(c.key)}">{out}</td>\n'
+    if c.td is not None:
+        return c.td
     out = _esc(c.text)
     mark = c.mark
     if mark:
         found = marks.get(id(mark))
         if found is None:
-            title = escape(mark["title"])
-            found = marks[id(mark)] = (
-                f' <span class="auth-mark" title="{title}" aria-label="{title}">'
-                f"{escape(mark['symbol'])}</span>"
-            )
+            found = marks[id(mark)] = _mark_html(mark)
         out += found
     out += c.refs_html
     return f'<td class="{_esc(c.cls)}" data-key="{_esc(c.key)}">{out}</td>\n'
