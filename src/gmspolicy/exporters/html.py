@@ -208,7 +208,7 @@ class _Page:
         self.mark_title = self.labels("legend.mark_secondary")
         self._mark = {"symbol": SECONDARY_MARK, "title": self.mark_title}
         self._mark_html = _mark_html(self._mark)
-        self._classes: dict[tuple[int, int], tuple[str, str]] = {}
+        self._classes: dict[tuple[int, int], tuple[str, str, str]] = {}
         self._secondary: dict[int, bool] = {}
         self._refs: dict[tuple[str, ...], tuple[list[int], str]] = {}
 
