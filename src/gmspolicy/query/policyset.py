@@ -110,6 +110,25 @@ class LatestFacts:
             status,
         )
 
+    @staticmethod
+    def plain_of(
+        status: Status,
+        sources: tuple[str, ...],
+        confirmed: dt.date | None,
+        authority: Authority | None,
+    ) -> PlainFacts:
+        """``LatestFacts.of(...).plain()``, without making the object."""
+        return (
+            status.kind.value,
+            status.via.value if status.via is not None else None,
+            status.date.isoformat() if status.date is not None else None,
+            status.signed.isoformat() if status.signed is not None else None,
+            status.in_force,
+            sources,
+            confirmed,
+            authority.value if authority is not None else None,
+        )
+
     @property
     def status(self) -> Status:
         """The status (built from the plain values the first time)."""
@@ -145,8 +164,8 @@ class LatestFacts:
         )
 
     @classmethod
-    def from_plain(cls, plain: PlainFacts) -> LatestFacts:
-        """:meth:`plain` undone."""
+    def from_plain(cls, plain: PlainFacts, status: Status | None = None) -> LatestFacts:
+        """:meth:`plain` undone (``status``: the status they describe, if already made)."""
         kind, via, date, signed, in_force, sources, confirmed, authority = plain
         return cls(
             STATUS_KINDS[kind],
@@ -157,6 +176,7 @@ class LatestFacts:
             sources,
             confirmed,
             AUTHORITIES[authority] if authority is not None else None,
+            status,
         )
 
 
@@ -179,20 +199,28 @@ AUTHORITIES: Mapping[str, Authority] = {a.value: a for a in Authority}
 
 
 class _FactsMap(Mapping[tuple[str, str], LatestFacts]):
-    """:meth:`PolicySet.latest` of a set restored from a snapshot: the facts kept as plain
-    values (:meth:`LatestFacts.plain`), each made a :class:`LatestFacts` when first asked
-    for (a table as of today reads the plain values, :meth:`PolicySet.latest_plain`)."""
+    """:meth:`PolicySet.latest`: the facts kept as plain values (:meth:`LatestFacts.plain`,
+    as a snapshot keeps them), each made a :class:`LatestFacts` when first asked for (a
+    table as of today reads the plain values, :meth:`PolicySet.latest_plain`), with its
+    status when it was derived in this process."""
 
-    __slots__ = ("_made", "_plain")
+    __slots__ = ("_made", "_plain", "_statuses")
 
-    def __init__(self, plain: Mapping[tuple[str, str], PlainFacts]) -> None:
+    def __init__(
+        self,
+        plain: Mapping[tuple[str, str], PlainFacts],
+        statuses: Mapping[tuple[str, str], Status] | None = None,
+    ) -> None:
         self._plain = plain
+        self._statuses = statuses or {}
         self._made: dict[tuple[str, str], LatestFacts] = {}
 
     def __getitem__(self, key: tuple[str, str]) -> LatestFacts:
         found = self._made.get(key)
         if found is None:
-            found = self._made[key] = LatestFacts.from_plain(self._plain[key])
+            found = self._made[key] = LatestFacts.from_plain(
+                self._plain[key], self._statuses.get(key)
+            )
         return found
 
     def get(self, key: tuple[str, str], default: object = None) -> LatestFacts | None:  # type: ignore[override]
@@ -202,7 +230,7 @@ class _FactsMap(Mapping[tuple[str, str], LatestFacts]):
             plain = self._plain.get(key)
             if plain is None:
                 return default  # type: ignore[return-value]
-            found = self._made[key] = LatestFacts.from_plain(plain)
+            found = self._made[key] = LatestFacts.from_plain(plain, self._statuses.get(key))
         return found
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
@@ -779,22 +807,9 @@ class PolicySet:
         status is not fixed by the instrument alone (:func:`fixed_status`)."""
         found = self._latest
         if found is None:
-            from gmspolicy._gc import without_gc
-
-            found = {}
-            sources = self._source_index
-            ilo = {i.id for i in self.instruments if i.body is Body.ILO}
-            with without_gc():  # many small objects, no cycles
-                for part in self.participations:
-                    status = part.status(None, signature_step=part.instrument not in ilo)
-                    ids = _cell_sources(part, None)
-                    found[part.key] = LatestFacts.of(
-                        status,
-                        ids,
-                        confirmed_as_of(part, status, None, sources),
-                        self.authority_of(ids),
-                    )
-            object.__setattr__(self, "_latest", found)
+            self._derive_latest()
+            found = self._latest
+            assert found is not None
         return found
 
     def latest_plain(self) -> Mapping[tuple[str, str], PlainFacts]:
@@ -803,9 +818,33 @@ class PolicySet:
         cell)."""
         found = self._latest_plain
         if found is None:
-            found = {k: f.plain() for k, f in self.latest().items()}
-            object.__setattr__(self, "_latest_plain", found)
+            self._derive_latest()
+            found = self._latest_plain
+            assert found is not None
         return found
+
+    def _derive_latest(self) -> None:
+        from gmspolicy._gc import without_gc
+
+        plain: dict[tuple[str, str], PlainFacts] = {}
+        statuses: dict[tuple[str, str], Status] = {}
+        sources = self._source_index
+        ilo = {i.id for i in self.instruments if i.body is Body.ILO}
+        facts_of = LatestFacts.plain_of
+        with without_gc():  # many small objects, no cycles
+            for part in self.participations:
+                status = part.status(None, signature_step=part.instrument not in ilo)
+                ids = _cell_sources(part, None)
+                key = part.key
+                statuses[key] = status
+                plain[key] = facts_of(
+                    status,
+                    ids,
+                    confirmed_as_of(part, status, None, sources),
+                    self.authority_of(ids),
+                )
+        object.__setattr__(self, "_latest_plain", plain)
+        object.__setattr__(self, "_latest", _FactsMap(plain, statuses))
 
     def cell_confirmed_as_of(self, cell: Cell, as_of: dt.date | None) -> dt.date | None:
         """:meth:`confirmed_as_of` for a cell of a :class:`Matrix` as of ``as_of``."""
