@@ -43,7 +43,6 @@ import importlib.util
 import os
 import pickle
 import re
-import stat
 import sys
 import time
 import weakref
@@ -51,6 +50,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from gmspolicy._gc import without_gc
+from gmspolicy._trusted import open_in, trusted_dir, write_trusted
 from gmspolicy._version import __version__
 from gmspolicy.dataset._files import (
     MAX_FILE_BYTES,
@@ -228,53 +228,31 @@ def fingerprint(root: Path, *, today: dt.date | None, max_file_bytes: int) -> st
     return digest.hexdigest()
 
 
-def _trusted(st: os.stat_result) -> bool:
-    """True for a file or directory owned by this user that no one else may write."""
-    getuid = getattr(os, "getuid", None)
-    if getuid is None:
-        return False  # no POSIX owners to check: never trusted
-    return st.st_uid == getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-
-
 def load(key: str) -> PolicySet | None:
-    """The snapshot stored under ``key``, or ``None`` (missing, untrusted or damaged).
-
-    The directory is opened once and the file opened relative to it without following a
-    link; both are checked on their open descriptors, so nothing can be swapped in
-    between the check and the read."""
+    """The snapshot stored under ``key``, or ``None`` (missing, untrusted or damaged;
+    trusted as :mod:`gmspolicy._trusted` says)."""
     if not _NAME.match(f"{key}{_SUFFIX}"):
         return None
-    folder = cache_dir()
-    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
-    try:
-        dfd = os.open(folder, flags)
-    except OSError:
-        return None
-    try:
-        if not (stat.S_ISDIR(os.fstat(dfd).st_mode) and _trusted(os.fstat(dfd))):
+    name = f"{key}{_SUFFIX}"
+    with trusted_dir(cache_dir()) as dfd:
+        if dfd is None:
             return None
-        try:
-            fd = os.open(f"{key}{_SUFFIX}", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0), dir_fd=dfd)
-        except OSError:
+        fh = open_in(dfd, name)
+        if fh is None:
             return None
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not (stat.S_ISREG(st.st_mode) and _trusted(st)):
-                return None
+        with fh:
             try:
                 with without_gc():
                     found = _read(fh)
             except Exception:  # damaged, or from an incompatible version: replace it
                 with contextlib.suppress(OSError):
-                    os.unlink(f"{key}{_SUFFIX}", dir_fd=dfd)
+                    os.unlink(name, dir_fd=dfd)
                 return None
         if found is None:
             return None
         with contextlib.suppress(OSError):
-            os.utime(f"{key}{_SUFFIX}", dir_fd=dfd)  # most recently used
+            os.utime(name, dir_fd=dfd)  # most recently used
         return found
-    finally:
-        os.close(dfd)
 
 
 #: The first item of a snapshot's head.
@@ -374,23 +352,9 @@ def store(key: str, pset: PolicySet) -> None:
         return
     folder = cache_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not _trusted(folder.stat()):
+        if not write_trusted(folder, f"{key}{_SUFFIX}", lambda fh: _write(fh, pset)):
             return
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(prefix=".snapshot-", suffix=".tmp", dir=folder)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            _write(fh, pset)
-        os.replace(tmp, folder / f"{key}{_SUFFIX}")
-    except BaseException as exc:  # an interrupt too: never leave the temp file behind
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if not isinstance(exc, Exception):
-            raise
+    except Exception:  # a snapshot that cannot be written is skipped
         return
     _prune(folder)
 
