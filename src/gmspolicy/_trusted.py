@@ -21,6 +21,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+#: Whether this process keeps compiled page templates in the cache directory
+#: (:mod:`gmspolicy.exporters.html`): the command line sets it when its cache is on
+#: (neither ``--no-cache`` nor ``GMSPOLICY_CACHE=0``); a library caller's process writes
+#: nothing there unless it sets it too.
+keep_compiled_templates = False
+
 #: How the temporary files of an atomic write are named (``.snapshot-XXXX.tmp``): one
 #: left by a killed run is removed by the snapshot cache's pruning.
 TEMP_PREFIX = ".snapshot-"

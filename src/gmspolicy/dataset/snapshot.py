@@ -76,6 +76,8 @@ FORMAT = 4
 _SUFFIX = ".pickle"
 _NAME = re.compile(r"^[0-9a-f]{64}\.pickle$")
 _TEMP = re.compile(r"^\.snapshot-[A-Za-z0-9_]+\.tmp$")
+#: A compiled page template (:class:`gmspolicy.exporters.html._CompiledTemplates`).
+_TEMPLATE = re.compile(r"^template-[0-9a-f]{64}\.jinja$")
 #: A temporary file older than this (seconds) was left by an interrupted run.
 _STALE_TEMP = 600
 
@@ -389,8 +391,8 @@ def stored() -> list[Path]:
 
 
 def clear() -> int:
-    """Remove every snapshot (and leftover temporary file); the number removed. Other
-    files in the directory are left alone."""
+    """Remove every snapshot (and leftover temporary file; the number removed) and every
+    compiled page template. Other files in the directory are left alone."""
     folder = cache_dir()
     removed = 0
     with contextlib.suppress(OSError):
@@ -398,4 +400,6 @@ def clear() -> int:
             if _NAME.match(path.name) or _TEMP.match(path.name):
                 path.unlink()
                 removed += 1
+            elif _TEMPLATE.match(path.name):
+                path.unlink()
     return removed
