@@ -5,6 +5,7 @@ values until a caller asks for one."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,18 @@ def test_restored_facts_are_plain_until_asked_for(pset: PolicySet, restored: Pol
     assert facts.get(("XXX", "nothing"), "default") == "default"
     with pytest.raises(KeyError):
         facts[("XXX", "nothing")]
+
+
+@pytest.mark.parametrize(
+    ("countries", "instruments"),
+    [(None, None), (["THA", "THA", "VNM"], ["ICRMW", "CEDAW"]), (["CHN"], ["ICRMW", "ICRMW"])],
+)
+def test_coverage_counted_on_the_faces_is_the_matrixs(
+    pset: PolicySet, countries: list[str] | None, instruments: list[str] | None
+) -> None:
+    from gmspolicy.query.views import TableView
+
+    for as_of in (None, dt.date(2005, 1, 1)):
+        m = pset.matrix(countries, instruments, as_of)
+        view = TableView(pset, m, "en")
+        assert view.coverage(view.faces()) == view.coverage() == m.coverage()

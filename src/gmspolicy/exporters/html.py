@@ -270,6 +270,9 @@ class _Page:
         self._classes: dict[tuple[int, int], tuple[str, str, str]] = {}
         self._secondary: dict[int, bool] = {}
         self._refs: dict[tuple[str, ...], tuple[list[int], str]] = {}
+        # the parts of a written status cell (td_parts)
+        self._starts: dict[tuple[int, int], str] = {}
+        self._ends: dict[tuple[tuple[str, ...], int], str] = {}
 
     # -- small pieces ------------------------------------------------------------------
 
@@ -367,13 +370,16 @@ class _Page:
             },
         )
 
-    def status_td(self, face: CellFace) -> str:
-        """The ``td`` of a status cell without observations or reviews: what
-        :func:`_status_td` writes for its :meth:`status_cell`."""
+    def td_parts(self, face: CellFace) -> tuple[str, str]:
+        """What the ``td`` of a status cell without observations or reviews holds around
+        its sort key and text (``start + key + '">' + text + end``, as
+        :func:`_status_td` writes its :meth:`status_cell`): memoised by kind and action,
+        and by sources and authority."""
         _, _, start, _, refs_html, secondary = self._look(face)
-        mark = self._mark_html if secondary else ""
-        key = _esc(face.earliest or _NO_DATE)
-        return f'{start}{key}">{_esc(face.text)}{mark}{refs_html}</td>\n'
+        end = (self._mark_html if secondary else "") + refs_html + "</td>\n"
+        self._starts[(id(face.kind), id(face.via))] = start
+        self._ends[(face.sources, id(face.authority))] = end
+        return start, end
 
     def matrix(
         self,
@@ -389,7 +395,7 @@ class _Page:
         m = view.matrix
         rows = []
         codes = [c.code for c in m.countries]
-        td = self.status_td
+        starts, ends, parts = self._starts, self._ends, self.td_parts
         for index, (inst, row) in enumerate(zip(m.instruments, faces, strict=True)):
             name, title = labels.instrument_name(inst), labels.instrument_title(inst)
             head = {
@@ -401,18 +407,23 @@ class _Page:
             texts = [name, head["sub"]]  # what the row's filter searches
             ident = inst.id
             for code, face in zip(codes, row, strict=True):
-                anchor = observations.get((code, ident)) if face.observations else None
+                text, kind, via, earliest, sources, authority, seen = face
+                texts.append(text)
+                anchor = observations.get((code, ident)) if seen else None
                 rev = reviews.get((code, ident)) if reviews else None
                 if anchor or rev:
                     cell = self.status_cell(face, anchor)
                     cell.rev = rev
                     cells.append(cell)
-                else:
-                    cells.append(td(face))
-                texts.append(face.text)
+                    continue
+                start = starts.get((id(kind), id(via)))
+                end = ends.get((sources, id(authority)))
+                if start is None or end is None:
+                    start, end = parts(face)
+                cells.append(f'{start}{_esc(earliest or _NO_DATE)}">{_esc(text)}{end}')
             rows.append({"index": index, "cells": cells, "search": " ".join(t for t in texts if t)})
         names = [labels.country_name(c) for c in m.countries]
-        known, total = m.coverage()
+        known, total = view.coverage(faces)
         return {
             "id": self.table_id(),
             "caption": labels(
@@ -615,9 +626,10 @@ class _Page:
 def _refs_html(numbers: Sequence[int] | None) -> str:
     if not numbers:
         return ""
+    # numbers, written as numbers (nothing to escape)
     return (
         '<sup class="refs">'
-        + ",".join(f'<a href="#src-{escape(n)}">{escape(n)}</a>' for n in numbers)
+        + ",".join(f'<a href="#src-{n:d}">{n:d}</a>' for n in numbers)
         + "</sup>"
     )
 

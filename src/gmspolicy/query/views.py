@@ -596,6 +596,16 @@ class TableView(_Base):
                 rows.append(tuple(row))
         return tuple(rows)
 
+    def coverage(self, faces: Sequence[Sequence[CellFace]] | None = None) -> tuple[int, int]:
+        """``(known cells, all cells)`` of the matrix (:meth:`Matrix.coverage`), counted
+        on its ``faces`` (:meth:`faces`) when they are given and the table names no
+        country or instrument twice."""
+        m = self.matrix
+        if faces is None or len(m.cells) != len(m.countries) * len(m.instruments):
+            return m.coverage()
+        unknown = StatusKind.UNKNOWN
+        return sum(1 for row in faces for face in row if face.kind is not unknown), len(m.cells)
+
     def cells(self) -> tuple[StatusCell, ...]:
         """Every cell, country by country (each country's instruments in table order)."""
         cells = self._cells()
