@@ -396,6 +396,9 @@ class _Page:
         rows = []
         codes = [c.code for c in m.countries]
         starts, ends, parts = self._starts, self._ends, self.td_parts
+        unknown = StatusKind.UNKNOWN
+        unknowns: dict[int, str] = {}  # the td of an unknown cell's face, by its identity
+        kept: list[CellFace] = []
         for index, (inst, row) in enumerate(zip(m.instruments, faces, strict=True)):
             name, title = labels.instrument_name(inst), labels.instrument_title(inst)
             head = {
@@ -416,11 +419,20 @@ class _Page:
                     cell.rev = rev
                     cells.append(cell)
                     continue
+                if kind is unknown:  # mostly one face, met again and again: its td too
+                    written = unknowns.get(id(face))
+                    if written is not None:
+                        cells.append(written)
+                        continue
                 start = starts.get((id(kind), id(via)))
                 end = ends.get((sources, id(authority)))
                 if start is None or end is None:
                     start, end = parts(face)
-                cells.append(f'{start}{_esc(earliest or _NO_DATE)}">{_esc(text)}{end}')
+                written = f'{start}{_esc(earliest or _NO_DATE)}">{_esc(text)}{end}'
+                if kind is unknown:
+                    unknowns[id(face)] = written
+                    kept.append(face)  # (its id stays its own while kept)
+                cells.append(written)
             rows.append({"index": index, "cells": cells, "search": " ".join(t for t in texts if t)})
         names = [labels.country_name(c) for c in m.countries]
         known, total = view.coverage(faces)
