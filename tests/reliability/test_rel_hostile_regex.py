@@ -323,12 +323,17 @@ def run(text):
         f"'a' * ({N} - 1) + '!'",
     ),
     "snapshot cache file names": (
-        ("gmspolicy.dataset.snapshot._NAME", "gmspolicy.dataset.snapshot._TEMP"),
+        (
+            "gmspolicy.dataset.snapshot._NAME",
+            "gmspolicy.dataset.snapshot._TEMP",
+            "gmspolicy.dataset.snapshot._TEMPLATE",
+        ),
         """
-from gmspolicy.dataset.snapshot import _NAME, _TEMP
+from gmspolicy.dataset.snapshot import _NAME, _TEMP, _TEMPLATE
 def run(text):
     _NAME.match(text)
     _TEMP.match(text)
+    _TEMPLATE.match(text)
 """,
         f"'x' * {N}",
         f"'.snapshot-' + 'a' * ({N} - 13) + '.tm'",
