@@ -5,6 +5,14 @@ The temporary file sits next to the target and is named
 it and renaming it (``SIGKILL``, power loss), the target is untouched and the temp file
 is left behind; the next write to the same target removes every such file whose process
 is gone (:func:`remove_stale_temp_files`).
+
+Output may come whole (``str`` or ``bytes``) or in chunks (an iterable of ``str`` or of
+``bytes``, as an exporter's ``render_chunks`` yields it; see
+:class:`gmspolicy.exporters.contract.Exporter`): chunks are written as they come, so a
+large page is never held whole in memory, and the result is byte for byte the same as
+writing their concatenation. A file written from chunks is still written atomically (the
+chunks go to the temp file; a failure while one is made, including an error raised by
+whatever yields them, removes the temp file and leaves the old file intact).
 """
 
 from __future__ import annotations
@@ -14,9 +22,14 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from gmspolicy.errors import ExportError
+
+#: What :func:`write_atomic` and :func:`emit` write: a whole text or byte string, or an
+#: iterable of chunks (text, or bytes) written as they come.
+Output = str | bytes | Iterable[str] | Iterable[bytes]
 
 _TEMP_TAG = ".gmspolicy-"
 # What a terminal acts on rather than shows: C0 controls but newline and tab (ESC starts
@@ -89,18 +102,28 @@ def remove_stale_temp_files(path: Path) -> list[Path]:
     return removed
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+def _not_unicode(path: Path, exc: UnicodeEncodeError, offset: int = 0) -> ExportError:
+    return ExportError(
+        f"{path}: cannot write: the output is not valid Unicode text "
+        f"({exc.reason} at position {offset + exc.start})"
+    )
+
+
+def write_atomic(path: Path, data: Output) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a
     part: write a temporary file in the same directory, flush it to disk, rename it over.
     A failure (or a kill) midway leaves the old file untouched; the temp file is removed
-    on failure, and by the next write to ``path`` after a kill."""
-    try:
-        payload = data.encode("utf-8") if isinstance(data, str) else data
-    except UnicodeEncodeError as exc:
-        raise ExportError(
-            f"{path}: cannot write: the output is not valid Unicode text "
-            f"({exc.reason} at position {exc.start})"
-        ) from None
+    on failure, and by the next write to ``path`` after a kill.
+
+    ``data`` is text (written as UTF-8), bytes, or an iterable of chunks of either,
+    written to the temp file as they come (see the module's docstring): an exception
+    raised while they are made propagates after the temp file is removed."""
+    payload: bytes | None = None
+    if isinstance(data, (str, bytes)):
+        try:
+            payload = data.encode("utf-8") if isinstance(data, str) else data
+        except UnicodeEncodeError as exc:
+            raise _not_unicode(path, exc) from None
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise ExportError(f"{path}: is a directory")
@@ -122,7 +145,10 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            if payload is not None:
+                fh.write(payload)
+            else:
+                _write_chunks(path, fh.write, data)  # type: ignore[arg-type]
             fh.flush()
             os.fsync(fh.fileno())
         if path.exists():
@@ -140,15 +166,37 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
-def emit(data: str | bytes, output: Path | None) -> None:
-    """Send rendered output to ``output`` (atomically) or to stdout."""
+def _write_chunks(
+    path: Path, write: Callable[[bytes], object], chunks: Iterable[str | bytes]
+) -> None:
+    """Write each chunk as it comes (text as UTF-8)."""
+    offset = 0  # characters of text written so far, for the position of a bad one
+    for chunk in chunks:
+        if isinstance(chunk, str):
+            try:
+                write(chunk.encode("utf-8"))
+            except UnicodeEncodeError as exc:
+                raise _not_unicode(path, exc, offset) from None
+            offset += len(chunk)
+        else:
+            write(chunk)
+
+
+def emit(data: Output, output: Path | None) -> None:
+    """Send rendered output (whole, or chunks as they come) to ``output`` (atomically) or
+    to stdout. On stdout, chunks are printed as they come: an error raised while one is
+    made ends the output there (what was printed stays printed)."""
     if output is not None:
         write_atomic(output, data)
         return
-    if isinstance(data, bytes):
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
+    chunks: Iterable[str | bytes] = (data,) if isinstance(data, (str, bytes)) else data
+    terminal = None
+    for chunk in chunks:
+        if isinstance(chunk, bytes):
+            sys.stdout.buffer.write(chunk)
+            continue
+        if terminal is None:
+            terminal = is_terminal(sys.stdout)
         # a file or a pipe gets the text exactly; a terminal never gets escape sequences
-        sys.stdout.write(terminal_safe(data) if is_terminal(sys.stdout) else data)
-        sys.stdout.flush()
+        sys.stdout.write(terminal_safe(chunk) if terminal else chunk)
+    sys.stdout.flush()  # the text layer, then its byte buffer

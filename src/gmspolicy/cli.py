@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -199,24 +199,39 @@ def _nothing_matches(found: Sequence[object], what: str, fmt: str, output: Path 
 
 
 def _render(state: _State, fmt: str, view: View, output: Path | None) -> None:
+    """Render ``view`` with the exporter ``fmt`` and write it to ``output`` (atomically)
+    or stdout, chunk by chunk as the exporter makes them (see
+    :class:`gmspolicy.exporters.contract.Exporter`)."""
     from gmspolicy._output import emit
-    from gmspolicy.plugins import render
+    from gmspolicy.plugins import render_chunks
 
     exporter = state.exporters().get(fmt)
-    data = render(exporter, view)
-    if isinstance(data, str):
+    if exporter.binary and output is None and sys.stdout.isatty():
+        raise click.UsageError(f"format {fmt!r} is binary: use -o FILE")
+    chunks = render_chunks(exporter, view)
+    if exporter.binary:
+        emit(chunks, output)
+    else:
+        emit(_utf8_checked(chunks, fmt, encoded=output is not None), output)  # type: ignore[arg-type]
+
+
+def _utf8_checked(chunks: Iterator[str], fmt: str, encoded: bool) -> Iterator[str | bytes]:
+    """Text chunks, each checked to be writable as UTF-8 before it is written (and given
+    encoded when ``encoded``); a :class:`~gmspolicy.errors.PluginError` naming the
+    exporter and the position in the whole text if one is not."""
+    offset = 0
+    for chunk in chunks:
         try:
-            data.encode("utf-8")
+            data = chunk.encode("utf-8")
         except UnicodeEncodeError as exc:
             from gmspolicy.errors import PluginError
 
             raise PluginError(
                 f"exporter {fmt!r} produced text that cannot be written as UTF-8 "
-                f"({exc.reason} at position {exc.start})"
+                f"({exc.reason} at position {offset + exc.start})"
             ) from None
-    if isinstance(data, bytes) and output is None and sys.stdout.isatty():
-        raise click.UsageError(f"format {fmt!r} is binary: use -o FILE")
-    emit(data, output)
+        yield data if encoded else chunk
+        offset += len(chunk)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

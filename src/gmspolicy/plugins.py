@@ -10,8 +10,9 @@ success: a plugin that fails to import (any exception, ``sys.exit`` included), h
 name that is not a string, lacks part of the contract, or shares its name with another
 plugin is recorded as failed (:meth:`Registry.infos`, ``gmspolicy plugins``) and skipped;
 asking for it by name gives one :class:`~gmspolicy.errors.PluginError` line naming it.
-:func:`run_loader` and :func:`render` call a plugin, check the types of what it returns
-and wrap any error that is not gmspolicy's own with the plugin's name.
+:func:`run_loader`, :func:`render` and :func:`render_chunks` call a plugin, check the
+types of what it returns and wrap any error that is not gmspolicy's own with the plugin's
+name (for chunks, also each chunk and any error raised while they are made).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -45,6 +46,7 @@ __all__ = [
     "exporters",
     "loaders",
     "render",
+    "render_chunks",
     "run_loader",
 ]
 
@@ -359,6 +361,8 @@ def _check_exporter(name: str, obj: object) -> Exporter:
             raise TypeError(problem)
     if not callable(getattr(obj, "render")):  # noqa: B009
         raise TypeError("render is not callable")
+    if hasattr(obj, "render_chunks") and not callable(getattr(obj, "render_chunks")):  # noqa: B009
+        raise TypeError("render_chunks is not callable")
     return cast(Exporter, obj)
 
 
@@ -472,7 +476,35 @@ def check_result(name: str, result: object) -> LoadResult:
 
 def render(exporter: Exporter, view: View) -> str | bytes:
     """Call ``exporter.render`` and check what it returns; a misbehaving plugin gives a
-    :class:`PluginError` naming it, never corrupt output (nor a traceback, nor an exit)."""
+    :class:`PluginError` naming it, never corrupt output (nor a traceback, nor an exit).
+    The whole document: chunks an exporter returns are checked and joined."""
+    out = _call_render(exporter, view, "render")
+    if isinstance(out, (str, bytes)):
+        return out
+    if exporter.binary:
+        return b"".join(cast(Iterator[bytes], out))
+    return "".join(cast(Iterator[str], out))
+
+
+def render_chunks(exporter: Exporter, view: View) -> Iterator[str] | Iterator[bytes]:
+    """The document as chunks, to write as they come: from ``exporter.render_chunks``
+    when the exporter has one, else from ``render`` (a whole document is one chunk).
+
+    Checked as :func:`render` checks: the view kind and the call now; each chunk's type,
+    and any error raised while the chunks are made, as they come (a :class:`PluginError`
+    naming the exporter, raised by the iterator)."""
+    method = "render_chunks" if hasattr(exporter, "render_chunks") else "render"
+    out = _call_render(exporter, view, method)
+    if isinstance(out, (str, bytes)):
+        return iter((out,))  # type: ignore[return-value]
+    return out
+
+
+def _call_render(
+    exporter: Exporter, view: View, method: str
+) -> str | bytes | Iterator[str] | Iterator[bytes]:
+    """Call ``exporter.METHOD(view)``: a whole document of the declared type, or an
+    iterator checking the chunks as they come."""
     if view.kind not in exporter.views:
         raise UsageError(
             f"format {exporter.name!r} cannot render {view.kind} "
@@ -480,7 +512,7 @@ def render(exporter: Exporter, view: View) -> str | bytes:
         )
     try:
         with _plugin_code():
-            out = exporter.render(view)
+            out = getattr(exporter, method)(view)
     except GmsPolicyError:
         raise
     except KeyboardInterrupt:
@@ -488,9 +520,41 @@ def render(exporter: Exporter, view: View) -> str | bytes:
     except BaseException as exc:  # third-party code: never a traceback, never exit 0
         raise PluginError(f"exporter {exporter.name!r} failed: {_describe_error(exc)}") from exc
     expected: type = bytes if exporter.binary else str
-    if not isinstance(out, expected):
-        raise PluginError(
-            f"exporter {exporter.name!r} returned {type(out).__name__}, "
-            f"expected {expected.__name__}"
-        )
-    return out
+    if isinstance(out, expected):
+        return cast(str | bytes, out)
+    if isinstance(out, (list, tuple, Iterator)):
+        return cast(Iterator[str] | Iterator[bytes], _checked_chunks(exporter, iter(out), expected))
+    raise PluginError(
+        f"exporter {exporter.name!r} returned {type(out).__name__}, expected {expected.__name__}"
+    )
+
+
+def _checked_chunks(exporter: Exporter, chunks: Iterator[object], expected: type) -> Iterator[Any]:
+    """``chunks`` as they come, each checked to be of the ``expected`` type; an error
+    raised while one is made is a :class:`PluginError` naming the exporter (gmspolicy's
+    own errors pass through). Closing this iterator closes the exporter's."""
+    name = exporter.name
+    try:
+        while True:
+            try:
+                with _plugin_code():
+                    chunk = next(chunks)
+            except StopIteration:
+                return
+            except GmsPolicyError:
+                raise
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # third-party code: never a traceback, never exit 0
+                raise PluginError(f"exporter {name!r} failed: {_describe_error(exc)}") from exc
+            if not isinstance(chunk, expected):
+                raise PluginError(
+                    f"exporter {name!r} returned a chunk of type {type(chunk).__name__}, "
+                    f"expected {expected.__name__}"
+                )
+            yield chunk
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            with _plugin_code(), contextlib.suppress(Exception):
+                close()

@@ -282,11 +282,13 @@ def check_exporter(exporter: Exporter, view: View) -> str | bytes:
     """Check an exporter against the contract on one view; return its output.
 
     It must declare name, description, binary and views; render the view (if its kind is
-    in ``views``) to ``bytes`` when binary and ``str`` otherwise; and be pure: the same
-    view renders to the same output twice.
+    in ``views``) to ``bytes`` when binary and ``str`` otherwise, whole or in chunks
+    (each of that type); and be pure: the same view renders to the same output twice.
+    An exporter with ``render_chunks`` must give in chunks what ``render`` gives whole.
+    Returns the whole output (chunks joined).
     """
     from gmspolicy.exporters.contract import Exporter
-    from gmspolicy.plugins import render
+    from gmspolicy.plugins import render, render_chunks
 
     assert isinstance(exporter, Exporter), f"{exporter!r} does not satisfy Exporter"
     assert isinstance(exporter.name, str), "name must be a string"
@@ -297,6 +299,12 @@ def check_exporter(exporter: Exporter, view: View) -> str | bytes:
     first = render(exporter, view)
     second = render(exporter, view)
     assert first == second, f"exporter {exporter.name!r} is not deterministic"
+    if hasattr(exporter, "render_chunks"):
+        chunks = list(render_chunks(exporter, view))
+        joined = b"".join(chunks) if exporter.binary else "".join(chunks)  # type: ignore[arg-type]
+        assert joined == first, (
+            f"exporter {exporter.name!r}: render_chunks does not give what render does"
+        )
     return first
 
 

@@ -29,7 +29,7 @@ import functools
 import hashlib
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, ClassVar, assert_never
 from urllib.parse import urlsplit
 
@@ -813,14 +813,16 @@ def table_body(table: dict[str, Any]) -> Markup:
     >>> str(table_body({"rows": [{"index": 0, "search": "a<b", "cells": [{"text": "a<b"}]}]}))
     '<tr data-index="0" data-search="a&lt;b">\n<td data-sort="a&lt;b">a&lt;b</td>\n</tr>\n'
     """
+    return Markup("".join(table_rows(table)))  # noqa: S704 - every row is escaped
+
+
+def table_rows(table: dict[str, Any]) -> Iterator[Markup]:
+    """:func:`table_body` row by row, each row's HTML made as it is asked for (the page
+    template writes them as they come: a world matrix is never held whole as text)."""
     headers = bool(table.get("row_headers"))
-    out: list[str] = []
     marks: dict[int, str] = {}
-    rows_out: list[str] = []  # a string per row: the cells' pieces do not pile up
     for row in table["rows"]:
-        if out:
-            rows_out.append("".join(out))
-            out.clear()
+        out: list[str] = []
         append = out.append
         append(f'<tr data-index="{escape(row["index"])}" data-search="{escape(row["search"])}">\n')
         for n, c in enumerate(row["cells"]):
@@ -840,8 +842,7 @@ def table_body(table: dict[str, Any]) -> Markup:
             attrs_ += f' data-key="{escape(key)}"' if key else f' data-sort="{escape(c["text"])}"'
             append(f"<td{attrs_}>{body}</td>\n")
         append("</tr>\n")
-    rows_out.append("".join(out))
-    return Markup("".join(rows_out))  # noqa: S704 - every value above is escaped
+        yield Markup("".join(out))  # noqa: S704 - every value above is escaped
 
 
 def _row(index: int, cells: list[Any]) -> dict[str, Any]:
@@ -878,10 +879,18 @@ class HtmlExporter:
 
     def render(self, view: View) -> str:
         """Render a view as one HTML page."""
-        with without_gc():
-            return self._render(view)
+        return "".join(self.render_chunks(view))
 
-    def _render(self, view: View) -> str:
+    def render_chunks(self, view: View) -> Iterator[str]:
+        """The page :meth:`render` gives, in chunks of about 64 KiB, each made when it is
+        asked for: the page's records are laid out first, the text (the table rows
+        among it) as it is written."""
+        with without_gc():
+            template, context = self._page(view)
+        return _gathered(template.generate(context))
+
+    def _page(self, view: View) -> tuple[jinja2.Template, dict[str, Any]]:
+        """The page template and what it renders."""
         page = _Page(view)
         labels = page.labels
         match view:
@@ -923,9 +932,33 @@ class HtmlExporter:
             "sources": page.sources(),
             "footer": generator_line(labels),
             "no_excerpts": labels("obs.no_excerpts"),
-            "tbody": table_body,
+            "tbody": table_rows,
         }
-        return _environment().get_template("page.html.j2").render(context)
+        return _environment().get_template("page.html.j2"), context
+
+
+#: About how much text :meth:`HtmlExporter.render_chunks` gathers into one chunk.
+_CHUNK_CHARS = 1 << 16
+
+
+def _gathered(pieces: Iterator[str]) -> Iterator[str]:
+    """``pieces`` (the template's many small strings) joined into chunks of about
+    :data:`_CHUNK_CHARS` characters, each made without the cyclic garbage collector."""
+    more = True
+    while more:
+        more = False
+        with without_gc():
+            out: list[str] = []
+            size = 0
+            for piece in pieces:
+                out.append(piece)
+                size += len(piece)
+                if size >= _CHUNK_CHARS:
+                    more = True
+                    break
+            chunk = "".join(out)
+        if chunk:
+            yield chunk
 
 
 def _table_section(heading: str, table: dict[str, Any]) -> dict[str, Any]:
