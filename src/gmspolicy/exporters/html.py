@@ -270,9 +270,9 @@ class _Page:
         self._classes: dict[tuple[int, int], tuple[str, str, str]] = {}
         self._secondary: dict[int, bool] = {}
         self._refs: dict[tuple[str, ...], tuple[list[int], str]] = {}
-        # the parts of a written status cell (td_parts)
-        self._starts: dict[tuple[int, int], str] = {}
-        self._ends: dict[tuple[tuple[str, ...], int], str] = {}
+        # the parts of a written status cell (td_parts), by kind, action, sources and
+        # authority (the enum members by identity)
+        self._looks: dict[tuple[int, int, tuple[str, ...], int], tuple[str, str]] = {}
 
     # -- small pieces ------------------------------------------------------------------
 
@@ -373,13 +373,12 @@ class _Page:
     def td_parts(self, face: CellFace) -> tuple[str, str]:
         """What the ``td`` of a status cell without observations or reviews holds around
         its sort key and text (``start + key + '">' + text + end``, as
-        :func:`_status_td` writes its :meth:`status_cell`): memoised by kind and action,
-        and by sources and authority."""
+        :func:`_status_td` writes its :meth:`status_cell`), memoised."""
         _, _, start, _, refs_html, secondary = self._look(face)
         end = (self._mark_html if secondary else "") + refs_html + "</td>\n"
-        self._starts[(id(face.kind), id(face.via))] = start
-        self._ends[(face.sources, id(face.authority))] = end
-        return start, end
+        key = (id(face.kind), id(face.via), face.sources, id(face.authority))
+        found = self._looks[key] = (start, end)
+        return found
 
     def matrix(
         self,
@@ -395,7 +394,7 @@ class _Page:
         m = view.matrix
         rows = []
         codes = [c.code for c in m.countries]
-        starts, ends, parts = self._starts, self._ends, self.td_parts
+        looks, parts = self._looks, self.td_parts
         unknown = StatusKind.UNKNOWN
         unknowns: dict[int, str] = {}  # the td of an unknown cell's face, by its identity
         kept: list[CellFace] = []
@@ -424,16 +423,16 @@ class _Page:
                     if written is not None:
                         cells.append(written)
                         continue
-                start = starts.get((id(kind), id(via)))
-                end = ends.get((sources, id(authority)))
-                if start is None or end is None:
-                    start, end = parts(face)
+                around = looks.get((id(kind), id(via), sources, id(authority)))
+                if around is None:
+                    around = parts(face)
+                start, end = around
                 written = f'{start}{_esc(earliest or _NO_DATE)}">{_esc(text)}{end}'
                 if kind is unknown:
                     unknowns[id(face)] = written
                     kept.append(face)  # (its id stays its own while kept)
                 cells.append(written)
-            rows.append({"index": index, "cells": cells, "search": " ".join(t for t in texts if t)})
+            rows.append({"index": index, "cells": cells, "search": " ".join(filter(None, texts))})
         names = [labels.country_name(c) for c in m.countries]
         known, total = view.coverage(faces)
         return {
