@@ -72,19 +72,30 @@ def open_in(dfd: int, name: str) -> BinaryIO | None:
     return fh
 
 
+@contextlib.contextmanager
+def trusted_file(folder: Path, name: str) -> Iterator[tuple[int, BinaryIO] | None]:
+    """The trusted file ``name`` of the trusted directory ``folder``, open for reading,
+    with the directory's descriptor (to remove or touch the file by name); ``None`` when
+    either is missing or not trusted. Both are closed on exit."""
+    with trusted_dir(folder) as dfd:
+        fh = open_in(dfd, name) if dfd is not None else None
+        if dfd is None or fh is None:
+            yield None
+            return
+        with fh:
+            yield dfd, fh
+
+
 def read_trusted(folder: Path, name: str, limit: int) -> bytes | None:
     """The bytes of the trusted file ``name`` in the trusted directory ``folder``;
     ``None`` when either is missing or not trusted, or the file is over ``limit`` bytes."""
-    with trusted_dir(folder) as dfd:
-        if dfd is None:
+    with trusted_file(folder, name) as found:
+        if found is None:
             return None
-        fh = open_in(dfd, name)
-        if fh is None:
+        fh = found[1]
+        if os.fstat(fh.fileno()).st_size > limit:
             return None
-        with fh:
-            if os.fstat(fh.fileno()).st_size > limit:
-                return None
-            data = fh.read(limit + 1)
+        data = fh.read(limit + 1)
     return data if len(data) <= limit else None
 
 

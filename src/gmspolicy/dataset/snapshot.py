@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from gmspolicy._gc import without_gc
-from gmspolicy._trusted import open_in, trusted_dir, write_trusted
+from gmspolicy._trusted import trusted_file, write_trusted
 from gmspolicy._version import __version__
 from gmspolicy.dataset._files import (
     MAX_FILE_BYTES,
@@ -236,20 +236,17 @@ def load(key: str) -> PolicySet | None:
     if not _NAME.match(f"{key}{_SUFFIX}"):
         return None
     name = f"{key}{_SUFFIX}"
-    with trusted_dir(cache_dir()) as dfd:
-        if dfd is None:
+    with trusted_file(cache_dir(), name) as opened:
+        if opened is None:
             return None
-        fh = open_in(dfd, name)
-        if fh is None:
+        dfd, fh = opened
+        try:
+            with without_gc():
+                found = _read(fh)
+        except Exception:  # damaged, or from an incompatible version: replace it
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=dfd)
             return None
-        with fh:
-            try:
-                with without_gc():
-                    found = _read(fh)
-            except Exception:  # damaged, or from an incompatible version: replace it
-                with contextlib.suppress(OSError):
-                    os.unlink(name, dir_fd=dfd)
-                return None
         if found is None:
             return None
         with contextlib.suppress(OSError):
