@@ -109,3 +109,19 @@ def test_coverage_counted_on_the_faces_is_the_matrixs(
         m = pset.matrix(countries, instruments, as_of)
         view = TableView(pset, m, "en")
         assert view.coverage(view.faces()) == view.coverage() == m.coverage()
+
+
+def test_participation_facts_are_the_rows_current_status(
+    pset: PolicySet, restored: PolicySet
+) -> None:
+    from gmspolicy.query.views import DatasetView
+
+    for p in (pset, restored):
+        view = DatasetView(p, "en")
+        pairs = view.participation_facts()
+        rows = view.participation_rows()
+        assert len(pairs) == len(rows) == len(p.participations)
+        for (part, plain), row in zip(pairs, rows, strict=True):
+            assert part is row.participation
+            assert row.facts is not None and plain == row.facts.plain()
+            assert LatestFacts.from_plain(plain).status == row.current

@@ -696,6 +696,14 @@ class DatasetView(_Base):
         """Every observation, ready to lay out."""
         return self.observation_rows(self.pset.observations)
 
+    def participation_facts(self) -> tuple[tuple[Participation, PlainFacts], ...]:
+        """Every participation with its current status as plain values (as of the latest
+        facts, :meth:`~gmspolicy.query.policyset.PolicySet.latest_plain`): what
+        :meth:`participation_rows` says, without a row object per participation (a
+        world feed has 56,000)."""
+        latest = self.pset.latest_plain()
+        return tuple((p, latest[p.key]) for p in self.pset.participations)
+
     def participation_rows(self) -> tuple[ParticipationRow, ...]:
         """Every participation with its country, instrument and current status."""
         pset = self.pset
