@@ -5,8 +5,10 @@ same files, the same gmspolicy and the same Python, the result is always the sam
 :class:`~gmspolicy.query.policyset.PolicySet`, so the command line keeps it: after a successful
 load it writes a *snapshot* (the validated set, pickled) named by a fingerprint of
 
-- every dataset file's path and exact bytes (the files ``dataset_files``
-  lists, read in full: any change to any byte gives another fingerprint);
+- every dataset file's path and the SHA-256 of its exact bytes (the files
+  ``dataset_files`` lists: any change to any byte gives another fingerprint); a file is
+  read and hashed unless the file-digest memo knows it unchanged since it was last
+  hashed (:func:`fingerprint` says how);
 - how the files are named in messages (``FILE:LINE`` places depend on the working
   directory), the size limit and an explicit ``today``;
 - the path, size and modification time (in nanoseconds) of every module of gmspolicy
@@ -43,6 +45,7 @@ import importlib.util
 import os
 import pickle
 import re
+import stat
 import sys
 import time
 import weakref
@@ -50,7 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from gmspolicy._gc import without_gc
-from gmspolicy._trusted import trusted_file, write_trusted
+from gmspolicy._trusted import read_trusted, trusted_file, write_trusted
 from gmspolicy._version import __version__
 from gmspolicy.dataset._files import (
     MAX_FILE_BYTES,
@@ -78,6 +81,7 @@ _NAME = re.compile(r"^[0-9a-f]{64}\.pickle$")
 _TEMP = re.compile(r"^\.snapshot-[A-Za-z0-9_]+\.tmp$")
 #: A compiled page template (:class:`gmspolicy.exporters.html._CompiledTemplates`).
 _TEMPLATE = re.compile(r"^template-[0-9a-f]{64}\.jinja$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 #: A temporary file older than this (seconds) was left by an interrupted run.
 _STALE_TEMP = 600
 
@@ -207,7 +211,13 @@ def _code_signature() -> bytes:
 def fingerprint(root: Path, *, today: dt.date | None, max_file_bytes: int) -> str | None:
     """The fingerprint of a dataset directory as it is now, or ``None`` when it is not a
     readable directory of plain files within the size limit (the reader will report
-    what is wrong; such a set is never cached)."""
+    what is wrong; such a set is never cached).
+
+    Each file counts by its path and the SHA-256 of its bytes. A file's digest is taken
+    from the digest memo (:class:`_Digests`) while the file is the very one it was read
+    from, unchanged since (same device, inode, size, modification and status-change
+    times, in nanoseconds: the kernel sets the status-change time on every write, and no
+    tool can set it back); else the file is read and hashed."""
     if not root.is_dir():
         return None
     files, misplaced = dataset_files(root)
@@ -217,17 +227,102 @@ def fingerprint(root: Path, *, today: dt.date | None, max_file_bytes: int) -> st
     digest.update(f"\0{display_path(root)}\0{today}\0{max_file_bytes}\0".encode())
     base = os.path.realpath(root)
     inside = base if base.endswith(os.sep) else base + os.sep
+    memo = _Digests.read()
     for path in files:
         # a file whose real path is under the real root is no link out (escaping_link
         # would resolve both again, for every file, to say so)
         if not os.path.realpath(path).startswith(inside) and escaping_link(path, root):
             return None
-        data = read_file_bounded(path, max_file_bytes)
+        found = memo.digest(path, max_file_bytes)
+        if found is None:
+            return None
+        size, file_digest = found
+        digest.update(f"\0{path.relative_to(root).as_posix()}\0{size}\0{file_digest}".encode())
+    memo.write()
+    return digest.hexdigest()
+
+
+class _Digests:
+    """The SHA-256 of dataset files read before, by what the file system says of each
+    file (a trusted file of the cache directory, ``file-digests.json``): a cached command
+    on unchanged files hashes none of them.
+
+    A file whose modification or status-change time is less than two seconds old is
+    always read (one rewritten within a tick of the file system's clock could keep both
+    times), and a digest is recorded only when the file's status is the same after the
+    read as before it."""
+
+    NAME = "file-digests.json"
+    #: The most digests kept (the most recently recorded).
+    KEEP = 4096
+    #: The largest memo read back.
+    MAX_BYTES = 1 << 21
+
+    def __init__(self, known: dict[str, str]) -> None:
+        self.known = known
+        self.added: dict[str, str] = {}
+
+    @classmethod
+    def read(cls) -> _Digests:
+        """The stored memo (empty when there is none, or it is untrusted or damaged)."""
+        import json
+
+        known: dict[str, str] = {}
+        with contextlib.suppress(OSError, ValueError):
+            data = read_trusted(cache_dir(), cls.NAME, cls.MAX_BYTES)
+            found = json.loads(data) if data is not None else None
+            if isinstance(found, dict) and found.get("format") == 1:
+                digests = found.get("digests")
+                if isinstance(digests, dict):
+                    known = {
+                        k: v
+                        for k, v in digests.items()
+                        if isinstance(k, str) and isinstance(v, str) and _HEX64.match(v)
+                    }
+        return cls(known)
+
+    @staticmethod
+    def _key(path: Path, st: os.stat_result) -> str:
+        return (
+            f"{os.path.abspath(path)}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}"
+            f"\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
+        )
+
+    def digest(self, path: Path, max_bytes: int) -> tuple[int, str] | None:
+        """``(size, SHA-256)`` of the file's bytes, or ``None`` when it cannot be read as
+        a dataset file (the reader will say why)."""
+        try:
+            before = os.stat(path)
+        except OSError:
+            return None
+        settled = time.time_ns() - _SETTLE_NS
+        old = before.st_mtime_ns < settled and before.st_ctime_ns < settled
+        key = self._key(path, before)
+        if old and stat.S_ISREG(before.st_mode) and before.st_size <= max_bytes:
+            known = self.known.get(key)
+            if known is not None:
+                return before.st_size, known
+        data = read_file_bounded(path, max_bytes)
         if isinstance(data, str):
             return None
-        digest.update(f"\0{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()
+        found = hashlib.sha256(data).hexdigest()
+        with contextlib.suppress(OSError):
+            if old and self._key(path, os.stat(path)) == key and len(data) == before.st_size:
+                self.added[key] = found
+        return len(data), found
+
+    def write(self) -> None:
+        """Store the memo with the digests recorded in this run (best effort)."""
+        if not self.added:
+            return
+        import json
+
+        digests = {k: v for k, v in self.known.items() if k not in self.added}
+        digests.update(self.added)
+        kept = dict(list(digests.items())[-self.KEEP :])
+        text = json.dumps({"format": 1, "digests": kept}).encode()
+        with contextlib.suppress(OSError):
+            write_trusted(cache_dir(), self.NAME, lambda fh: fh.write(text))
 
 
 def load(key: str) -> PolicySet | None:
@@ -388,8 +483,9 @@ def stored() -> list[Path]:
 
 
 def clear() -> int:
-    """Remove every snapshot (and leftover temporary file; the number removed) and every
-    compiled page template. Other files in the directory are left alone."""
+    """Remove every snapshot (and leftover temporary file; the number removed), every
+    compiled page template and the file-digest memo. Other files in the directory are
+    left alone."""
     folder = cache_dir()
     removed = 0
     with contextlib.suppress(OSError):
@@ -397,6 +493,6 @@ def clear() -> int:
             if _NAME.match(path.name) or _TEMP.match(path.name):
                 path.unlink()
                 removed += 1
-            elif _TEMPLATE.match(path.name):
+            elif _TEMPLATE.match(path.name) or path.name == _Digests.NAME:
                 path.unlink()
     return removed
