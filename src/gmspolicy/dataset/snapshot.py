@@ -65,7 +65,7 @@ from gmspolicy.dataset._files import (
 )
 
 if TYPE_CHECKING:
-    from gmspolicy.models import Participation
+    from gmspolicy.models import Event, Mou, Participation
     from gmspolicy.query.policyset import PlaceKey, PolicySet
 
 #: How many snapshots are kept (the least recently used are removed beyond this).
@@ -73,8 +73,9 @@ KEEP = 8
 
 #: Bumped when the snapshot layout or a pickled class changes (3: actions and statuses
 #: carry a PartialDate instead of a date and a precision; 4: a set pickles its
-#: participations and places as bytes restored on demand, and its latest cells).
-FORMAT = 4
+#: participations and places as bytes restored on demand, and its latest cells; 5: the
+#: MOUs and events too).
+FORMAT = 5
 
 _SUFFIX = ".pickle"
 _NAME = re.compile(r"^[0-9a-f]{64}\.pickle$")
@@ -372,13 +373,17 @@ class _Hashing:
 
 def _write(fh: BinaryIO, pset: PolicySet) -> None:
     """Write a snapshot of ``pset``: the bulk's length (8 bytes), the bulk (participations
-    and places, one pickle) and the head (one pickle: the tag, the other records, the
-    latest cells, and the bulk's length and SHA-256)."""
+    and places, one pickle) and the head (one pickle: the tag, the other records but the
+    MOUs and events, the latest cells, the bulk's length and SHA-256, and the MOUs and
+    events pickled apart, as bytes: unpickled only when a query needs them)."""
     records, bulk, latest = pset.snapshot_parts()
     fh.write(bytes(8))
     hashing = _Hashing(fh)
     pickle.dump(bulk, hashing, protocol=pickle.HIGHEST_PROTOCOL)
-    head = (_TAG, records, latest, hashing.size, hashing.digest.hexdigest())
+    countries, instruments, mous, events, *others = records
+    rest = pickle.dumps((mous, events), protocol=pickle.HIGHEST_PROTOCOL)
+    head_records = (countries, instruments, (), (), *others)
+    head = (_TAG, head_records, latest, hashing.size, hashing.digest.hexdigest(), rest)
     pickle.dump(head, fh, protocol=pickle.HIGHEST_PROTOCOL)
     fh.seek(0)
     fh.write(hashing.size.to_bytes(8, "big"))
@@ -405,13 +410,20 @@ def _read(fh: BinaryIO) -> PolicySet | None:
         digest.update(chunk)
         left -= len(chunk)
     head = pickle.load(fh)  # noqa: S301 - a file only this user can write
-    if not (isinstance(head, tuple) and len(head) == 5 and head[0] == _TAG):
+    if not (isinstance(head, tuple) and len(head) == 6 and head[0] == _TAG):
         return None
-    _, records, latest, length, expected = head
-    if length != size or digest.hexdigest() != expected:
+    _, records, latest, length, expected, rest = head
+    if length != size or digest.hexdigest() != expected or not isinstance(rest, bytes):
         raise ValueError("damaged snapshot")  # removed by the caller
     source = _Bulk(os.dup(fh.fileno()), size, expected)
-    return PolicySet.from_snapshot(records, source.load, latest)
+    return PolicySet.from_snapshot(records, source.load, latest, functools.partial(_rest, rest))
+
+
+def _rest(blob: bytes) -> tuple[tuple[Mou, ...], tuple[Event, ...]]:
+    """The MOUs and events a snapshot's head keeps as bytes (see :func:`_write`)."""
+    with without_gc():
+        found = pickle.loads(blob)  # noqa: S301 - bytes of the same trusted file
+    return found  # type: ignore[no-any-return]
 
 
 class _Bulk:

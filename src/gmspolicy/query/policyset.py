@@ -494,16 +494,26 @@ def confirmed_as_of(
 
 
 class _Deferred:
-    """The participations and places of a set restored from a cached snapshot, read only
-    when a query needs them (:attr:`PolicySet.participations`, :attr:`PolicySet.places`):
-    a table as of the latest facts reads neither."""
+    """A part of a set restored from a cached snapshot, read only when a query needs it:
+    the participations and places (:attr:`PolicySet.participations`,
+    :attr:`PolicySet.places`), or the MOUs and events (:attr:`PolicySet.mous`,
+    :attr:`PolicySet.events`); a table as of the latest facts reads none of them. Read
+    once: sets that share it (:func:`attrs.evolve`) share what was read."""
 
-    __slots__ = ("load",)
+    __slots__ = ("_found", "_load")
 
-    def __init__(
-        self, load: Callable[[], tuple[tuple[Participation, ...], dict[PlaceKey, str]]]
-    ) -> None:
-        self.load = load
+    def __init__(self, load: Callable[[], tuple[object, object]]) -> None:
+        self._load: Callable[[], tuple[object, object]] | None = load
+        self._found: tuple[object, object] | None = None
+
+    def load(self) -> tuple[object, object]:
+        """What the part holds (read the first time)."""
+        found = self._found
+        if found is None:
+            assert self._load is not None
+            found = self._found = self._load()
+            self._load = None
+        return found
 
 
 #: What :meth:`PolicySet.snapshot_parts` gives apart from the bulk: every other record
@@ -523,8 +533,10 @@ class PolicySet:
     instruments: tuple[Instrument, ...]
     #: The participations (see :attr:`participations`); ``_Deferred`` after unpickling.
     _parts: tuple[Participation, ...] | _Deferred = attrs.field(alias="participations")
-    mous: tuple[Mou, ...]
-    events: tuple[Event, ...]
+    #: The MOUs and events (see :attr:`mous`, :attr:`events`); ``_Deferred`` after
+    #: unpickling.
+    _mou_records: tuple[Mou, ...] | _Deferred = attrs.field(alias="mous")
+    _event_records: tuple[Event, ...] | _Deferred = attrs.field(alias="events")
     sources: tuple[Source, ...]
     observations: tuple[Observation, ...] = ()
     _place_map: Mapping[PlaceKey, str] | _Deferred = attrs.field(
@@ -540,7 +552,7 @@ class PolicySet:
         init=False, repr=False, default=None
     )
     _source_index: dict[str, Source] = attrs.field(init=False, repr=False)
-    _mou_index: dict[str, Mou] = attrs.field(init=False, repr=False)
+    _mou_index: dict[str, Mou] | None = attrs.field(init=False, repr=False, default=None)
     _name_index: dict[str, str] = attrs.field(init=False, repr=False)
     _authority_cache: dict[tuple[str, ...], Authority | None] = attrs.field(init=False, repr=False)
     _latest: Mapping[tuple[str, str], LatestFacts] | None = attrs.field(
@@ -555,7 +567,7 @@ class PolicySet:
         object.__setattr__(self, "_instrument_index", {i.id: i for i in self.instruments})
         object.__setattr__(self, "_part_index", None)
         object.__setattr__(self, "_source_index", {s.id: s for s in self.sources})
-        object.__setattr__(self, "_mou_index", {m.id: m for m in self.mous})
+        object.__setattr__(self, "_mou_index", None)
         names: dict[str, str] = {}
         for c in self.countries:
             for name in (c.code, c.alpha2, c.name, *c.names):
@@ -586,6 +598,31 @@ class PolicySet:
             found = self._place_map
             assert not isinstance(found, _Deferred)
         return found
+
+    @property
+    def mous(self) -> tuple[Mou, ...]:
+        """Every MOU."""
+        found = self._mou_records
+        if isinstance(found, _Deferred):
+            self._restore_rest(found)
+            found = self._mou_records
+            assert not isinstance(found, _Deferred)
+        return found
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Every forum event."""
+        found = self._event_records
+        if isinstance(found, _Deferred):
+            self._restore_rest(found)
+            found = self._event_records
+            assert not isinstance(found, _Deferred)
+        return found
+
+    def _restore_rest(self, deferred: _Deferred) -> None:
+        mous, events = deferred.load()
+        object.__setattr__(self, "_mou_records", mous)
+        object.__setattr__(self, "_event_records", events)
 
     def _restore_bulk(self, deferred: _Deferred) -> None:
         from gmspolicy._gc import without_gc
@@ -638,11 +675,17 @@ class PolicySet:
         records: Records,
         bulk: Callable[[], tuple[tuple[Participation, ...], dict[PlaceKey, str]]],
         latest: Mapping[tuple[str, str], PlainFacts],
+        rest: Callable[[], tuple[tuple[Mou, ...], tuple[Event, ...]]] | None = None,
     ) -> PolicySet:
         """A set from :meth:`snapshot_parts` as a snapshot kept it: ``bulk`` reads the
-        participations and places when a query first needs them."""
+        participations and places when a query first needs them, ``rest`` (when given)
+        the MOUs and events, which ``records`` then does not hold."""
         deferred = _Deferred(bulk)
         pset = _rebuild(records, deferred, deferred)
+        if rest is not None:
+            later = _Deferred(rest)
+            object.__setattr__(pset, "_mou_records", later)
+            object.__setattr__(pset, "_event_records", later)
         object.__setattr__(pset, "_latest_plain", latest)
         object.__setattr__(pset, "_latest", _FactsMap(latest))
         return pset
@@ -760,8 +803,12 @@ class PolicySet:
 
     def mou(self, ident: str) -> Mou:
         """The MOU with this id; :class:`UsageError` if unknown."""
+        index = self._mou_index
+        if index is None:
+            index = {m.id: m for m in self.mous}
+            object.__setattr__(self, "_mou_index", index)
         try:
-            return self._mou_index[ident]
+            return index[ident]
         except KeyError:
             raise UsageError(f"unknown MOU {ident!r}") from None
 
