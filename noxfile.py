@@ -21,10 +21,22 @@ PLUGINS = [str(p) for p in sorted(Path("plugins").glob("*/")) if (p / "pyproject
 TREES = ["src", "tests", "plugins", "benchmarks", "tools"]
 
 
+def _pin(name: str) -> str:
+    """The ``lint`` extra's requirement of ``name`` (pyproject.toml pins the checkers)."""
+    import tomllib
+
+    project = tomllib.loads(Path("pyproject.toml").read_text("utf-8"))["project"]
+    found = [r for r in project["optional-dependencies"]["lint"] if r.split("==")[0] == name]
+    if len(found) != 1 or "==" not in found[0]:
+        raise SystemExit(f"pyproject.toml: the lint extra must pin {name} (name==version)")
+    return str(found[0])
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff: lint rules, and the formatting (``ruff format --check``)."""
-    session.install("ruff")
+    """ruff: lint rules, and the formatting (``ruff format --check``), with the ruff the
+    ``lint`` extra pins."""
+    session.install(_pin("ruff"))
     session.run("ruff", "check", *TREES, "noxfile.py")
     session.run("ruff", "format", "--check", *TREES)
 

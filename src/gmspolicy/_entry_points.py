@@ -50,6 +50,8 @@ import time
 from importlib import import_module
 from typing import Any
 
+from gmspolicy._trusted import read_trusted, write_trusted
+
 #: The groups the index holds (a scan reads them all at once).
 GROUPS = ("gmspolicy.exporters", "gmspolicy.loaders")
 
@@ -221,37 +223,14 @@ def _digest(key: list[Any]) -> str:
     return hashlib.sha256(json.dumps(key, separators=(",", ":")).encode()).hexdigest()
 
 
-def _trusted(st: os.stat_result) -> bool:
-    getuid = getattr(os, "getuid", None)
-    if getuid is None:
-        return False
-    return st.st_uid == getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-
-
 def _load_index() -> dict[str, Any]:
     """The stored index (``{digest of a key: its groups}``), or ``{}`` when there is
-    none, it is not trusted or it is damaged."""
+    none, it is not trusted (:mod:`gmspolicy._trusted`) or it is damaged."""
     from gmspolicy.dataset.snapshot import cache_dir
 
-    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
-    try:
-        dfd = os.open(cache_dir(), flags)
-    except OSError:
+    text = read_trusted(cache_dir(), INDEX_NAME, 1 << 22)
+    if text is None:
         return {}
-    try:
-        if not (stat.S_ISDIR(os.fstat(dfd).st_mode) and _trusted(os.fstat(dfd))):
-            return {}
-        try:
-            fd = os.open(INDEX_NAME, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0), dir_fd=dfd)
-        except OSError:
-            return {}
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not (stat.S_ISREG(st.st_mode) and _trusted(st)) or st.st_size > 1 << 22:
-                return {}
-            text = fh.read()
-    finally:
-        os.close(dfd)
     try:
         data = json.loads(text)
     except ValueError:  # damaged: replaced by the next scan
@@ -284,28 +263,13 @@ def _write_index(key: list[Any], scanned: dict[str, list[IndexedEntryPoint]]) ->
     """Add ``scanned`` under ``key`` to the index (the console script and
     ``python -m gmspolicy`` search different paths: each keeps its own entry), keeping
     the :data:`KEEP` most recent; atomically, best effort."""
-    import tempfile
-
     from gmspolicy.dataset.snapshot import cache_dir
 
-    folder = cache_dir()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if not _trusted(folder.stat()):
-        return
     keys = {k: v for k, v in _load_index().items() if k != _digest(key)}
     keys[_digest(key)] = {
         group: [[e.name, e.value, e.origin, e.package, e.version] for e in rows]
         for group, rows in scanned.items()
     }
     data = {"format": FORMAT, "keys": dict(list(keys.items())[-KEEP:])}
-    # named like the snapshot cache's temporary files, so that one left by a killed run
-    # is removed as theirs are
-    fd, tmp = tempfile.mkstemp(prefix=".snapshot-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-        os.replace(tmp, folder / INDEX_NAME)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    text = json.dumps(data).encode()
+    write_trusted(cache_dir(), INDEX_NAME, lambda fh: fh.write(text))

@@ -252,8 +252,8 @@ def _utf8_checked(chunks: Iterator[str], fmt: str, encoded: bool) -> Iterator[st
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Read and validate the dataset files even if a snapshot of them is cached, and "
-    "scan the installed plugins (also GMSPOLICY_CACHE=0).",
+    help="Read and validate the dataset files even if a snapshot of them is cached, "
+    "scan the installed plugins and compile page templates (also GMSPOLICY_CACHE=0).",
 )
 @click.pass_context
 def cli(ctx: click.Context, data: Path | None, plugins_dir: Path | None, no_cache: bool) -> None:
@@ -264,6 +264,10 @@ def cli(ctx: click.Context, data: Path | None, plugins_dir: Path | None, no_cach
     A dataset that passed validation is cached as a snapshot (in ~/.cache/gmspolicy, or
     GMSPOLICY_CACHE_DIR) and reused while its files stay byte for byte the same."""
     ctx.obj = _State(data, plugins_dir, cache=not no_cache)
+    if not no_cache:
+        from gmspolicy import _trusted
+
+        _trusted.keep_compiled_templates = True  # (still off with GMSPOLICY_CACHE=0)
 
 
 @cli.command()

@@ -302,6 +302,21 @@ def _plugin_code() -> contextlib.AbstractContextManager[object]:
     return contextlib.redirect_stdout(sys.stderr)
 
 
+@contextlib.contextmanager
+def _foreign(failed: str) -> Iterator[None]:
+    """Around a call into plugin code (:func:`_plugin_code`): an error that is not
+    gmspolicy's own (any exception, ``sys.exit`` included; an interrupt passes) becomes a
+    :class:`PluginError` ``FAILED: TypeName: message``. Third-party code: never a
+    traceback, never exit 0."""
+    try:
+        with _plugin_code():
+            yield
+    except (GmsPolicyError, KeyboardInterrupt):
+        raise
+    except BaseException as exc:
+        raise PluginError(f"{failed}: {_describe_error(exc)}") from exc
+
+
 def _describe_error(exc: BaseException) -> str:
     """An exception as one short line: ``TypeName: message`` (control characters and
     line breaks replaced, long messages cut), whatever its ``__str__`` does."""
@@ -435,15 +450,8 @@ def run_loader(
     naming the loader and the field. Never partial data.
     """
     name = getattr(loader, "name", type(loader).__name__)
-    try:
-        with _plugin_code():
-            result = loader.load(location, options, context)
-    except GmsPolicyError:
-        raise
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:  # third-party code: never a traceback, never exit 0
-        raise PluginError(f"{location}: loader {name!r} failed: {_describe_error(exc)}") from exc
+    with _foreign(f"{location}: loader {name!r} failed"):
+        result = loader.load(location, options, context)
     check_result(name, result)
     return result
 
@@ -510,15 +518,8 @@ def _call_render(
             f"format {exporter.name!r} cannot render {view.kind} "
             f"(it renders: {', '.join(sorted(exporter.views))})"
         )
-    try:
-        with _plugin_code():
-            out = getattr(exporter, method)(view)
-    except GmsPolicyError:
-        raise
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:  # third-party code: never a traceback, never exit 0
-        raise PluginError(f"exporter {exporter.name!r} failed: {_describe_error(exc)}") from exc
+    with _foreign(f"exporter {exporter.name!r} failed"):
+        out = getattr(exporter, method)(view)
     expected: type = bytes if exporter.binary else str
     if isinstance(out, expected):
         return cast(str | bytes, out)
@@ -534,19 +535,13 @@ def _checked_chunks(exporter: Exporter, chunks: Iterator[object], expected: type
     raised while one is made is a :class:`PluginError` naming the exporter (gmspolicy's
     own errors pass through). Closing this iterator closes the exporter's."""
     name = exporter.name
+    end = object()
     try:
         while True:
-            try:
-                with _plugin_code():
-                    chunk = next(chunks)
-            except StopIteration:
+            with _foreign(f"exporter {name!r} failed"):
+                chunk = next(chunks, end)
+            if chunk is end:
                 return
-            except GmsPolicyError:
-                raise
-            except KeyboardInterrupt:
-                raise
-            except BaseException as exc:  # third-party code: never a traceback, never exit 0
-                raise PluginError(f"exporter {name!r} failed: {_describe_error(exc)}") from exc
             if not isinstance(chunk, expected):
                 raise PluginError(
                     f"exporter {name!r} returned a chunk of type {type(chunk).__name__}, "

@@ -323,12 +323,19 @@ def run(text):
         f"'a' * ({N} - 1) + '!'",
     ),
     "snapshot cache file names": (
-        ("gmspolicy.dataset.snapshot._NAME", "gmspolicy.dataset.snapshot._TEMP"),
+        (
+            "gmspolicy.dataset.snapshot._NAME",
+            "gmspolicy.dataset.snapshot._TEMP",
+            "gmspolicy.dataset.snapshot._TEMPLATE",
+            "gmspolicy.dataset.snapshot._HEX64",
+        ),
         """
-from gmspolicy.dataset.snapshot import _NAME, _TEMP
+from gmspolicy.dataset.snapshot import _HEX64, _NAME, _TEMP, _TEMPLATE
 def run(text):
     _NAME.match(text)
     _TEMP.match(text)
+    _TEMPLATE.match(text)
+    _HEX64.match(text)
 """,
         f"'x' * {N}",
         f"'.snapshot-' + 'a' * ({N} - 13) + '.tm'",

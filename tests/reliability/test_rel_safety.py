@@ -102,8 +102,10 @@ PICKLE_ALLOWED = [
     "src/gmspolicy/dataset/snapshot.py: imports pickle",
     "src/gmspolicy/dataset/snapshot.py: pickle.dump()",
     "src/gmspolicy/dataset/snapshot.py: pickle.dump()",
+    "src/gmspolicy/dataset/snapshot.py: pickle.dumps()",  # the MOUs and events, apart
     "src/gmspolicy/dataset/snapshot.py: pickle.load()",
     "src/gmspolicy/dataset/snapshot.py: pickle.loads()",
+    "src/gmspolicy/dataset/snapshot.py: pickle.loads()",  # them, back from the head
 ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import tempfile
 import zipfile
 from collections import Counter
@@ -370,11 +371,12 @@ def test_not_a_matrix(tmp_path: Path, reference: PolicySet) -> None:
         "the document has 1 table)",
         docx({"word/document.xml": document([[(h,) for h in HEAD]])}): "FILE: the matrix "
         "table lists no recommendations",
-        docx({"word/document.xml": b"<w:document"}): "FILE: word/document.xml:1: XML is not "
-        "well-formed (Namespace prefix w on document is not defined, line 1, column 12)",
     }
     for data, message in cases.items():
         assert error_for(tmp_path, data, reference) == message
+    # the reason in brackets is libxml2's own words, which its versions phrase differently
+    broken = error_for(tmp_path, docx({"word/document.xml": b"<w:document"}), reference)
+    assert re.fullmatch(r"FILE: word/document\.xml:1: XML is not well-formed \(.+\)", broken)
 
 
 # -- hostile files: each refused before it costs more than a bounded amount of work ------
@@ -458,8 +460,10 @@ def test_deep_nesting_refused(tmp_path: Path, reference: PolicySet) -> None:
     body = "<w:p>" * 5000 + "</w:p>" * 5000
     xml = f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'.encode()
     message = error_for(tmp_path, docx({"word/document.xml": xml}), reference)
-    # the reason is libxml2's own words (its depth limit without huge_tree)
-    assert message.startswith("FILE: word/document.xml:1: XML is not well-formed (Excessive depth")
+    # refused by libxml2's depth limit (without huge_tree); the reason in brackets is its
+    # own words, which its versions phrase differently
+    assert re.fullmatch(r"FILE: word/document\.xml:1: XML is not well-formed \(.+\)", message)
+    assert "depth" in message.lower()
 
 
 def test_source_options(reference: PolicySet) -> None:

@@ -5,8 +5,10 @@ same files, the same gmspolicy and the same Python, the result is always the sam
 :class:`~gmspolicy.query.policyset.PolicySet`, so the command line keeps it: after a successful
 load it writes a *snapshot* (the validated set, pickled) named by a fingerprint of
 
-- every dataset file's path and exact bytes (the files ``dataset_files``
-  lists, read in full: any change to any byte gives another fingerprint);
+- every dataset file's path and the SHA-256 of its exact bytes (the files
+  ``dataset_files`` lists: any change to any byte gives another fingerprint); a file is
+  read and hashed unless the file-digest memo knows it unchanged since it was last
+  hashed (:func:`fingerprint` says how);
 - how the files are named in messages (``FILE:LINE`` places depend on the working
   directory), the size limit and an explicit ``today``;
 - the path, size and modification time (in nanoseconds) of every module of gmspolicy
@@ -51,6 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from gmspolicy._gc import without_gc
+from gmspolicy._trusted import read_trusted, trusted_file, write_trusted
 from gmspolicy._version import __version__
 from gmspolicy.dataset._files import (
     MAX_FILE_BYTES,
@@ -62,7 +65,7 @@ from gmspolicy.dataset._files import (
 )
 
 if TYPE_CHECKING:
-    from gmspolicy.models import Participation
+    from gmspolicy.models import Event, Mou, Participation
     from gmspolicy.query.policyset import PlaceKey, PolicySet
 
 #: How many snapshots are kept (the least recently used are removed beyond this).
@@ -70,12 +73,16 @@ KEEP = 8
 
 #: Bumped when the snapshot layout or a pickled class changes (3: actions and statuses
 #: carry a PartialDate instead of a date and a precision; 4: a set pickles its
-#: participations and places as bytes restored on demand, and its latest cells).
-FORMAT = 4
+#: participations and places as bytes restored on demand, and its latest cells; 5: the
+#: MOUs and events too).
+FORMAT = 5
 
 _SUFFIX = ".pickle"
 _NAME = re.compile(r"^[0-9a-f]{64}\.pickle$")
 _TEMP = re.compile(r"^\.snapshot-[A-Za-z0-9_]+\.tmp$")
+#: A compiled page template (:class:`gmspolicy.exporters.html._CompiledTemplates`).
+_TEMPLATE = re.compile(r"^template-[0-9a-f]{64}\.jinja$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 #: A temporary file older than this (seconds) was left by an interrupted run.
 _STALE_TEMP = 600
 
@@ -205,7 +212,13 @@ def _code_signature() -> bytes:
 def fingerprint(root: Path, *, today: dt.date | None, max_file_bytes: int) -> str | None:
     """The fingerprint of a dataset directory as it is now, or ``None`` when it is not a
     readable directory of plain files within the size limit (the reader will report
-    what is wrong; such a set is never cached)."""
+    what is wrong; such a set is never cached).
+
+    Each file counts by its path and the SHA-256 of its bytes. A file's digest is taken
+    from the digest memo (:class:`_Digests`) while the file is the very one it was read
+    from, unchanged since (same device, inode, size, modification and status-change
+    times, in nanoseconds: the kernel sets the status-change time on every write, and no
+    tool can set it back); else the file is read and hashed."""
     if not root.is_dir():
         return None
     files, misplaced = dataset_files(root)
@@ -215,66 +228,126 @@ def fingerprint(root: Path, *, today: dt.date | None, max_file_bytes: int) -> st
     digest.update(f"\0{display_path(root)}\0{today}\0{max_file_bytes}\0".encode())
     base = os.path.realpath(root)
     inside = base if base.endswith(os.sep) else base + os.sep
+    memo = _Digests.read()
     for path in files:
         # a file whose real path is under the real root is no link out (escaping_link
         # would resolve both again, for every file, to say so)
         if not os.path.realpath(path).startswith(inside) and escaping_link(path, root):
             return None
-        data = read_file_bounded(path, max_file_bytes)
-        if isinstance(data, str):
+        found = memo.digest(path, max_file_bytes)
+        if found is None:
             return None
-        digest.update(f"\0{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
-        digest.update(data)
+        size, file_digest = found
+        digest.update(f"\0{path.relative_to(root).as_posix()}\0{size}\0{file_digest}".encode())
+    memo.write()
     return digest.hexdigest()
 
 
-def _trusted(st: os.stat_result) -> bool:
-    """True for a file or directory owned by this user that no one else may write."""
-    getuid = getattr(os, "getuid", None)
-    if getuid is None:
-        return False  # no POSIX owners to check: never trusted
-    return st.st_uid == getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+class _Digests:
+    """The SHA-256 of dataset files read before, by what the file system says of each
+    file (a trusted file of the cache directory, ``file-digests.json``): a cached command
+    on unchanged files hashes none of them.
+
+    A file whose modification or status-change time is less than two seconds old is
+    always read (one rewritten within a tick of the file system's clock could keep both
+    times), and a digest is recorded only when the file's status is the same after the
+    read as before it."""
+
+    NAME = "file-digests.json"
+    #: The most digests kept (the most recently recorded).
+    KEEP = 4096
+    #: The largest memo read back.
+    MAX_BYTES = 1 << 21
+
+    def __init__(self, known: dict[str, str]) -> None:
+        self.known = known
+        self.added: dict[str, str] = {}
+
+    @classmethod
+    def read(cls) -> _Digests:
+        """The stored memo (empty when there is none, or it is untrusted or damaged)."""
+        import json
+
+        known: dict[str, str] = {}
+        with contextlib.suppress(OSError, ValueError):
+            data = read_trusted(cache_dir(), cls.NAME, cls.MAX_BYTES)
+            found = json.loads(data) if data is not None else None
+            if isinstance(found, dict) and found.get("format") == 1:
+                digests = found.get("digests")
+                if isinstance(digests, dict):
+                    known = {
+                        k: v
+                        for k, v in digests.items()
+                        if isinstance(k, str) and isinstance(v, str) and _HEX64.match(v)
+                    }
+        return cls(known)
+
+    @staticmethod
+    def _key(path: Path, st: os.stat_result) -> str:
+        return (
+            f"{os.path.abspath(path)}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}"
+            f"\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
+        )
+
+    def digest(self, path: Path, max_bytes: int) -> tuple[int, str] | None:
+        """``(size, SHA-256)`` of the file's bytes, or ``None`` when it cannot be read as
+        a dataset file (the reader will say why)."""
+        try:
+            before = os.stat(path)
+        except OSError:
+            return None
+        settled = time.time_ns() - _SETTLE_NS
+        old = before.st_mtime_ns < settled and before.st_ctime_ns < settled
+        key = self._key(path, before)
+        if old and stat.S_ISREG(before.st_mode) and before.st_size <= max_bytes:
+            known = self.known.get(key)
+            if known is not None:
+                return before.st_size, known
+        data = read_file_bounded(path, max_bytes)
+        if isinstance(data, str):
+            return None
+        found = hashlib.sha256(data).hexdigest()
+        with contextlib.suppress(OSError):
+            if old and self._key(path, os.stat(path)) == key and len(data) == before.st_size:
+                self.added[key] = found
+        return len(data), found
+
+    def write(self) -> None:
+        """Store the memo with the digests recorded in this run (best effort)."""
+        if not self.added:
+            return
+        import json
+
+        digests = {k: v for k, v in self.known.items() if k not in self.added}
+        digests.update(self.added)
+        kept = dict(list(digests.items())[-self.KEEP :])
+        text = json.dumps({"format": 1, "digests": kept}).encode()
+        with contextlib.suppress(OSError):
+            write_trusted(cache_dir(), self.NAME, lambda fh: fh.write(text))
 
 
 def load(key: str) -> PolicySet | None:
-    """The snapshot stored under ``key``, or ``None`` (missing, untrusted or damaged).
-
-    The directory is opened once and the file opened relative to it without following a
-    link; both are checked on their open descriptors, so nothing can be swapped in
-    between the check and the read."""
+    """The snapshot stored under ``key``, or ``None`` (missing, untrusted or damaged;
+    trusted as :mod:`gmspolicy._trusted` says)."""
     if not _NAME.match(f"{key}{_SUFFIX}"):
         return None
-    folder = cache_dir()
-    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
-    try:
-        dfd = os.open(folder, flags)
-    except OSError:
-        return None
-    try:
-        if not (stat.S_ISDIR(os.fstat(dfd).st_mode) and _trusted(os.fstat(dfd))):
+    name = f"{key}{_SUFFIX}"
+    with trusted_file(cache_dir(), name) as opened:
+        if opened is None:
             return None
+        dfd, fh = opened
         try:
-            fd = os.open(f"{key}{_SUFFIX}", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0), dir_fd=dfd)
-        except OSError:
+            with without_gc():
+                found = _read(fh)
+        except Exception:  # damaged, or from an incompatible version: replace it
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=dfd)
             return None
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not (stat.S_ISREG(st.st_mode) and _trusted(st)):
-                return None
-            try:
-                with without_gc():
-                    found = _read(fh)
-            except Exception:  # damaged, or from an incompatible version: replace it
-                with contextlib.suppress(OSError):
-                    os.unlink(f"{key}{_SUFFIX}", dir_fd=dfd)
-                return None
         if found is None:
             return None
         with contextlib.suppress(OSError):
-            os.utime(f"{key}{_SUFFIX}", dir_fd=dfd)  # most recently used
+            os.utime(name, dir_fd=dfd)  # most recently used
         return found
-    finally:
-        os.close(dfd)
 
 
 #: The first item of a snapshot's head.
@@ -300,13 +373,17 @@ class _Hashing:
 
 def _write(fh: BinaryIO, pset: PolicySet) -> None:
     """Write a snapshot of ``pset``: the bulk's length (8 bytes), the bulk (participations
-    and places, one pickle) and the head (one pickle: the tag, the other records, the
-    latest cells, and the bulk's length and SHA-256)."""
+    and places, one pickle) and the head (one pickle: the tag, the other records but the
+    MOUs and events, the latest cells, the bulk's length and SHA-256, and the MOUs and
+    events pickled apart, as bytes: unpickled only when a query needs them)."""
     records, bulk, latest = pset.snapshot_parts()
     fh.write(bytes(8))
     hashing = _Hashing(fh)
     pickle.dump(bulk, hashing, protocol=pickle.HIGHEST_PROTOCOL)
-    head = (_TAG, records, latest, hashing.size, hashing.digest.hexdigest())
+    countries, instruments, mous, events, *others = records
+    rest = pickle.dumps((mous, events), protocol=pickle.HIGHEST_PROTOCOL)
+    head_records = (countries, instruments, (), (), *others)
+    head = (_TAG, head_records, latest, hashing.size, hashing.digest.hexdigest(), rest)
     pickle.dump(head, fh, protocol=pickle.HIGHEST_PROTOCOL)
     fh.seek(0)
     fh.write(hashing.size.to_bytes(8, "big"))
@@ -333,13 +410,20 @@ def _read(fh: BinaryIO) -> PolicySet | None:
         digest.update(chunk)
         left -= len(chunk)
     head = pickle.load(fh)  # noqa: S301 - a file only this user can write
-    if not (isinstance(head, tuple) and len(head) == 5 and head[0] == _TAG):
+    if not (isinstance(head, tuple) and len(head) == 6 and head[0] == _TAG):
         return None
-    _, records, latest, length, expected = head
-    if length != size or digest.hexdigest() != expected:
+    _, records, latest, length, expected, rest = head
+    if length != size or digest.hexdigest() != expected or not isinstance(rest, bytes):
         raise ValueError("damaged snapshot")  # removed by the caller
     source = _Bulk(os.dup(fh.fileno()), size, expected)
-    return PolicySet.from_snapshot(records, source.load, latest)
+    return PolicySet.from_snapshot(records, source.load, latest, functools.partial(_rest, rest))
+
+
+def _rest(blob: bytes) -> tuple[tuple[Mou, ...], tuple[Event, ...]]:
+    """The MOUs and events a snapshot's head keeps as bytes (see :func:`_write`)."""
+    with without_gc():
+        found = pickle.loads(blob)  # noqa: S301 - bytes of the same trusted file
+    return found  # type: ignore[no-any-return]
 
 
 class _Bulk:
@@ -374,23 +458,9 @@ def store(key: str, pset: PolicySet) -> None:
         return
     folder = cache_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not _trusted(folder.stat()):
+        if not write_trusted(folder, f"{key}{_SUFFIX}", lambda fh: _write(fh, pset)):
             return
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(prefix=".snapshot-", suffix=".tmp", dir=folder)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            _write(fh, pset)
-        os.replace(tmp, folder / f"{key}{_SUFFIX}")
-    except BaseException as exc:  # an interrupt too: never leave the temp file behind
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if not isinstance(exc, Exception):
-            raise
+    except Exception:  # a snapshot that cannot be written is skipped
         return
     _prune(folder)
 
@@ -425,8 +495,9 @@ def stored() -> list[Path]:
 
 
 def clear() -> int:
-    """Remove every snapshot (and leftover temporary file); the number removed. Other
-    files in the directory are left alone."""
+    """Remove every snapshot (and leftover temporary file; the number removed), every
+    compiled page template and the file-digest memo. Other files in the directory are
+    left alone."""
     folder = cache_dir()
     removed = 0
     with contextlib.suppress(OSError):
@@ -434,4 +505,6 @@ def clear() -> int:
             if _NAME.match(path.name) or _TEMP.match(path.name):
                 path.unlink()
                 removed += 1
+            elif _TEMPLATE.match(path.name) or path.name == _Digests.NAME:
+                path.unlink()
     return removed

@@ -64,6 +64,10 @@ def plain_fn(cls: type) -> _Fn:
     return fn
 
 
+#: A partial date's precision as the feed writes it, by the length of its ISO text.
+_PRECISION_WORD = {n: p._value_ for n, p in PRECISION_OF_ISO.items()}
+
+
 def _action(a: Action) -> dict[str, Any]:
     """An action as the feed writes it (``FeedAction.of(a)``, unstructured)."""
     iso = a.date.isoformat()
@@ -72,7 +76,7 @@ def _action(a: Action) -> dict[str, Any]:
         "date": iso,
         "sources": list(a.sources),
         "note": a.note,
-        "precision": PRECISION_OF_ISO[len(iso)]._value_,
+        "precision": _PRECISION_WORD[len(iso)],
         "research_note": a.research_note,
     }
 
@@ -91,7 +95,7 @@ def _participation(p: Participation) -> dict[str, Any]:
     return {
         "country": p.country,
         "instrument": p.instrument,
-        "actions": [_action(a) for a in p.actions],
+        "actions": list(map(_action, p.actions)),
         "reservations": [_reservation(r) for r in p.reservations],
         "entry_into_force": None if eif is None else _dated_fact(eif),
         "no_action": None if none is None else _dated_fact(none),

@@ -24,18 +24,21 @@ Output is deterministic: the same view renders to the same text.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from importlib import resources
 from typing import Any, ClassVar, assert_never
 from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
 
+from gmspolicy import _trusted
 from gmspolicy._gc import without_gc
+from gmspolicy._trusted import read_trusted, write_trusted
 from gmspolicy._version import __version__
 from gmspolicy.exporters._common import (
     LEGEND_KEYS,
@@ -168,7 +171,62 @@ _NO_DATE = "9999-99-99"
 
 @functools.cache
 def _asset(name: str) -> str:
-    return resources.files("gmspolicy").joinpath("templates").joinpath(name).read_text("utf-8")
+    """A file of the package's ``templates`` folder, read by the templates' own loader
+    (importing :mod:`importlib.resources` costs more than a small page's work)."""
+    env = _environment()
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    return source
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The page template compiled once, not in every process: jinja's bytecode kept in the
+    cache directory as a trusted file (:mod:`gmspolicy._trusted`, the snapshot cache's
+    rules: it is code), named by jinja's and Python's versions and the template, and
+    used only while the template's source is the one it was compiled from (jinja
+    checks). Anything unreadable is compiled again and replaced. Only in a process that
+    asked for it (:data:`gmspolicy._trusted.keep_compiled_templates`: the command line,
+    with its cache on)."""
+
+    @staticmethod
+    def _name(bucket: jinja2.bccache.Bucket) -> str:
+        key = f"{jinja2.__version__}|{sys.version}|{__version__}|{bucket.key}"
+        return f"{TEMPLATE_PREFIX}{hashlib.sha256(key.encode()).hexdigest()}{TEMPLATE_SUFFIX}"
+
+    @staticmethod
+    def _on() -> bool:
+        from gmspolicy.dataset.snapshot import enabled
+
+        return _trusted.keep_compiled_templates and enabled()
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        from gmspolicy.dataset.snapshot import cache_dir
+
+        if not self._on():
+            return
+        try:
+            data = read_trusted(cache_dir(), self._name(bucket), _MAX_TEMPLATE_BYTES)
+            if data is not None:
+                bucket.bytecode_from_string(data)
+        except Exception:  # damaged: compiled again (and replaced)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        from gmspolicy.dataset.snapshot import cache_dir
+
+        if not self._on():
+            return
+        with contextlib.suppress(OSError, ValueError, RuntimeError):
+            write_trusted(cache_dir(), self._name(bucket), bucket.write_bytecode)
+
+
+#: How a compiled template is named in the cache directory (``gmspolicy cache --clear``
+#: removes them with the snapshots).
+TEMPLATE_PREFIX = "template-"
+TEMPLATE_SUFFIX = ".jinja"
+
+#: The largest compiled template read back.
+_MAX_TEMPLATE_BYTES = 1 << 22
 
 
 @functools.cache
@@ -180,6 +238,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_CompiledTemplates(),
     )
     env.filters["dates"] = keep_dates
     return env
@@ -207,9 +266,13 @@ class _Page:
         self.obs_groups = 0
         self.mark_title = self.labels("legend.mark_secondary")
         self._mark = {"symbol": SECONDARY_MARK, "title": self.mark_title}
-        self._classes: dict[tuple[int, int], tuple[str, str]] = {}
+        self._mark_html = _mark_html(self._mark)
+        self._classes: dict[tuple[int, int], tuple[str, str, str]] = {}
         self._secondary: dict[int, bool] = {}
         self._refs: dict[tuple[str, ...], tuple[list[int], str]] = {}
+        # the parts of a written status cell (td_parts), by kind, action, sources and
+        # authority (the enum members by identity)
+        self._looks: dict[tuple[int, int, tuple[str, ...], int], tuple[str, str]] = {}
 
     # -- small pieces ------------------------------------------------------------------
 
@@ -261,30 +324,40 @@ class _Page:
 
     # -- the ratification matrix -------------------------------------------------------
 
-    def status_cell(self, cell: StatusCell | CellFace, anchor: str | None) -> _StatusCellData:
-        """A status cell: text, style, sort key, footnotes, secondary mark, observations."""
-        # memoised by the identity of enum members (hashing them is a Python call)
+    def _look(self, cell: StatusCell | CellFace) -> tuple[str, str, str, list[int], str, bool]:
+        """How a status cell looks: class, sort-key prefix, the start of its ``td``, its
+        footnote numbers and markers, and whether it is marked secondary (each memoised:
+        a world matrix has 80,000 cells and few kinds, lists of sources and authorities;
+        by the identity of enum members, whose hashing is a Python call)."""
         kind, via = cell.kind, cell.via
         kind_via = (id(kind), id(via))
         style = self._classes.get(kind_via)
         if style is None:
-            style = self._classes[kind_via] = (_status_class(kind, via), f"{STATUS_RANK[kind]}:")
-        cls, rank = style
-        earliest = cell.earliest
+            cls = _status_class(kind, via)
+            rank = f"{STATUS_RANK[kind]}:"
+            style = self._classes[kind_via] = (
+                cls,
+                rank,
+                f'<td class="{_esc(cls)}" data-key="{_esc(rank)}',
+            )
         ids = cell.sources
         cited = self._refs.get(ids)
         if cited is None:  # once numbered, a list of sources keeps its numbers
             numbers = self.notes.cite(ids)
             cited = self._refs[ids] = (numbers, _refs_html(numbers))
-        refs, refs_html = cited
         authority = cell.authority
         secondary = self._secondary.get(id(authority))
         if secondary is None:
             secondary = self._secondary[id(authority)] = cell.secondary_only
+        return (*style, *cited, secondary)
+
+    def status_cell(self, cell: StatusCell | CellFace, anchor: str | None) -> _StatusCellData:
+        """A status cell: text, style, sort key, footnotes, secondary mark, observations."""
+        cls, rank, _, refs, refs_html, secondary = self._look(cell)
         return _StatusCellData(
             cell.text if isinstance(cell, CellFace) else cell.text.text,
             cls,
-            rank + (earliest or _NO_DATE),
+            rank + (cell.earliest or _NO_DATE),
             refs,
             refs_html,
             self._mark if secondary else None,
@@ -297,17 +370,31 @@ class _Page:
             },
         )
 
+    def td_parts(self, face: CellFace) -> tuple[str, str]:
+        """What the ``td`` of a status cell without observations or reviews holds around
+        its sort key and text (``start + key + '">' + text + end``, as
+        :func:`_status_td` writes its :meth:`status_cell`), memoised."""
+        _, _, start, _, refs_html, secondary = self._look(face)
+        end = (self._mark_html if secondary else "") + refs_html + "</td>\n"
+        key = (id(face.kind), id(face.via), face.sources, id(face.authority))
+        found = self._looks[key] = (start, end)
+        return found
+
     def matrix(
         self,
         view: TableView,
         faces: Sequence[Sequence[CellFace]],
         observations: dict[tuple[str, str], str],
+        reviews: dict[tuple[str, str], dict[str, Any]],
     ) -> dict[str, Any]:
+        """The matrix table: a row per instrument, its name and a cell per country. A
+        cell with observations or reviews is a :class:`_StatusCellData`; any other is
+        written (its ``td``) as it is made (a world matrix has 80,000). The sources are
+        numbered now, as the cells cite them row by row (before anything after the
+        matrix cites); the rows are made as the page is written (:class:`_Rows`), so
+        the cells are never all held at once."""
         labels = self.labels
         m = view.matrix
-        # the sources are numbered as the cells cite them, row by row, before anything
-        # else on the page cites; the rows themselves are made as the page is written
-        # (:class:`_Rows`: a world matrix's 80,000 cells are never all held at once)
         refs, cite = self._refs, self.notes.cite
         for row in faces:
             for face in row:
@@ -315,30 +402,51 @@ class _Page:
                 if ids not in refs:
                     numbers = cite(ids)
                     refs[ids] = (numbers, _refs_html(numbers))
-        reviews: dict[tuple[str, str], dict[str, Any]] = {}  # filled by _matrix_reviews
 
         def rows() -> Iterator[dict[str, Any]]:
             codes = [c.code for c in m.countries]
+            looks, parts = self._looks, self.td_parts
+            unknown = StatusKind.UNKNOWN
+            unknowns: dict[int, str] = {}  # the td of an unknown cell's face, by identity
+            kept: list[CellFace] = []
             for index, (inst, row) in enumerate(zip(m.instruments, faces, strict=True)):
                 name, title = labels.instrument_name(inst), labels.instrument_title(inst)
-                cells: list[Any] = [  # dicts, and status cells
-                    {
-                        "text": name,
-                        "sub": title if title != name else "",
-                        "href": safe_href(inst.url),
-                    }
-                ]
+                head = {
+                    "text": name,
+                    "sub": title if title != name else "",
+                    "href": safe_href(inst.url),
+                }
+                cells: list[Any] = [head]  # the head's dict, then status cells and tds
+                texts = [name, head["sub"]]  # what the row's filter searches
                 ident = inst.id
                 for code, face in zip(codes, row, strict=True):
-                    anchor = observations.get((code, ident)) if face.observations else None
-                    cell = self.status_cell(face, anchor)
-                    if reviews:
-                        cell.rev = reviews.get((code, ident))
-                    cells.append(cell)
-                yield _row(index, cells)
+                    text, kind, via, earliest, sources, authority, seen = face
+                    texts.append(text)
+                    anchor = observations.get((code, ident)) if seen else None
+                    rev = reviews.get((code, ident)) if reviews else None
+                    if anchor or rev:
+                        cell = self.status_cell(face, anchor)
+                        cell.rev = rev
+                        cells.append(cell)
+                        continue
+                    if kind is unknown:  # mostly one face, met again and again: its td too
+                        written = unknowns.get(id(face))
+                        if written is not None:
+                            cells.append(written)
+                            continue
+                    around = looks.get((id(kind), id(via), sources, id(authority)))
+                    if around is None:
+                        around = parts(face)
+                    start, end = around
+                    written = f'{start}{_esc(earliest or _NO_DATE)}">{_esc(text)}{end}'
+                    if kind is unknown:
+                        unknowns[id(face)] = written
+                        kept.append(face)  # (its id stays its own while kept)
+                    cells.append(written)
+                yield {"index": index, "cells": cells, "search": " ".join(filter(None, texts))}
 
         names = [labels.country_name(c) for c in m.countries]
-        known, total = m.coverage()
+        known, total = view.coverage(faces)
         return {
             "id": self.table_id(),
             "caption": labels(
@@ -354,7 +462,6 @@ class _Page:
                 *(self.column(n, c.code) for n, c in zip(names, m.countries, strict=True)),
             ],
             "rows": _Rows(rows),
-            "reviews": reviews,
             "coverage": labels("coverage", known=known, total=total),
         }
 
@@ -554,9 +661,10 @@ class _Rows:
 def _refs_html(numbers: Sequence[int] | None) -> str:
     if not numbers:
         return ""
+    # numbers, written as numbers (nothing to escape)
     return (
         '<sup class="refs">'
-        + ",".join(f'<a href="#src-{escape(n)}">{escape(n)}</a>' for n in numbers)
+        + ",".join(f'<a href="#src-{n:d}">{n:d}</a>' for n in numbers)
         + "</sup>"
     )
 
@@ -690,6 +798,15 @@ def _esc(text: str) -> str:
     return text
 
 
+def _mark_html(mark: dict[str, str]) -> str:
+    """The secondary-source mark after a cell's text (as :func:`_cell_html` writes it)."""
+    title = escape(mark["title"])
+    return (
+        f' <span class="auth-mark" title="{title}" aria-label="{title}">'
+        f"{escape(mark['symbol'])}</span>"
+    )
+
+
 def _status_td(c: _StatusCellData, marks: dict[int, str]) -> str:
     """A status cell's ``td`` (what :func:`table_body` writes for a cell made by
     :meth:`_Page.status_cell`, as :func:`_cell_html` would, in fewer steps: a matrix has
@@ -702,11 +819,7 @@ def _status_td(c: _StatusCellData, marks: dict[int, str]) -> str:
     if mark:
         found = marks.get(id(mark))
         if found is None:
-            title = escape(mark["title"])
-            found = marks[id(mark)] = (
-                f' <span class="auth-mark" title="{title}" aria-label="{title}">'
-                f"{escape(mark['symbol'])}</span>"
-            )
+            found = marks[id(mark)] = _mark_html(mark)
         out += found
     out += c.refs_html
     return f'<td class="{_esc(c.cls)}" data-key="{_esc(c.key)}">{out}</td>\n'
@@ -736,6 +849,9 @@ def table_rows(table: dict[str, Any]) -> Iterator[Markup]:
         append = out.append
         append(f'<tr data-index="{escape(row["index"])}" data-search="{escape(row["search"])}">\n')
         for n, c in enumerate(row["cells"]):
+            if isinstance(c, str):  # a status cell written when it was made
+                append(c)
+                continue
             if isinstance(c, _StatusCellData) and (n or not headers):
                 append(_status_td(c, marks))
                 continue
@@ -894,12 +1010,13 @@ def _matrix_sections(
         if face.observations
     ]
     anchors, groups = page.matrix_observations(observed)
-    matrix = page.matrix(table, faces, anchors)
+    reviewed = _reviews_by_cell(page, m)
+    matrix = page.matrix(table, faces, anchors, _review_links(page, reviewed))
     sections: list[dict[str, Any]] = [
         {"kind": "matrix", "table": matrix},
         {"kind": "legend", "items": page.legend(), "badge": page.badge_key(anchors)},
     ]
-    sections += _matrix_reviews(page, table.matrix, matrix)
+    sections += _matrix_reviews(page, reviewed)
     if dataset is not None:
         mous, events = dataset.mous(), dataset.events()
         if mous:
@@ -1038,45 +1155,65 @@ def _reviews_page(page: _Page, view: ReviewsView) -> tuple[str, list[dict[str, A
     return (reporting_heading if view.overdue else reviews_heading), sections
 
 
-def _matrix_reviews(page: _Page, m: Matrix, table: dict[str, Any]) -> list[dict[str, Any]]:
-    """Link each matrix cell to the reviews of its treaty (where there are any, held by
-    the table's date) and return the sections listing them, one per country and treaty
-    body."""
+def _reviews_by_cell(
+    page: _Page, m: Matrix
+) -> list[tuple[Country, Instrument, Mechanism, list[Review]]]:
+    """The matrix cells whose treaty has reviews (held by the table's date), row by row:
+    each with its country, instrument, treaty body and reviews."""
     from gmspolicy.query.reviews import mechanism_for
 
     pset = page.pset
     if not pset.review_records:
         return []
-    colon = page.labels.punct("colon")
-    sections: list[dict[str, Any]] = []
-    made: set[str] = set()
     by_pair: dict[tuple[str, Mechanism], list[Review]] = {}
     for review in pset.reviews(as_of=m.as_of):
         by_pair.setdefault((review.country, review.mechanism), []).append(review)
-    linked = table["reviews"]  # what the matrix's cells link to, as they are made
+    found = []
     for inst in m.instruments:
         mechanism = mechanism_for(pset, inst)
         if mechanism is None:
             continue
         for country in m.countries:
             reviews = by_pair.get((country.code, mechanism))
-            if not reviews:
-                continue
-            anchor = f"rev-{country.code}-{mechanism.value}"
-            label = f"{page.labels('heading.reviews')}{colon}{len(reviews)}"
-            linked[(country.code, inst.id)] = {
-                "anchor": anchor,
-                "count": len(reviews),
-                "label": label,
-            }
-            if anchor in made:
-                continue
-            made.add(anchor)
-            name = page.labels.country_name(country)
-            heading = f"{page.labels('heading.reviews')}{colon}{name} — {mechanism.value}"
-            section = _table_section(heading, _reviews_table(page, reviews, heading))
-            section["anchor"] = anchor
-            sections.append(section)
+            if reviews:
+                found.append((country, inst, mechanism, reviews))
+    return found
+
+
+def _review_links(
+    page: _Page, reviewed: list[tuple[Country, Instrument, Mechanism, list[Review]]]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The link from each reviewed matrix cell to its reviews' section, by (country,
+    instrument)."""
+    colon = page.labels.punct("colon")
+    return {
+        (country.code, inst.id): {
+            "anchor": f"rev-{country.code}-{mechanism.value}",
+            "count": len(reviews),
+            "label": f"{page.labels('heading.reviews')}{colon}{len(reviews)}",
+        }
+        for country, inst, mechanism, reviews in reviewed
+    }
+
+
+def _matrix_reviews(
+    page: _Page, reviewed: list[tuple[Country, Instrument, Mechanism, list[Review]]]
+) -> list[dict[str, Any]]:
+    """The sections listing the reviews the matrix links to, one per country and treaty
+    body (after the matrix: their sources are numbered after its cells')."""
+    colon = page.labels.punct("colon")
+    sections: list[dict[str, Any]] = []
+    made: set[str] = set()
+    for country, _, mechanism, reviews in reviewed:
+        anchor = f"rev-{country.code}-{mechanism.value}"
+        if anchor in made:
+            continue
+        made.add(anchor)
+        name = page.labels.country_name(country)
+        heading = f"{page.labels('heading.reviews')}{colon}{name} — {mechanism.value}"
+        section = _table_section(heading, _reviews_table(page, reviews, heading))
+        section["anchor"] = anchor
+        sections.append(section)
     return sections
 
 

@@ -17,7 +17,7 @@ from gmspolicy.convert import without_gc
 from gmspolicy.dates import PRECISION_OF_ISO
 from gmspolicy.exporters._plain import plain, plain_fn
 from gmspolicy.models import Participation, Status
-from gmspolicy.query.policyset import LatestFacts, PolicySet
+from gmspolicy.query.policyset import LatestFacts, PlainFacts, PolicySet
 from gmspolicy.query.views import (
     DatasetView,
     EventsView,
@@ -72,24 +72,31 @@ def participation_record(row: ParticipationRow) -> dict[str, Any]:
     return data
 
 
-def _participation_records(rows: Iterable[ParticipationRow]) -> list[dict[str, Any]]:
-    """:func:`participation_record` of every row (the bulk of a dataset feed)."""
+def _participation_records(
+    pairs: Iterable[tuple[Participation, PlainFacts]],
+) -> list[dict[str, Any]]:
+    """:func:`participation_record` of every participation with its current status as
+    plain values (:meth:`DatasetView.participation_facts`; the bulk of a dataset feed)."""
     make = plain_fn(Participation)
     out = []
-    for row in rows:
-        data: dict[str, Any] = make(row.participation)
-        facts = row.facts
-        data["current"] = status_record(row.current) if facts is None else _facts_record(facts)
+    for part, facts in pairs:
+        data: dict[str, Any] = make(part)
+        data["current"] = _plain_facts_record(facts)
         out.append(data)
     return out
 
 
 def _facts_record(f: LatestFacts) -> dict[str, Any]:
     """:func:`status_record` of a status kept as plain values (without building it)."""
-    date, signed, in_force = f.date, f.signed, f.in_force
+    return _plain_facts_record(f.plain())
+
+
+def _plain_facts_record(plain: PlainFacts) -> dict[str, Any]:
+    """:func:`status_record` of a status as :meth:`LatestFacts.plain` gives it."""
+    kind, via, date, signed, in_force, _, _, _ = plain
     return {
-        "status": f.kind._value_,
-        "via": f.via._value_ if f.via else None,
+        "status": kind,
+        "via": via,
         "date": date,
         "precision": PRECISION_OF_ISO[len(date)]._value_ if date else None,
         "signed": signed,
@@ -178,7 +185,7 @@ def document(view: View) -> dict[str, Any]:
             doc.update(
                 countries=_records(pset.countries),
                 instruments=_records(pset.instruments),
-                participations=_participation_records(view.participation_rows()),
+                participations=_participation_records(view.participation_facts()),
                 mous=_records(pset.mous),
                 events=_records(pset.events),
                 observations=_records(pset.observations),

@@ -145,12 +145,13 @@ class MarkdownExporter:
         m = view.matrix
         header = [labels("heading.instrument")] + [labels.country_name(c) for c in m.countries]
         rows = []
-        for inst, faces in zip(m.instruments, view.faces(), strict=True):
+        laid_out = view.faces()
+        for inst, faces in zip(m.instruments, laid_out, strict=True):
             rows.append(
                 [escape_cell(labels.instrument_name(inst))]
                 + [self._cell(face, notes) for face in faces]
             )
-        known, total = m.coverage()
+        known, total = view.coverage(laid_out)
         names = labels.join([labels.country_name(c) for c in m.countries])
         caption = labels(
             "table.caption",

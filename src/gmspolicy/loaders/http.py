@@ -13,7 +13,9 @@
 - an optional persistent cache (requests-cache's SQLite backend) so that a second run
   sends no request at all and works offline. Only complete ``200`` responses are stored,
   and only after their whole body was read and checked (a streamed response is saved
-  explicitly: requests-cache alone would store a streamed body unread).
+  explicitly: requests-cache alone would store a streamed body unread). A stored response
+  is given back only when it reads back whole and within ``max_bytes``; anything else is
+  fetched again.
 
 Every failure is a :class:`~gmspolicy.errors.LoaderError` naming the URL.
 """
@@ -194,7 +196,7 @@ class Fetcher:
         cache = self._get_cache()
         key = _cache_key(url) if cache is not None else None
         if cache is not None:
-            hit = _from_cache(cache, key)
+            hit = _from_cache(cache, key, self.max_bytes)
             if hit is not None:
                 return hit
         if self.offline:
@@ -318,19 +320,31 @@ def _cache_key(url: str) -> str:
     return "gmspolicy-get:" + hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
-def _from_cache(cache: Any, key: str | None) -> Response | None:
+def _from_cache(cache: Any, key: str | None, max_bytes: int) -> Response | None:
+    """The cached response of ``key``; ``None`` (fetched again, and stored anew) when
+    there is none, or the stored one cannot be read, is not a complete ``200`` response
+    or holds more than ``max_bytes``: the cache never gives what a fetch would refuse."""
     if key is None:
         return None
-    resp = cache.get_response(key)
-    if resp is None:
+    try:
+        resp = cache.get_response(key)
+        if resp is None:
+            return None
+        body = resp.content
+        found = Response(
+            url=str(resp.url),
+            status=resp.status_code,
+            content_type=str(resp.headers.get("Content-Type", "")),
+            body=body,
+            from_cache=True,
+        )
+    except Exception:  # a damaged entry: fetched again
+        found = None
+    if found is None or found.status != 200 or not isinstance(found.body, bytes):
         return None
-    return Response(
-        url=str(resp.url),
-        status=resp.status_code,
-        content_type=resp.headers.get("Content-Type", ""),
-        body=resp.content,
-        from_cache=True,
-    )
+    if len(found.body) > max_bytes:
+        return None
+    return found
 
 
 def _connection_reason(exc: Exception) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -111,6 +111,25 @@ class LatestFacts:
             status,
         )
 
+    @staticmethod
+    def plain_of(
+        status: Status,
+        sources: tuple[str, ...],
+        confirmed: dt.date | None,
+        authority: Authority | None,
+    ) -> PlainFacts:
+        """``LatestFacts.of(...).plain()``, without making the object."""
+        return (
+            status.kind.value,
+            status.via.value if status.via is not None else None,
+            status.date.isoformat() if status.date is not None else None,
+            status.signed.isoformat() if status.signed is not None else None,
+            status.in_force,
+            sources,
+            confirmed,
+            authority.value if authority is not None else None,
+        )
+
     @property
     def status(self) -> Status:
         """The status (built from the plain values the first time)."""
@@ -146,18 +165,19 @@ class LatestFacts:
         )
 
     @classmethod
-    def from_plain(cls, plain: PlainFacts) -> LatestFacts:
-        """:meth:`plain` undone."""
+    def from_plain(cls, plain: PlainFacts, status: Status | None = None) -> LatestFacts:
+        """:meth:`plain` undone (``status``: the status they describe, if already made)."""
         kind, via, date, signed, in_force, sources, confirmed, authority = plain
         return cls(
-            _STATUS_KINDS[kind],
-            _ACTION_KINDS[via] if via is not None else None,
+            STATUS_KINDS[kind],
+            ACTION_KINDS[via] if via is not None else None,
             date,
             signed,
             in_force,
             sources,
             confirmed,
-            _AUTHORITIES[authority] if authority is not None else None,
+            AUTHORITIES[authority] if authority is not None else None,
+            status,
         )
 
 
@@ -172,9 +192,53 @@ PlainFacts = tuple[
     dt.date | None,
     str | None,
 ]
-_STATUS_KINDS = {k.value: k for k in StatusKind}
-_ACTION_KINDS = {k.value: k for k in ActionKind}
-_AUTHORITIES = {a.value: a for a in Authority}
+#: The members of :class:`StatusKind`, :class:`ActionKind` and :class:`Authority` by value
+#: (for :data:`PlainFacts`).
+STATUS_KINDS: Mapping[str, StatusKind] = {k.value: k for k in StatusKind}
+ACTION_KINDS: Mapping[str, ActionKind] = {k.value: k for k in ActionKind}
+AUTHORITIES: Mapping[str, Authority] = {a.value: a for a in Authority}
+
+
+class _FactsMap(Mapping[tuple[str, str], LatestFacts]):
+    """:meth:`PolicySet.latest`: the facts kept as plain values (:meth:`LatestFacts.plain`,
+    as a snapshot keeps them), each made a :class:`LatestFacts` when first asked for (a
+    table as of today reads the plain values, :meth:`PolicySet.latest_plain`), with its
+    status when it was derived in this process."""
+
+    __slots__ = ("_made", "_plain", "_statuses")
+
+    def __init__(
+        self,
+        plain: Mapping[tuple[str, str], PlainFacts],
+        statuses: Mapping[tuple[str, str], Status] | None = None,
+    ) -> None:
+        self._plain = plain
+        self._statuses = statuses or {}
+        self._made: dict[tuple[str, str], LatestFacts] = {}
+
+    def __getitem__(self, key: tuple[str, str]) -> LatestFacts:
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = LatestFacts.from_plain(
+                self._plain[key], self._statuses.get(key)
+            )
+        return found
+
+    def get(self, key: tuple[str, str], default: object = None) -> LatestFacts | None:  # type: ignore[override]
+        """The facts of ``key``, or ``default``."""
+        found = self._made.get(key)
+        if found is None:
+            plain = self._plain.get(key)
+            if plain is None:
+                return default  # type: ignore[return-value]
+            found = self._made[key] = LatestFacts.from_plain(plain, self._statuses.get(key))
+        return found
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._plain)
+
+    def __len__(self) -> int:
+        return len(self._plain)
 
 
 class _PartRef:
@@ -268,8 +332,80 @@ class Matrix:
 
     def coverage(self) -> tuple[int, int]:
         """``(known cells, all cells)``."""
-        known = sum(1 for c in self.cells.values() if c.kind is not StatusKind.UNKNOWN)
-        return known, len(self.cells)
+        cells = self.cells
+        if isinstance(cells, LatestCells):
+            return cells.known(), len(cells)
+        known = sum(1 for c in cells.values() if c.kind is not StatusKind.UNKNOWN)
+        return known, len(cells)
+
+
+class LatestCells(Mapping[tuple[str, str], Cell]):
+    """The cells of a :class:`Matrix` as of the latest facts (:meth:`PolicySet.matrix`
+    without a date), each made when first asked for: a table laid out from the set's
+    plain latest facts (:meth:`PolicySet.latest_plain`, :meth:`plain_facts`) makes none
+    of the cells that come from a participation."""
+
+    __slots__ = ("_countries", "_fixable", "_instruments", "_made", "_plain", "_pset", "_unknown")
+
+    def __init__(
+        self, pset: PolicySet, countries: Sequence[Country], instruments: Sequence[Instrument]
+    ) -> None:
+        self._pset = pset
+        self._countries = {c.code: c for c in countries}  # in order, each once
+        self._instruments = {i.id: i for i in instruments}
+        self._fixable = frozenset(i.id for i in instruments if _may_fix(i, None))
+        self._plain = pset.latest_plain()
+        self._made: dict[tuple[str, str], Cell] = {}
+        self._unknown = Cell(UNKNOWN, None)  # immutable: one for every empty cell
+
+    def __getitem__(self, key: tuple[str, str]) -> Cell:
+        found = self._made.get(key)
+        if found is None:
+            code, ident = key
+            country, inst = self._countries[code], self._instruments[ident]
+            found = self._made[key] = self._make(country, inst, key)
+        return found
+
+    def _make(self, country: Country, inst: Instrument, key: tuple[str, str]) -> Cell:
+        if inst.id in self._fixable:
+            fixed = fixed_status(country, inst, None)
+            if fixed is not None:
+                return Cell(fixed, None, inst.sources)
+        if key in self._plain:
+            return Cell(None, _PartRef(self._pset, key), facts=self._pset.latest()[key])
+        return self._unknown
+
+    def plain_parts(self) -> tuple[Mapping[tuple[str, str], PlainFacts], frozenset[str]]:
+        """What the cells are made from: the set's plain latest facts
+        (:meth:`PolicySet.latest_plain`) and the ids of the instruments whose cells may
+        show a status the instrument alone fixes (:func:`fixed_status`). A cell of
+        another instrument shows its pair's facts, or is unknown without any; ask the
+        cell itself (``self[key]``) for the others."""
+        return self._plain, self._fixable
+
+    def known(self) -> int:
+        """How many cells are not unknown."""
+        unknown = StatusKind.UNKNOWN.value
+        plain = self._plain
+        count = 0
+        for code in self._countries:
+            for ident in self._instruments:
+                key = (code, ident)
+                if ident in self._fixable:
+                    count += self[key].kind is not StatusKind.UNKNOWN
+                    continue
+                facts = plain.get(key)
+                count += facts is not None and facts[0] != unknown
+        return count
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return ((code, ident) for code in self._countries for ident in self._instruments)
+
+    def __len__(self) -> int:
+        return len(self._countries) * len(self._instruments)
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} cells as of the latest facts>"
 
 
 def fixed_status(country: Country, instrument: Instrument, as_of: dt.date | None) -> Status | None:
@@ -359,16 +495,26 @@ def confirmed_as_of(
 
 
 class _Deferred:
-    """The participations and places of a set restored from a cached snapshot, read only
-    when a query needs them (:attr:`PolicySet.participations`, :attr:`PolicySet.places`):
-    a table as of the latest facts reads neither."""
+    """A part of a set restored from a cached snapshot, read only when a query needs it:
+    the participations and places (:attr:`PolicySet.participations`,
+    :attr:`PolicySet.places`), or the MOUs and events (:attr:`PolicySet.mous`,
+    :attr:`PolicySet.events`); a table as of the latest facts reads none of them. Read
+    once: sets that share it (:func:`attrs.evolve`) share what was read."""
 
-    __slots__ = ("load",)
+    __slots__ = ("_found", "_load")
 
-    def __init__(
-        self, load: Callable[[], tuple[tuple[Participation, ...], Mapping[PlaceKey, str]]]
-    ) -> None:
-        self.load = load
+    def __init__(self, load: Callable[[], tuple[object, object]]) -> None:
+        self._load: Callable[[], tuple[object, object]] | None = load
+        self._found: tuple[object, object] | None = None
+
+    def load(self) -> tuple[object, object]:
+        """What the part holds (read the first time)."""
+        found = self._found
+        if found is None:
+            assert self._load is not None
+            found = self._found = self._load()
+            self._load = None
+        return found
 
 
 #: What :meth:`PolicySet.snapshot_parts` gives apart from the bulk: every other record
@@ -388,8 +534,10 @@ class PolicySet:
     instruments: tuple[Instrument, ...]
     #: The participations (see :attr:`participations`); ``_Deferred`` after unpickling.
     _parts: tuple[Participation, ...] | _Deferred = attrs.field(alias="participations")
-    mous: tuple[Mou, ...]
-    events: tuple[Event, ...]
+    #: The MOUs and events (see :attr:`mous`, :attr:`events`); ``_Deferred`` after
+    #: unpickling.
+    _mou_records: tuple[Mou, ...] | _Deferred = attrs.field(alias="mous")
+    _event_records: tuple[Event, ...] | _Deferred = attrs.field(alias="events")
     sources: tuple[Source, ...]
     observations: tuple[Observation, ...] = ()
     _place_map: Mapping[PlaceKey, str] | _Deferred = attrs.field(
@@ -405,10 +553,13 @@ class PolicySet:
         init=False, repr=False, default=None
     )
     _source_index: dict[str, Source] = attrs.field(init=False, repr=False)
-    _mou_index: dict[str, Mou] = attrs.field(init=False, repr=False)
+    _mou_index: dict[str, Mou] | None = attrs.field(init=False, repr=False, default=None)
     _name_index: dict[str, str] = attrs.field(init=False, repr=False)
     _authority_cache: dict[tuple[str, ...], Authority | None] = attrs.field(init=False, repr=False)
-    _latest: dict[tuple[str, str], LatestFacts] | None = attrs.field(
+    _latest: Mapping[tuple[str, str], LatestFacts] | None = attrs.field(
+        init=False, repr=False, default=None
+    )
+    _latest_plain: Mapping[tuple[str, str], PlainFacts] | None = attrs.field(
         init=False, repr=False, default=None
     )
 
@@ -417,7 +568,7 @@ class PolicySet:
         object.__setattr__(self, "_instrument_index", {i.id: i for i in self.instruments})
         object.__setattr__(self, "_part_index", None)
         object.__setattr__(self, "_source_index", {s.id: s for s in self.sources})
-        object.__setattr__(self, "_mou_index", {m.id: m for m in self.mous})
+        object.__setattr__(self, "_mou_index", None)
         names: dict[str, str] = {}
         for c in self.countries:
             for name in (c.code, c.alpha2, c.name, *c.names):
@@ -426,6 +577,7 @@ class PolicySet:
         # cells citing the same sources share one answer (a memo: the set is immutable)
         object.__setattr__(self, "_authority_cache", {})
         object.__setattr__(self, "_latest", None)
+        object.__setattr__(self, "_latest_plain", None)
 
     @property
     def participations(self) -> tuple[Participation, ...]:
@@ -447,6 +599,31 @@ class PolicySet:
             found = self._place_map
             assert not isinstance(found, _Deferred)
         return found
+
+    @property
+    def mous(self) -> tuple[Mou, ...]:
+        """Every MOU."""
+        found = self._mou_records
+        if isinstance(found, _Deferred):
+            self._restore_rest(found)
+            found = self._mou_records
+            assert not isinstance(found, _Deferred)
+        return found
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Every forum event."""
+        found = self._event_records
+        if isinstance(found, _Deferred):
+            self._restore_rest(found)
+            found = self._event_records
+            assert not isinstance(found, _Deferred)
+        return found
+
+    def _restore_rest(self, deferred: _Deferred) -> None:
+        mous, events = deferred.load()
+        object.__setattr__(self, "_mou_records", mous)
+        object.__setattr__(self, "_event_records", events)
 
     def _restore_bulk(self, deferred: _Deferred) -> None:
         from gmspolicy._gc import without_gc
@@ -490,7 +667,7 @@ class PolicySet:
             self.recommendations,
             self.reporting,
         )
-        plain = {k: f.plain() for k, f in self.latest().items()} if latest else {}
+        plain = dict(self.latest_plain()) if latest else {}
         return records, (self.participations, Places.of(self.places)), plain
 
     @classmethod
@@ -499,13 +676,19 @@ class PolicySet:
         records: Records,
         bulk: Callable[[], tuple[tuple[Participation, ...], Mapping[PlaceKey, str]]],
         latest: Mapping[tuple[str, str], PlainFacts],
+        rest: Callable[[], tuple[tuple[Mou, ...], tuple[Event, ...]]] | None = None,
     ) -> PolicySet:
         """A set from :meth:`snapshot_parts` as a snapshot kept it: ``bulk`` reads the
-        participations and places when a query first needs them."""
+        participations and places when a query first needs them, ``rest`` (when given)
+        the MOUs and events, which ``records`` then does not hold."""
         deferred = _Deferred(bulk)
         pset = _rebuild(records, deferred, deferred)
-        restore = LatestFacts.from_plain
-        object.__setattr__(pset, "_latest", {k: restore(v) for k, v in latest.items()})
+        if rest is not None:
+            later = _Deferred(rest)
+            object.__setattr__(pset, "_mou_records", later)
+            object.__setattr__(pset, "_event_records", later)
+        object.__setattr__(pset, "_latest_plain", latest)
+        object.__setattr__(pset, "_latest", _FactsMap(latest))
         return pset
 
     def __eq__(self, other: object) -> bool:
@@ -621,8 +804,12 @@ class PolicySet:
 
     def mou(self, ident: str) -> Mou:
         """The MOU with this id; :class:`UsageError` if unknown."""
+        index = self._mou_index
+        if index is None:
+            index = {m.id: m for m in self.mous}
+            object.__setattr__(self, "_mou_index", index)
         try:
-            return self._mou_index[ident]
+            return index[ident]
         except KeyError:
             raise UsageError(f"unknown MOU {ident!r}") from None
 
@@ -668,23 +855,44 @@ class PolicySet:
         status is not fixed by the instrument alone (:func:`fixed_status`)."""
         found = self._latest
         if found is None:
-            from gmspolicy._gc import without_gc
-
-            found = {}
-            sources = self._source_index
-            ilo = {i.id for i in self.instruments if i.body is Body.ILO}
-            with without_gc():  # many small objects, no cycles
-                for part in self.participations:
-                    status = part.status(None, signature_step=part.instrument not in ilo)
-                    ids = _cell_sources(part, None)
-                    found[part.key] = LatestFacts.of(
-                        status,
-                        ids,
-                        confirmed_as_of(part, status, None, sources),
-                        self.authority_of(ids),
-                    )
-            object.__setattr__(self, "_latest", found)
+            self._derive_latest()
+            found = self._latest
+            assert found is not None
         return found
+
+    def latest_plain(self) -> Mapping[tuple[str, str], PlainFacts]:
+        """:meth:`latest` as plain values (:meth:`LatestFacts.plain`): what a cached
+        snapshot keeps, and what a table as of today is laid out from (no object per
+        cell)."""
+        found = self._latest_plain
+        if found is None:
+            self._derive_latest()
+            found = self._latest_plain
+            assert found is not None
+        return found
+
+    def _derive_latest(self) -> None:
+        from gmspolicy._gc import without_gc
+
+        plain: dict[tuple[str, str], PlainFacts] = {}
+        statuses: dict[tuple[str, str], Status] = {}
+        sources = self._source_index
+        ilo = {i.id for i in self.instruments if i.body is Body.ILO}
+        facts_of = LatestFacts.plain_of
+        with without_gc():  # many small objects, no cycles
+            for part in self.participations:
+                status = part.status(None, signature_step=part.instrument not in ilo)
+                ids = _cell_sources(part, None)
+                key = part.key
+                statuses[key] = status
+                plain[key] = facts_of(
+                    status,
+                    ids,
+                    confirmed_as_of(part, status, None, sources),
+                    self.authority_of(ids),
+                )
+        object.__setattr__(self, "_latest_plain", plain)
+        object.__setattr__(self, "_latest", _FactsMap(plain, statuses))
 
     def cell_confirmed_as_of(self, cell: Cell, as_of: dt.date | None) -> dt.date | None:
         """:meth:`confirmed_as_of` for a cell of a :class:`Matrix` as of ``as_of``."""
@@ -778,11 +986,12 @@ class PolicySet:
 
         cs = self.select_countries(countries, group)
         ins = self.select_instruments(instruments, tag)
+        if as_of is None:  # each cell made when asked for, from the latest facts
+            return Matrix(cs, ins, None, LatestCells(self, cs, ins))
         cells: dict[tuple[str, str], Cell] = {}
-        index = self._participation_index if as_of is not None else {}
+        index = self._participation_index
         unknown = Cell(UNKNOWN, None)  # immutable: one for every empty cell
         steps = [(i, i.id, i.body is not Body.ILO, _may_fix(i, as_of)) for i in ins]
-        latest = self.latest() if as_of is None else None
         with without_gc():  # many small objects, no cycles
             for c in cs:
                 code = c.code
@@ -793,14 +1002,6 @@ class PolicySet:
                         if fixed is not None:
                             cells[key] = Cell(fixed, None, inst.sources)
                             continue
-                    if latest is not None:
-                        facts = latest.get(key)
-                        cells[key] = (
-                            unknown
-                            if facts is None
-                            else Cell(None, _PartRef(self, key), facts=facts)
-                        )
-                        continue
                     part = index.get(key)
                     if part is None:
                         cells[key] = unknown

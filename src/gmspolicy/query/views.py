@@ -39,6 +39,7 @@ from typing import NamedTuple
 import attrs
 
 from gmspolicy._gc import without_gc
+from gmspolicy.dates import first_day_iso
 from gmspolicy.errors import UsageError
 from gmspolicy.i18n import Labels
 from gmspolicy.models import (
@@ -57,7 +58,18 @@ from gmspolicy.models import (
     Status,
     StatusKind,
 )
-from gmspolicy.query.policyset import Cell, LatestFacts, Matrix, PolicySet, confirmed_as_of
+from gmspolicy.query.policyset import (
+    ACTION_KINDS,
+    AUTHORITIES,
+    STATUS_KINDS,
+    Cell,
+    LatestCells,
+    LatestFacts,
+    Matrix,
+    PlainFacts,
+    PolicySet,
+    confirmed_as_of,
+)
 from gmspolicy.query.reviews import ReportingSummary
 
 #: The mark tables put after a cell whose best source is only a secondary work (see
@@ -224,6 +236,11 @@ class CellFace(NamedTuple):
     def secondary_only(self) -> bool:
         """As :attr:`StatusCell.secondary_only`."""
         return _secondary_only(self.authority)
+
+
+#: ``tuple.__new__``: a face made from its fields in one call (the named tuple's own
+#: ``__new__`` is a Python function that only calls it).
+_new_face = tuple.__new__
 
 
 @attrs.frozen
@@ -441,6 +458,11 @@ class _LatestWords:
     def __init__(self, labels: Labels) -> None:
         self.labels = labels
         self.words: dict[tuple[int, int], str] = {}  # by identity: enum hashing is slow
+        # by the values of a kind and action: the members, the cell word, and whether
+        # the text is the word and the date
+        self.kinds: dict[tuple[str, str | None], tuple[StatusKind, ActionKind | None, str, bool]]
+        self.kinds = {}
+        self.earliest: dict[str, str] = {}  # the first day of a date, by the date
 
     def text(self, facts: LatestFacts) -> StatusText:
         """:func:`status_text` of the cell ``facts`` describe."""
@@ -451,6 +473,43 @@ class _LatestWords:
             word = self.words[key] = self.labels.cell_word_of(kind, via)
         return _status_text(
             kind, via, facts.date, facts.in_force, facts.confirmed, word, self.labels
+        )
+
+    def face(self, plain: PlainFacts, observations: tuple[Observation, ...]) -> CellFace:
+        """The face of the cell whose facts are ``plain`` (:meth:`LatestFacts.plain`),
+        worded as :meth:`text` words it."""
+        kind_value, via_value, date, _signed, in_force, sources, confirmed, authority = plain
+        found = self.kinds.get((kind_value, via_value))
+        if found is None:
+            kind = STATUS_KINDS[kind_value]
+            via = ACTION_KINDS[via_value] if via_value is not None else None
+            found = self.kinds[(kind_value, via_value)] = (
+                kind,
+                via,
+                self.labels.cell_word_of(kind, via),
+                kind is StatusKind.PARTY and via is not None,
+            )
+        kind, via, word, plain_party = found
+        if plain_party:  # as _status_text words a party by an action: the word and date
+            text = f"{word} {date}" if date else word
+        else:
+            text = _status_text(kind, via, date, in_force, confirmed, word, self.labels).text
+        earliest = None
+        if date is not None:
+            earliest = self.earliest.get(date)
+            if earliest is None:
+                earliest = self.earliest[date] = first_day_iso(date)
+        return _new_face(
+            CellFace,
+            (
+                text,
+                kind,
+                via,
+                earliest,
+                sources,
+                AUTHORITIES[authority] if authority is not None else None,
+                observations,
+            ),
         )
 
 
@@ -494,19 +553,32 @@ class TableView(_Base):
         labels = self.labels
         make = self.status_cell
         cells = m.cells
+        # cells made only when asked for: their plain facts, read directly
+        latest, fixable = cells.plain_parts() if isinstance(cells, LatestCells) else ({}, None)
         texts: dict[tuple[Status, dt.date | None], StatusText] = {}
         cites: dict[tuple[str, ...], tuple[CitedSource, ...]] = {}
         wording = _LatestWords(labels)
         shared: dict[int, CellFace] = {}  # a cell object met again (the one unknown cell)
         rows = []
         with without_gc():  # many small objects, no cycles
+            face_of = wording.face
+            unknown: CellFace | None = None  # the face of a cell without facts
             for inst in m.instruments:
                 ident = inst.id
+                direct = fixable is not None and ident not in fixable
                 row = []
                 for c in m.countries:
                     key = (c.code, ident)
+                    seen = obs.get(key, ()) if obs else ()
+                    if direct:
+                        plain = latest.get(key)
+                        if plain is not None:
+                            row.append(face_of(plain, seen))
+                            continue
+                        if not seen and unknown is not None:  # no facts: the unknown cell
+                            row.append(unknown)
+                            continue
                     cell = cells[key]
-                    seen = obs.get(key, ())
                     facts = cell.facts
                     if facts is None:
                         face = shared.get(id(cell)) if not seen else None
@@ -516,21 +588,23 @@ class TableView(_Base):
                             )
                             if not seen and not cell.has_participation:
                                 shared[id(cell)] = face
+                        if direct and not seen:
+                            unknown = face
                         row.append(face)
                         continue
-                    row.append(
-                        CellFace(
-                            wording.text(facts).text,
-                            facts.kind,
-                            facts.via,
-                            facts.earliest,
-                            facts.sources,
-                            facts.authority,
-                            seen,
-                        )
-                    )
+                    row.append(wording.face(facts.plain(), seen))
                 rows.append(tuple(row))
         return tuple(rows)
+
+    def coverage(self, faces: Sequence[Sequence[CellFace]] | None = None) -> tuple[int, int]:
+        """``(known cells, all cells)`` of the matrix (:meth:`Matrix.coverage`), counted
+        on its ``faces`` (:meth:`faces`) when they are given and the table names no
+        country or instrument twice."""
+        m = self.matrix
+        if faces is None or len(m.cells) != len(m.countries) * len(m.instruments):
+            return m.coverage()
+        unknown = StatusKind.UNKNOWN
+        return sum(1 for row in faces for face in row if face.kind is not unknown), len(m.cells)
 
     def cells(self) -> tuple[StatusCell, ...]:
         """Every cell, country by country (each country's instruments in table order)."""
@@ -621,6 +695,14 @@ class DatasetView(_Base):
     def observations(self) -> tuple[ObservationRow, ...]:
         """Every observation, ready to lay out."""
         return self.observation_rows(self.pset.observations)
+
+    def participation_facts(self) -> tuple[tuple[Participation, PlainFacts], ...]:
+        """Every participation with its current status as plain values (as of the latest
+        facts, :meth:`~gmspolicy.query.policyset.PolicySet.latest_plain`): what
+        :meth:`participation_rows` says, without a row object per participation (a
+        world feed has 56,000)."""
+        latest = self.pset.latest_plain()
+        return tuple((p, latest[p.key]) for p in self.pset.participations)
 
     def participation_rows(self) -> tuple[ParticipationRow, ...]:
         """Every participation with its country, instrument and current status."""

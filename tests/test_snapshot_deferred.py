@@ -1,0 +1,58 @@
+"""What a restored snapshot reads only when asked (issue 16): the participations and places,
+and the MOUs and events. Each is read once, and sets made from a restored one
+(``attrs.evolve``) share what was read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+import pytest
+
+from gmspolicy.dataset import load_dataset, snapshot
+from gmspolicy.query.policyset import PolicySet, _Deferred
+
+GOLDEN_DATA = Path(__file__).resolve().parent / "golden" / "data"
+
+
+@pytest.fixture(scope="module")
+def pset() -> PolicySet:
+    return load_dataset(GOLDEN_DATA)
+
+
+def restore(pset: PolicySet, tmp_path: Path) -> PolicySet:
+    path = tmp_path / "s.pickle"
+    with path.open("wb") as fh:
+        snapshot._write(fh, pset)
+    with path.open("rb") as fh:
+        found = snapshot._read(fh)
+    assert found is not None
+    return found
+
+
+def test_mous_and_events_are_read_when_asked(pset: PolicySet, tmp_path: Path) -> None:
+    restored = restore(pset, tmp_path)
+    assert isinstance(restored._mou_records, _Deferred)
+    assert isinstance(restored._event_records, _Deferred)
+    restored.matrix()  # a table as of today reads neither
+    assert isinstance(restored._mou_records, _Deferred)
+    assert restored.events == pset.events and len(pset.events) > 10
+    assert restored.mous == pset.mous and len(pset.mous) > 3
+    assert not isinstance(restored._mou_records, _Deferred)
+    mou = pset.mous[0]
+    assert restored.mou(mou.id) == mou
+    assert restored.mous_for(mou.parties[0]) == pset.mous_for(mou.parties[0])
+    assert restored == pset
+
+
+def test_a_set_evolved_from_a_restored_one_shares_what_is_read(
+    pset: PolicySet, tmp_path: Path
+) -> None:
+    restored = restore(pset, tmp_path)
+    subset = attrs.evolve(restored, reviews=())
+    # both read the participations and the MOUs, in either order, from one reading
+    assert subset.participations == pset.participations
+    assert restored.participations == pset.participations
+    assert restored.places == pset.places == subset.places
+    assert restored.mous == subset.mous == pset.mous
+    assert subset.events == restored.events == pset.events
