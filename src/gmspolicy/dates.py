@@ -40,6 +40,8 @@ class DatePrecision(enum.Enum):
     that precision, never padded to a day. It is :attr:`PartialDate.precision`.
     """
 
+    __hash__ = object.__hash__  # members are singletons: hashed by identity, in C
+
     DAY = "day"
     MONTH = "month"
     YEAR = "year"

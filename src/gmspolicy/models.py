@@ -24,6 +24,8 @@ from gmspolicy.dates import PartialDate
 class Body(enum.Enum):
     """The organisation under whose auspices an instrument was adopted."""
 
+    __hash__ = object.__hash__  # members are singletons: hashed by identity, in C
+
     UN = "UN"
     ILO = "ILO"
     ASEAN = "ASEAN"
@@ -47,6 +49,8 @@ class Group(enum.Enum):
 
 class ActionKind(enum.Enum):
     """What a state did about an instrument, on a date."""
+
+    __hash__ = object.__hash__  # members are singletons: hashed by identity, in C
 
     SIGNATURE = "signature"
     RATIFICATION = "ratification"
@@ -83,6 +87,8 @@ CONSENT_ACTIONS = frozenset(
 
 class StatusKind(enum.Enum):
     """A country's standing on an instrument at a moment, derived from its actions."""
+
+    __hash__ = object.__hash__  # members are singletons: hashed by identity, in C
 
     PARTY = "party"
     SIGNATORY = "signatory"
@@ -154,6 +160,8 @@ class Authority(enum.Enum):
       document-copy sites, reposts). No cell may rest on copies alone.
     """
 
+    __hash__ = object.__hash__  # members are singletons: hashed by identity, in C
+
     DEPOSITARY = "depositary"
     OFFICIAL = "official"
     SECONDARY = "secondary"
@@ -196,7 +204,9 @@ def _partial(value: PartialDate | dt.date) -> PartialDate:
 
 
 def _partial_or_none(value: PartialDate | dt.date | None) -> PartialDate | None:
-    return None if value is None else PartialDate.of(value)
+    if value is None or type(value) is PartialDate:  # most statuses: no call
+        return value
+    return PartialDate.of(value)
 
 
 @attrs.frozen

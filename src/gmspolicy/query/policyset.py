@@ -119,15 +119,16 @@ class LatestFacts:
         authority: Authority | None,
     ) -> PlainFacts:
         """``LatestFacts.of(...).plain()``, without making the object."""
-        return (
-            status.kind.value,
-            status.via.value if status.via is not None else None,
-            status.date.isoformat() if status.date is not None else None,
-            status.signed.isoformat() if status.signed is not None else None,
+        via, date, signed = status.via, status.date, status.signed
+        return (  # an enum member's _value_ (its value property is a Python call)
+            status.kind._value_,
+            via._value_ if via is not None else None,
+            date.isoformat() if date is not None else None,
+            signed.isoformat() if signed is not None else None,
             status.in_force,
             sources,
             confirmed,
-            authority.value if authority is not None else None,
+            authority._value_ if authority is not None else None,
         )
 
     @property
