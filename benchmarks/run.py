@@ -968,55 +968,59 @@ def compare(
 #: Why a target is missed, where we know (keyed by the measurement's name, as in the
 #: table). Figures in these notes come from profiling (cProfile, -X importtime, in-process
 #: timers) of the code measured, on the machine of the report, when the note was written
-#: (5 December 2026, after the round-2 changes); the table is what each run measured.
+#: (5 December 2026, after the round-3 changes); the table is what each run measured.
 WHY = {
     "HTML matrix, 197 x 400, whole process, cold": (
         "Measured floor: parsing the files alone (the parse floor of the load row, csv and "
         "libyaml in C) is about 0.45 s, half the pandas pipeline, which parses one CSV. "
         "gmspolicy then builds every record as a typed object and validates it (each "
         "action against its sources' dates, the instrument's adoption and the country's "
-        "other actions; every text for what cannot be published): the load row, about 1.5 s "
-        "in all. Deriving the 56,000 latest cells takes about 0.3 s and writing the page "
-        "about 0.4 s. 1.5x (about 1.25 s) would leave the load about 0.5 s, the parse "
-        "alone: that means giving up the structuring and the checks that make the table "
-        "publishable. The cached snapshot (next row) is how a repeated table avoids them."
+        "other actions; every text for what cannot be published): the load row, about 1.6 s "
+        "in all. Deriving the 56,000 latest cells (status, sources, confirmation, "
+        "authority) takes about 0.37 s, imports about 0.1 s and writing the page about "
+        "0.3 s. 1.5x (about 1.3 s) is less than the load alone: it means giving up the "
+        "structuring and the checks that make the table publishable. The cached snapshot "
+        "(next row) is how a repeated table avoids them."
     ),
     "HTML matrix, 197 x 400, whole process, cached snapshot": (
         "The snapshot keeps each participation's latest cell as plain values and leaves the "
-        "participations (with their actions) unread; the matrix is laid out from faces "
-        "(text, kind, date, sources) rather than typed cells. What remains, in process: "
-        "imports about 0.1 s (click, jinja2, the attrs model classes, whose methods attrs "
-        "compiles at import), hashing the dataset files 0.01 s, reading the snapshot's "
-        "records and 56,000 latest cells 0.15 s, the matrix 0.08 s, the cells' words "
-        "0.16 s, and the page 0.28 s: 78,800 cells each with its class, sort key, footnote "
-        "markers and escaping, and a page about 4 times the size of pandas' `to_html` "
-        "(legend, numbered sources, filter and sort script). 0.5x (about 0.4 s) would need "
-        "about half of each of these; the per-cell Python work (about 5 microseconds a "
-        "cell from snapshot to page) is the floor of this design."
+        "participations, MOUs and events unread; the matrix is laid out from faces straight "
+        "from those values, each cell written as one string as the page streams out. What "
+        "remains, in process: imports about 0.11 s (click, jinja2, the attrs model "
+        "classes, whose methods attrs compiles at import), reading the snapshot's records "
+        "and 56,000 latest cells about 0.06 s, the faces about 0.09 s (about 1.2 "
+        "microseconds a cell) and the page about 0.14 s (its 78,800 cells with class, sort "
+        "key, footnote markers and escaping, and a page about 4 times the size of pandas' "
+        "`to_html`): the per-cell Python work is the floor of this design."
     ),
     "`gmspolicy --version`": (
         "The console script (`gmspolicy._launch`) answers `--version` before importing "
         "click; what is left is the interpreter and `gmspolicy._version`."
     ),
     "`gmspolicy table` (bundled data), cached snapshot": (
-        "The entry-point index spares `importlib.metadata` and the code signature reads "
-        "file sizes and times, not bytes; there is no cyclic garbage collection in the "
-        "process. What remains (-X importtime, cProfile): the interpreter (the baseline), "
-        "click about 15 ms, attrs about 9 ms and gmspolicy's record and view classes about "
-        "20 ms (attrs writes and compiles each class's methods at import, 78 compiles), the "
-        "snapshot module and hashing the bundled files about 8 ms, unpickling about 9 ms, "
-        "the table about 7 ms. Caching attrs' compiled methods between runs would save "
-        "about 15 ms, but only by patching attrs' internals and loading marshalled code, "
-        "which the project does not do."
+        "The entry-point index spares `importlib.metadata`, the code signature reads file "
+        "sizes and times and the file-digest memo spares hashing the data; there is no "
+        "cyclic garbage collection in the process. What remains (in-process timers, -X "
+        "importtime): the interpreter (the baseline); the standard modules both click and "
+        "attrs import (typing, inspect, enum, re...) about 19 ms; click about 9 ms and "
+        "attrs about 10 ms of their own; gmspolicy's command line and its record and view "
+        "classes about 39 ms, of which attrs building the 46 classes a table needs (it "
+        "writes and compiles each one's methods at import) is about 18 ms; the snapshot "
+        "module and reading the snapshot about 20 ms; the plugins, the exporter and the "
+        "table about 13 ms. 8x would need about 30 ms less: more than all of gmspolicy's "
+        "record and view classes, or giving up click and attrs (the design card's "
+        "libraries). Caching attrs' compiled methods between runs would mean patching "
+        "attrs' internals; a trial (marshalled code keyed by the generated source) was no "
+        "faster than compiling."
     ),
     "JSON export of the world (in process)": (
         "The feed is built without cattrs' dispatch, each participation's current status "
         "is taken from the set's derived latest cells as plain values, and orjson writes "
         "it (the bytes json's own `indent=2` writes). What remains is building the feed's "
-        "190,000 dicts (about 0.3 s of about 0.42 s; orjson about 0.07 s), against about "
-        "0.28 s for the C encoder alone on a ready document: the ratio sits at about 1.5 "
-        "and swings either side of it between runs. As a whole process (the next row, "
-        "what users run) the export is within target."
+        "190,000 dicts (about 0.3 s of about 0.40 s; orjson about 0.07 s), against about "
+        "0.28 s for the C encoder alone on a ready document: the ratio sits at about 1.45 "
+        "and swings either side of 1.5 on a busy machine. As a whole process (the next "
+        "row, what users run) the export is within target."
     ),
     "Peak RSS, world HTML matrix, cold": (
         "The validated set held as typed records is about 40 MB (tracemalloc) on top of "
