@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from gmspolicy._gc import without_gc
-from gmspolicy._trusted import read_trusted, trusted_file, write_trusted
+from gmspolicy._trusted import read_trusted, trusted_dir, trusted_file, write_trusted
 from gmspolicy._version import __version__
 from gmspolicy.dataset._files import (
     MAX_FILE_BYTES,
@@ -338,7 +338,7 @@ def load(key: str) -> PolicySet | None:
         dfd, fh = opened
         try:
             with without_gc():
-                found = _read(fh)
+                found = _read(fh, (cache_dir(), name))
         except Exception:  # damaged, or from an incompatible version: replace it
             with contextlib.suppress(OSError):
                 os.unlink(name, dir_fd=dfd)
@@ -389,33 +389,28 @@ def _write(fh: BinaryIO, pset: PolicySet) -> None:
     fh.write(hashing.size.to_bytes(8, "big"))
 
 
-def _read(fh: BinaryIO) -> PolicySet | None:
+def _read(fh: BinaryIO, origin: tuple[Path, str] | None = None) -> PolicySet | None:
     """The set a snapshot written by :func:`_write` holds (``None`` if it is not one).
 
-    The head is unpickled now. The bulk is checked against the length and hash in the
-    head (read in chunks, not kept) and read again, from a duplicate of the open file
-    descriptor (the same file, whatever happens to its name), only when a query needs
-    the participations; it is checked again then."""
+    The head is unpickled now; a snapshot whose parts do not add up to its size (cut
+    short, or with more after the head) is damaged. The bulk is read, from a duplicate
+    of the open file descriptor (the same file, whatever happens to its name), only when
+    a query needs the participations, and checked then against the length and SHA-256 in
+    the head; one that does not match is removed from ``origin`` (the cache directory
+    and the snapshot's name there), if that is still this file."""
     from gmspolicy.query.policyset import PolicySet
 
     size = int.from_bytes(fh.read(8), "big")
     if size > _MAX_BULK:
         return None
-    digest = hashlib.sha256()
-    left = size
-    while left:
-        chunk = fh.read(min(left, 1 << 20))
-        if not chunk:
-            raise ValueError("damaged snapshot: the bulk is cut short")
-        digest.update(chunk)
-        left -= len(chunk)
+    fh.seek(8 + size)
     head = pickle.load(fh)  # noqa: S301 - a file only this user can write
     if not (isinstance(head, tuple) and len(head) == 6 and head[0] == _TAG):
         return None
     _, records, latest, length, expected, rest = head
-    if length != size or digest.hexdigest() != expected or not isinstance(rest, bytes):
+    if length != size or not isinstance(rest, bytes) or fh.tell() != os.fstat(fh.fileno()).st_size:
         raise ValueError("damaged snapshot")  # removed by the caller
-    source = _Bulk(os.dup(fh.fileno()), size, expected)
+    source = _Bulk(os.dup(fh.fileno()), size, expected, origin)
     return PolicySet.from_snapshot(records, source.load, latest, functools.partial(_rest, rest))
 
 
@@ -429,10 +424,13 @@ def _rest(blob: bytes) -> tuple[tuple[Mou, ...], tuple[Event, ...]]:
 class _Bulk:
     """The bulk of a snapshot, read again from its open file when first needed."""
 
-    def __init__(self, fd: int, size: int, digest: str) -> None:
+    def __init__(self, fd: int, size: int, digest: str, origin: tuple[Path, str] | None) -> None:
         self.fd = fd
         self.size = size
         self.digest = digest
+        self.origin = origin
+        st = os.fstat(fd)
+        self.identity = (st.st_dev, st.st_ino)
         self._close = weakref.finalize(self, os.close, fd)
 
     def load(self) -> tuple[tuple[Participation, ...], dict[PlaceKey, str]]:
@@ -443,12 +441,24 @@ class _Bulk:
         if len(blob) != self.size or hashlib.sha256(blob).hexdigest() != self.digest:
             from gmspolicy.errors import UsageError
 
+            self._remove()
             raise UsageError(
-                "the cached snapshot changed while it was in use; run the command again "
-                "(or `gmspolicy cache --clear`)"
+                "the cached snapshot was damaged, or changed while it was in use; it is "
+                "removed: run the command again"
             )
         found = pickle.loads(blob)  # noqa: S301 - checked bytes of the same trusted file
         return found  # type: ignore[no-any-return]
+
+    def _remove(self) -> None:
+        """Remove the snapshot from the cache, if its name still is this file."""
+        if self.origin is None:
+            return
+        folder, name = self.origin
+        with trusted_dir(folder) as dfd, contextlib.suppress(OSError):
+            if dfd is not None:
+                st = os.stat(name, dir_fd=dfd, follow_symlinks=False)
+                if (st.st_dev, st.st_ino) == self.identity:
+                    os.unlink(name, dir_fd=dfd)
 
 
 def store(key: str, pset: PolicySet) -> None:
