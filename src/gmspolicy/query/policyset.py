@@ -343,7 +343,7 @@ class Matrix:
 class LatestCells(Mapping[tuple[str, str], Cell]):
     """The cells of a :class:`Matrix` as of the latest facts (:meth:`PolicySet.matrix`
     without a date), each made when first asked for: a table laid out from the set's
-    plain latest facts (:meth:`PolicySet.latest_plain`, :meth:`plain_facts`) makes none
+    plain latest facts (:meth:`PolicySet.latest_plain`, :meth:`plain_parts`) makes none
     of the cells that come from a participation."""
 
     __slots__ = ("_countries", "_fixable", "_instruments", "_made", "_plain", "_pset", "_unknown")
