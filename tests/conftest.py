@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from gmspolicy.cli import main
+from gmspolicy.query.policyset import PolicySet
 
 # Hypothesis settings live here, not on each test: "dev" (the default) explores new
 # examples on every run; "ci" (HYPOTHESIS_PROFILE=ci, set by .ci/run) is derandomized, so
@@ -96,6 +97,28 @@ THA,CONV,signature,2001-01-01,s1,
 THA,CONV,ratification,2005-05-05,s1;s2,
 LAO,CONV,no_action,2020-01-01,s2,not listed
 """
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache directory of the test's own (``GMSPOLICY_CACHE_DIR``, not yet made), with
+    the cache on."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GMSPOLICY_CACHE_DIR", str(folder))
+    monkeypatch.delenv("GMSPOLICY_CACHE", raising=False)
+    return folder
+
+
+def snapshot_round_trip(pset: PolicySet, path: Path) -> PolicySet:
+    """``pset`` written as a snapshot to ``path`` and read back from it."""
+    from gmspolicy.dataset import snapshot
+
+    with path.open("wb") as fh:
+        snapshot._write(fh, pset)
+    with path.open("rb") as fh:
+        found = snapshot._read(fh)
+    assert found is not None
+    return found
 
 
 @pytest.fixture

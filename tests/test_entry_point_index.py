@@ -37,14 +37,6 @@ def fresh_registries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(plugins, "_registries", {})
 
 
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("GMSPOLICY_CACHE_DIR", str(folder))
-    monkeypatch.delenv("GMSPOLICY_CACHE", raising=False)
-    return folder
-
-
 def age(*paths: Path) -> None:
     """Give ``paths`` (and what is in them) a time an hour ago."""
     for path in paths:

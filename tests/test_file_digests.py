@@ -19,14 +19,6 @@ MEMO = snapshot._Digests.NAME
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("GMSPOLICY_CACHE_DIR", str(folder))
-    monkeypatch.delenv("GMSPOLICY_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The dataset files the fingerprint reads."""
     seen: list[Path] = []

@@ -13,6 +13,7 @@ import pytest
 from gmspolicy.dataset import load_dataset
 from gmspolicy.models import StatusKind
 from gmspolicy.query.policyset import LatestCells, LatestFacts, PolicySet
+from tests.conftest import snapshot_round_trip
 
 GOLDEN_DATA = Path(__file__).resolve().parent / "golden" / "data"
 
@@ -24,15 +25,7 @@ def pset() -> PolicySet:
 
 @pytest.fixture(scope="module")
 def restored(pset: PolicySet, tmp_path_factory: pytest.TempPathFactory) -> PolicySet:
-    from gmspolicy.dataset import snapshot
-
-    path = tmp_path_factory.mktemp("snap") / "s.pickle"
-    with path.open("wb") as fh:
-        snapshot._write(fh, pset)
-    with path.open("rb") as fh:
-        found = snapshot._read(fh)
-    assert found is not None
-    return found
+    return snapshot_round_trip(pset, tmp_path_factory.mktemp("snap") / "s.pickle")
 
 
 def _everything(p: PolicySet) -> tuple[list[str], list[str]]:

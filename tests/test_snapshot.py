@@ -20,14 +20,6 @@ from tests.conftest import PARTICIPATIONS
 Run = Callable[..., tuple[int, str, str]]
 
 
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("GMSPOLICY_CACHE_DIR", str(folder))
-    monkeypatch.delenv("GMSPOLICY_CACHE", raising=False)
-    return folder
-
-
 def snapshots(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.pickle")) if folder.is_dir() else []
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import attrs
 import pytest
 
-from gmspolicy.dataset import load_dataset, snapshot
+from gmspolicy.dataset import load_dataset
 from gmspolicy.query.policyset import PolicySet, _Deferred
+from tests.conftest import snapshot_round_trip
 
 GOLDEN_DATA = Path(__file__).resolve().parent / "golden" / "data"
 
@@ -21,13 +22,7 @@ def pset() -> PolicySet:
 
 
 def restore(pset: PolicySet, tmp_path: Path) -> PolicySet:
-    path = tmp_path / "s.pickle"
-    with path.open("wb") as fh:
-        snapshot._write(fh, pset)
-    with path.open("rb") as fh:
-        found = snapshot._read(fh)
-    assert found is not None
-    return found
+    return snapshot_round_trip(pset, tmp_path / "s.pickle")
 
 
 def test_mous_and_events_are_read_when_asked(pset: PolicySet, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 from gmspolicy.dataset import load_dataset
 from gmspolicy.query.policyset import PolicySet
 from gmspolicy.query.views import CellFace, TableView
+from tests.conftest import snapshot_round_trip
 
 GOLDEN_DATA = Path(__file__).resolve().parent / "golden" / "data"
 
@@ -38,14 +39,7 @@ def test_faces_are_the_rows_cells(pset: PolicySet, as_of: dt.date | None, lang: 
 
 
 def test_faces_after_a_snapshot_round_trip(pset: PolicySet, tmp_path: Path) -> None:
-    from gmspolicy.dataset import snapshot
-
-    path = tmp_path / "s.pickle"
-    with path.open("wb") as fh:
-        snapshot._write(fh, pset)
-    with path.open("rb") as fh:
-        restored = snapshot._read(fh)
-    assert restored is not None
+    restored = snapshot_round_trip(pset, tmp_path / "s.pickle")
     codes, ids = [c.code for c in pset.countries], [i.id for i in pset.instruments]
     fresh = TableView(pset, pset.matrix(codes, ids), "en").faces()
     again = TableView(restored, restored.matrix(codes, ids), "en").faces()
