@@ -27,6 +27,7 @@ import base64
 import contextlib
 import functools
 import hashlib
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -190,7 +191,7 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
     @staticmethod
     def _name(bucket: jinja2.bccache.Bucket) -> str:
-        key = f"{jinja2.__version__}|{sys.version}|{__version__}|{bucket.key}"
+        key = f"{_jinja_identity()}|{sys.version}|{__version__}|{bucket.key}"
         return f"{TEMPLATE_PREFIX}{hashlib.sha256(key.encode()).hexdigest()}{TEMPLATE_SUFFIX}"
 
     @staticmethod
@@ -218,6 +219,15 @@ class _CompiledTemplates(jinja2.BytecodeCache):
             return
         with contextlib.suppress(OSError, ValueError, RuntimeError):
             write_trusted(cache_dir(), self._name(bucket), bucket.write_bytecode)
+
+
+@functools.cache
+def _jinja_identity() -> str:
+    """Which jinja is installed (without its ``__version__``, which Pallets projects are
+    deprecating): its bytecode format, and its package file's size and time (an upgrade
+    rewrites it)."""
+    st = os.stat(jinja2.__file__ or "")
+    return f"{jinja2.bccache.bc_magic!r}|{st.st_size}|{st.st_mtime_ns}"
 
 
 #: How a compiled template is named in the cache directory (``gmspolicy cache --clear``
