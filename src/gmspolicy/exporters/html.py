@@ -334,6 +334,14 @@ class _Page:
 
     # -- the ratification matrix -------------------------------------------------------
 
+    def _cite(self, ids: tuple[str, ...]) -> tuple[list[int], str]:
+        """Number the sources ``ids`` (those not numbered yet get the next numbers) and
+        keep their numbers and footnote markers: once numbered, a list of sources keeps
+        its numbers."""
+        numbers = self.notes.cite(ids)
+        found = self._refs[ids] = (numbers, _refs_html(numbers))
+        return found
+
     def _look(self, cell: StatusCell | CellFace) -> tuple[str, str, str, list[int], str, bool]:
         """How a status cell looks: class, sort-key prefix, the start of its ``td``, its
         footnote numbers and markers, and whether it is marked secondary (each memoised:
@@ -351,10 +359,7 @@ class _Page:
                 f'<td class="{_esc(cls)}" data-key="{_esc(rank)}',
             )
         ids = cell.sources
-        cited = self._refs.get(ids)
-        if cited is None:  # once numbered, a list of sources keeps its numbers
-            numbers = self.notes.cite(ids)
-            cited = self._refs[ids] = (numbers, _refs_html(numbers))
+        cited = self._refs.get(ids) or self._cite(ids)
         authority = cell.authority
         secondary = self._secondary.get(id(authority))
         if secondary is None:
@@ -405,20 +410,18 @@ class _Page:
         the cells are never all held at once."""
         labels = self.labels
         m = view.matrix
-        refs, cite = self._refs, self.notes.cite
+        refs, cite = self._refs, self._cite
         for row in faces:
             for face in row:
-                ids = face.sources
-                if ids not in refs:
-                    numbers = cite(ids)
-                    refs[ids] = (numbers, _refs_html(numbers))
+                if face.sources not in refs:
+                    cite(face.sources)
 
         def rows() -> Iterator[dict[str, Any]]:
             codes = [c.code for c in m.countries]
             looks, parts = self._looks, self.td_parts
             unknown = StatusKind.UNKNOWN
-            unknowns: dict[int, str] = {}  # the td of an unknown cell's face, by identity
-            kept: list[CellFace] = []
+            # the td of an unknown cell's face, by identity (faces live while the page does)
+            unknowns: dict[int, str] = {}
             for index, (inst, row) in enumerate(zip(m.instruments, faces, strict=True)):
                 name, title = labels.instrument_name(inst), labels.instrument_title(inst)
                 head = {
@@ -451,7 +454,6 @@ class _Page:
                     written = f'{start}{_esc(earliest or _NO_DATE)}">{_esc(text)}{end}'
                     if kind is unknown:
                         unknowns[id(face)] = written
-                        kept.append(face)  # (its id stays its own while kept)
                     cells.append(written)
                 yield {"index": index, "cells": cells, "search": " ".join(filter(None, texts))}
 
@@ -720,11 +722,7 @@ def _cell_html(c: dict[str, Any]) -> str:
     refs = c.get("refs")
     mark = c.get("mark")
     if mark:
-        title = escape(mark["title"])
-        out.append(
-            f' <span class="auth-mark" title="{title}" aria-label="{title}">'
-            f"{escape(mark['symbol'])}</span>"
-        )
+        out.append(_mark_html(mark))
     if refs:
         out.append(_refs_html(refs))
     rev = c.get("rev")

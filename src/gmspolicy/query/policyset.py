@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -218,11 +218,9 @@ class _FactsMap(Mapping[tuple[str, str], LatestFacts]):
         self._made: dict[tuple[str, str], LatestFacts] = {}
 
     def __getitem__(self, key: tuple[str, str]) -> LatestFacts:
-        found = self._made.get(key)
+        found = self.get(key)
         if found is None:
-            found = self._made[key] = LatestFacts.from_plain(
-                self._plain[key], self._statuses.get(key)
-            )
+            raise KeyError(key)
         return found
 
     def get(self, key: tuple[str, str], default: object = None) -> LatestFacts | None:  # type: ignore[override]
@@ -518,6 +516,15 @@ class _Deferred:
         return found
 
 
+#: The fields of a :class:`PolicySet` a deferred part fills, by each field: the bulk
+#: (participations and places) and the rest (MOUs and events).
+_READ_TOGETHER = {
+    "_parts": ("_parts", "_place_map"),
+    "_place_map": ("_parts", "_place_map"),
+    "_mou_records": ("_mou_records", "_event_records"),
+    "_event_records": ("_mou_records", "_event_records"),
+}
+
 #: What :meth:`PolicySet.snapshot_parts` gives apart from the bulk: every other record
 #: (countries, instruments, MOUs, events, sources, observations, reviews,
 #: recommendations, reporting rows, in that order).
@@ -583,56 +590,37 @@ class PolicySet:
     @property
     def participations(self) -> tuple[Participation, ...]:
         """Every participation, sorted by ``(country, instrument)``."""
-        parts = self._parts
-        if isinstance(parts, _Deferred):
-            self._restore_bulk(parts)
-            parts = self._parts
-            assert not isinstance(parts, _Deferred)
-        return parts
+        return cast(tuple[Participation, ...], self._read_deferred("_parts"))
 
     @property
     def places(self) -> Mapping[PlaceKey, str]:
         """Where each record was read (``FILE:LINE``, see :data:`PlaceKey`), when the set
         came from files."""
-        found = self._place_map
-        if isinstance(found, _Deferred):
-            self._restore_bulk(found)
-            found = self._place_map
-            assert not isinstance(found, _Deferred)
-        return found
+        return cast(Mapping[PlaceKey, str], self._read_deferred("_place_map"))
 
     @property
     def mous(self) -> tuple[Mou, ...]:
         """Every MOU."""
-        found = self._mou_records
-        if isinstance(found, _Deferred):
-            self._restore_rest(found)
-            found = self._mou_records
-            assert not isinstance(found, _Deferred)
-        return found
+        return cast(tuple[Mou, ...], self._read_deferred("_mou_records"))
 
     @property
     def events(self) -> tuple[Event, ...]:
         """Every forum event."""
-        found = self._event_records
+        return cast(tuple[Event, ...], self._read_deferred("_event_records"))
+
+    def _read_deferred(self, name: str) -> object:
+        """The field ``name``; if it is a part of a restored snapshot not read yet, the
+        part is read first (it fills the field and the one read with it)."""
+        found = getattr(self, name)
         if isinstance(found, _Deferred):
-            self._restore_rest(found)
-            found = self._event_records
-            assert not isinstance(found, _Deferred)
+            from gmspolicy._gc import without_gc
+
+            with without_gc():  # many small objects, no cycles
+                values = found.load()
+            for field, value in zip(_READ_TOGETHER[name], values, strict=True):
+                object.__setattr__(self, field, value)
+            found = getattr(self, name)
         return found
-
-    def _restore_rest(self, deferred: _Deferred) -> None:
-        mous, events = deferred.load()
-        object.__setattr__(self, "_mou_records", mous)
-        object.__setattr__(self, "_event_records", events)
-
-    def _restore_bulk(self, deferred: _Deferred) -> None:
-        from gmspolicy._gc import without_gc
-
-        with without_gc():  # many small objects, no cycles
-            parts, places = deferred.load()
-        object.__setattr__(self, "_parts", parts)
-        object.__setattr__(self, "_place_map", places)
 
     @property
     def _participation_index(self) -> dict[tuple[str, str], Participation]:

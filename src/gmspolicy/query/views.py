@@ -457,28 +457,18 @@ class _LatestWords:
 
     def __init__(self, labels: Labels) -> None:
         self.labels = labels
-        self.words: dict[tuple[int, int], str] = {}  # by identity: enum hashing is slow
         # by the values of a kind and action: the members, the cell word, and whether
         # the text is the word and the date
         self.kinds: dict[tuple[str, str | None], tuple[StatusKind, ActionKind | None, str, bool]]
         self.kinds = {}
         self.earliest: dict[str, str] = {}  # the first day of a date, by the date
 
-    def text(self, facts: LatestFacts) -> StatusText:
-        """:func:`status_text` of the cell ``facts`` describe."""
-        kind, via = facts.kind, facts.via
-        key = (id(kind), id(via))
-        word = self.words.get(key)
-        if word is None:
-            word = self.words[key] = self.labels.cell_word_of(kind, via)
-        return _status_text(
-            kind, via, facts.date, facts.in_force, facts.confirmed, word, self.labels
-        )
-
-    def face(self, plain: PlainFacts, observations: tuple[Observation, ...]) -> CellFace:
-        """The face of the cell whose facts are ``plain`` (:meth:`LatestFacts.plain`),
-        worded as :meth:`text` words it."""
-        kind_value, via_value, date, _signed, in_force, sources, confirmed, authority = plain
+    def _kind(
+        self, kind_value: str, via_value: str | None
+    ) -> tuple[StatusKind, ActionKind | None, str, bool]:
+        """The members of a kind and action (by value), their cell word and whether the
+        text is the word and the date (a party by an action, as :func:`_status_text`
+        words it)."""
         found = self.kinds.get((kind_value, via_value))
         if found is None:
             kind = STATUS_KINDS[kind_value]
@@ -489,6 +479,21 @@ class _LatestWords:
                 self.labels.cell_word_of(kind, via),
                 kind is StatusKind.PARTY and via is not None,
             )
+        return found
+
+    def text(self, facts: LatestFacts) -> StatusText:
+        """:func:`status_text` of the cell ``facts`` describe."""
+        kind, via = facts.kind, facts.via
+        word = self._kind(kind._value_, via._value_ if via is not None else None)[2]
+        return _status_text(
+            kind, via, facts.date, facts.in_force, facts.confirmed, word, self.labels
+        )
+
+    def face(self, plain: PlainFacts, observations: tuple[Observation, ...]) -> CellFace:
+        """The face of the cell whose facts are ``plain`` (:meth:`LatestFacts.plain`),
+        worded as :meth:`text` words it."""
+        kind_value, via_value, date, _signed, in_force, sources, confirmed, authority = plain
+        found = self.kinds.get((kind_value, via_value)) or self._kind(kind_value, via_value)
         kind, via, word, plain_party = found
         if plain_party:  # as _status_text words a party by an action: the word and date
             text = f"{word} {date}" if date else word
@@ -592,7 +597,7 @@ class TableView(_Base):
                             unknown = face
                         row.append(face)
                         continue
-                    row.append(wording.face(facts.plain(), seen))
+                    row.append(face_of(facts.plain(), seen))
                 rows.append(tuple(row))
         return tuple(rows)
 
