@@ -369,16 +369,7 @@ def recommending_names(text: str) -> list[list[str]]:
     the sentence: ``(the Paris Principles) (Niger)``). Two passes over the text, each
     character visited a bounded number of times.
     """
-    ends: list[int] = []
-    depth = 0
-    for i, ch in enumerate(text):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth = max(depth - 1, 0)
-        elif ch == ";" and depth == 0:
-            ends.append(i)
-    ends.append(len(text))
+    ends = _clause_ends(text)
     runs: list[list[str]] = []
     start = 0
     for end in ends:
@@ -462,20 +453,28 @@ ACRONYMS: Mapping[str, str] = {
 }
 
 
-def _clauses(text: str) -> list[str]:
-    """``text`` cut at each ``;`` outside brackets (one recommendation each)."""
-    out: list[str] = []
+def _clause_ends(text: str) -> list[int]:
+    """Where each ``;`` outside brackets is in ``text``, then where the text ends."""
+    ends: list[int] = []
     depth = 0
-    start = 0
     for i, ch in enumerate(text):
         if ch == "(":
             depth += 1
         elif ch == ")":
             depth = max(depth - 1, 0)
         elif ch == ";" and depth == 0:
-            out.append(text[start:i])
-            start = i + 1
-    out.append(text[start:])
+            ends.append(i)
+    ends.append(len(text))
+    return ends
+
+
+def _clauses(text: str) -> list[str]:
+    """``text`` cut at each ``;`` outside brackets (one recommendation each)."""
+    out: list[str] = []
+    start = 0
+    for end in _clause_ends(text):
+        out.append(text[start:end])
+        start = end + 1
     return out
 
 
