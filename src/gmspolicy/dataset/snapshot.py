@@ -332,13 +332,14 @@ def load(key: str) -> PolicySet | None:
     if not _NAME.match(f"{key}{_SUFFIX}"):
         return None
     name = f"{key}{_SUFFIX}"
-    with trusted_file(cache_dir(), name) as opened:
+    folder = cache_dir()
+    with trusted_file(folder, name) as opened:
         if opened is None:
             return None
         dfd, fh = opened
         try:
             with without_gc():
-                found = _read(fh, (cache_dir(), name))
+                found = _read(fh, (folder, name))
         except Exception:  # damaged, or from an incompatible version: replace it
             with contextlib.suppress(OSError):
                 os.unlink(name, dir_fd=dfd)
