@@ -3,7 +3,6 @@ sources may give only to the year or month (actions, statuses, MOUs, events)."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import enum
 import re
@@ -31,6 +30,10 @@ def parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"impossible date {_shown(text)}") from None
+
+
+#: One day, to step back from a month's successor to its last day.
+_ONE_DAY = dt.timedelta(days=1)
 
 
 class DatePrecision(enum.Enum):
@@ -96,7 +99,10 @@ class PartialDate:
             first, last = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
         elif self.day is None:
             first = dt.date(self.year, self.month, 1)
-            last = first.replace(day=calendar.monthrange(self.year, self.month)[1])
+            if self.month == 12:
+                last = dt.date(self.year, 12, 31)
+            else:  # the day before the next month's first
+                last = dt.date(self.year, self.month + 1, 1) - _ONE_DAY
         else:
             first = last = dt.date(self.year, self.month, self.day)  # ValueError if impossible
         object.__setattr__(self, "_first", first)

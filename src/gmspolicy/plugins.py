@@ -30,9 +30,9 @@ from gmspolicy._entry_points import IndexedEntryPoint, entry_points
 from gmspolicy._typecheck import type_error
 from gmspolicy.errors import GmsPolicyError, PluginError, UsageError
 from gmspolicy.exporters.contract import Exporter
-from gmspolicy.loaders.contract import LoadContext, Loader, LoadResult
 
 if TYPE_CHECKING:
+    from gmspolicy.loaders.contract import LoadContext, Loader, LoadResult
     from gmspolicy.query.views import View
 
 __all__ = [
@@ -65,7 +65,7 @@ FIRST_PARTY: dict[tuple[str, str], str] = {
 
 #: A plugin kind: :class:`~gmspolicy.loaders.contract.Loader` or
 #: :class:`~gmspolicy.exporters.contract.Exporter`.
-P = TypeVar("P", Loader, Exporter)
+P = TypeVar("P", "Loader", Exporter)
 
 #: Longest error text kept from a plugin's exception (it is printed on one line).
 _MAX_ERROR = 300
@@ -389,7 +389,7 @@ def _check_loader(name: str, obj: object) -> Loader:
         raise TypeError(problem)
     if not callable(getattr(obj, "load")):  # noqa: B009
         raise TypeError("load is not callable")
-    return cast(Loader, obj)
+    return cast("Loader", obj)
 
 
 #: Largest plugin file read from a plugins directory, in bytes.
@@ -459,6 +459,8 @@ def run_loader(
 def check_result(name: str, result: object) -> LoadResult:
     """``result`` if it is a well-typed :class:`LoadResult` whose facts cite only the
     sources it returns; a :class:`PluginError` naming loader ``name`` otherwise."""
+    from gmspolicy.loaders.contract import LoadResult
+
     if not isinstance(result, LoadResult):
         raise PluginError(f"loader {name!r} returned {type(result).__name__}, expected LoadResult")
     problem = type_error(result, LoadResult, "result")
@@ -553,3 +555,13 @@ def _checked_chunks(exporter: Exporter, chunks: Iterator[object], expected: type
         if close is not None:
             with _plugin_code(), contextlib.suppress(Exception):
                 close()
+
+
+def __getattr__(name: str) -> Any:
+    # the loader contract is imported when first asked for (a command that only exports
+    # never needs it)
+    if name == "Loader":
+        from gmspolicy.loaders.contract import Loader
+
+        return Loader
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from gmspolicy._version import __version__
 from gmspolicy.i18n import Labels
-from gmspolicy.query.views import CitedSource, StatusCell, View
+from gmspolicy.query.views import CitedSource, StatusCell
+
+if TYPE_CHECKING:
+    from gmspolicy.query.views import View
 
 #: Legend entries, in display order (label keys ``legend.KEY``).
 LEGEND_KEYS: tuple[str, ...] = (

@@ -32,22 +32,21 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import ClassVar, assert_never
+from typing import TYPE_CHECKING, ClassVar, assert_never
 
 from gmspolicy._gc import without_gc
 from gmspolicy.errors import UsageError
 from gmspolicy.i18n import Labels
+from gmspolicy.query import views as _views
 from gmspolicy.query.policyset import PolicySet
-from gmspolicy.query.views import (
-    DatasetView,
-    EventsView,
-    MousView,
-    ObservationsView,
-    ProfileView,
-    ReviewsView,
-    TableView,
-    View,
-)
+from gmspolicy.query.views import TableView
+
+if TYPE_CHECKING:
+    from gmspolicy.query.views import (
+        DatasetView,
+        ReviewsView,
+        View,
+    )
 
 #: Columns of a dataset export.
 DATASET_COLUMNS: tuple[str, ...] = (
@@ -181,12 +180,17 @@ class CsvExporter:
             case TableView():
                 with without_gc():  # a world-size table is many small objects, no cycles
                     return write_rows(TABLE_COLUMNS, table_rows(view))
-            case DatasetView():
+            case _views.DatasetView():
                 with without_gc():
                     return write_rows(DATASET_COLUMNS, dataset_rows(view))
-            case ReviewsView():
+            case _views.ReviewsView():
                 return reviews_csv(view, view.labels)
-            case EventsView() | MousView() | ObservationsView() | ProfileView():
+            case (
+                _views.EventsView()
+                | _views.MousView()
+                | _views.ObservationsView()
+                | _views.ProfileView()
+            ):
                 raise UsageError(
                     f"format 'csv' cannot render {view.kind} (it renders: dataset, reviews, table)"
                 )

@@ -31,7 +31,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, ClassVar, assert_never
+from typing import TYPE_CHECKING, Any, ClassVar, assert_never
 from urllib.parse import urlsplit
 
 import jinja2
@@ -59,24 +59,20 @@ from gmspolicy.models import (
     Status,
     StatusKind,
 )
+from gmspolicy.query import views as _views
 from gmspolicy.query.policyset import Matrix, PolicySet
-from gmspolicy.query.views import (
-    SECONDARY_MARK,
-    CellFace,
-    CitedSource,
-    DatasetView,
-    EventRow,
-    EventsView,
-    MouRow,
-    MousView,
-    ObservationRow,
-    ObservationsView,
-    ProfileView,
-    ReviewsView,
-    StatusCell,
-    TableView,
-    View,
-)
+from gmspolicy.query.views import SECONDARY_MARK, CellFace, CitedSource, StatusCell, TableView
+
+if TYPE_CHECKING:
+    from gmspolicy.query.views import (
+        DatasetView,
+        EventRow,
+        MouRow,
+        ObservationRow,
+        ProfileView,
+        ReviewsView,
+        View,
+    )
 
 #: Sort rank of each status kind (ascending order puts parties first, unknown last).
 STATUS_RANK: dict[StatusKind, int] = {
@@ -927,21 +923,21 @@ class HtmlExporter:
         match view:
             case TableView():
                 title, sections = labels("table.title"), _matrix_sections(page, view, None)
-            case DatasetView():
+            case _views.DatasetView():
                 title, sections = labels("table.title"), _matrix_sections(page, view.table(), view)
-            case EventsView():
+            case _views.EventsView():
                 title = labels("heading.events")
                 sections = [_table_section("", page.events_table(view.rows()))]
-            case MousView():
+            case _views.MousView():
                 title = labels("heading.mous")
                 sections = [_table_section("", page.mous_table(view.rows()))]
-            case ObservationsView():
+            case _views.ObservationsView():
                 title = labels("heading.observations")
                 groups = page.observation_groups_by_country(view.rows())
                 sections = [{"kind": "observations", "heading": "", "groups": groups}]
-            case ReviewsView():
+            case _views.ReviewsView():
                 title, sections = _reviews_page(page, view)
-            case ProfileView():
+            case _views.ProfileView():
                 title = labels("heading.profile", country=labels.country_name(view.country))
                 sections = _profile_sections(page, view)
             case _:

@@ -43,7 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from typing import ClassVar, assert_never
+from typing import TYPE_CHECKING, ClassVar, assert_never
 
 from icalendar import Calendar, vText
 from icalendar import Event as VEvent
@@ -51,17 +51,15 @@ from icalendar import Event as VEvent
 from gmspolicy.errors import UsageError
 from gmspolicy.i18n import Labels
 from gmspolicy.models import Event
-from gmspolicy.query.views import (
-    CitedSource,
-    DatasetView,
-    EventsView,
-    MousView,
-    ObservationsView,
-    ProfileView,
-    ReviewsView,
-    TableView,
-    View,
-)
+from gmspolicy.query import views as _views
+from gmspolicy.query.views import CitedSource, TableView
+
+if TYPE_CHECKING:
+    from gmspolicy.query.views import (
+        DatasetView,
+        EventsView,
+        View,
+    )
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -137,7 +135,7 @@ def _description(cited: Sequence[CitedSource], event: Event, labels: Labels) -> 
 def calendar(view: EventsView | DatasetView) -> Calendar:
     """The calendar of the view's events: one all-day entry each, spanning the month or
     year of a date known only that far."""
-    rows = view.rows() if isinstance(view, EventsView) else view.events()
+    rows = view.rows() if isinstance(view, _views.EventsView) else view.events()
     labels = view.labels
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -190,14 +188,14 @@ class IcsExporter:
         """Render an events (or dataset) view as iCalendar text; a reviews view as the
         calendar of its reviews and report due dates."""
         match view:
-            case EventsView() | DatasetView():
+            case _views.EventsView() | _views.DatasetView():
                 text: str = calendar(view).to_ical().decode("utf-8")
                 return text
-            case ReviewsView():
+            case _views.ReviewsView():
                 from gmspolicy.exporters._reviews_ics import reviews_calendar
 
                 return reviews_calendar(view)
-            case TableView() | MousView() | ObservationsView() | ProfileView():
+            case TableView() | _views.MousView() | _views.ObservationsView() | _views.ProfileView():
                 raise UsageError(
                     f"format 'ics' cannot render {view.kind} (it renders: dataset, events, reviews)"
                 )

@@ -10,26 +10,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any, ClassVar, assert_never
+from typing import TYPE_CHECKING, Any, ClassVar, assert_never
 
 from gmspolicy._version import __version__
 from gmspolicy.convert import without_gc
 from gmspolicy.dates import PRECISION_OF_ISO
 from gmspolicy.exporters._plain import plain, plain_fn
 from gmspolicy.models import Participation, Status
+from gmspolicy.query import views as _views
 from gmspolicy.query.policyset import LatestFacts, PlainFacts, PolicySet
-from gmspolicy.query.views import (
-    DatasetView,
-    EventsView,
-    MousView,
-    ObservationsView,
-    ParticipationRow,
-    ProfileView,
-    ReviewsView,
-    StatusCell,
-    TableView,
-    View,
-)
+from gmspolicy.query.views import StatusCell, TableView
+
+if TYPE_CHECKING:
+    from gmspolicy.query.views import (
+        ParticipationRow,
+        ProfileView,
+        View,
+    )
 
 #: The version of the JSON feed's schema (semantic versioning).
 SCHEMA_VERSION = "2.1.0"
@@ -180,7 +177,7 @@ def document(view: View) -> dict[str, Any]:
             members, ids = _table_members(view)
             doc.update(members)
             cited.update(ids)
-        case DatasetView():
+        case _views.DatasetView():
             pset = view.pset
             doc.update(
                 countries=_records(pset.countries),
@@ -192,23 +189,23 @@ def document(view: View) -> dict[str, Any]:
                 **dataset_reviews(pset),
             )
             cited.update(s.id for s in pset.sources)
-        case EventsView():
+        case _views.EventsView():
             doc["events"] = _records(view.events)
             for e in view.events:
                 cited.update(e.sources)
-        case MousView():
+        case _views.MousView():
             doc["mous"] = _records(view.mous)
             for mou in view.mous:
                 cited.update(mou.sources)
-        case ObservationsView():
+        case _views.ObservationsView():
             doc["observations"] = _records(view.observations)
             for o in view.observations:
                 cited.update(o.sources)
-        case ProfileView():
+        case _views.ProfileView():
             members, ids = _profile_members(view)
             doc.update(members)
             cited.update(ids)
-        case ReviewsView():
+        case _views.ReviewsView():
             from gmspolicy.exporters._reviews import reviews_json
 
             body = reviews_json(view)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar, assert_never
+from typing import TYPE_CHECKING, ClassVar, assert_never
 
 from gmspolicy._gc import without_gc
 from gmspolicy.exporters._common import (
@@ -13,24 +13,19 @@ from gmspolicy.exporters._common import (
     generator_line,
 )
 from gmspolicy.i18n import Labels
+from gmspolicy.query import views as _views
 from gmspolicy.query.policyset import PolicySet
-from gmspolicy.query.views import (
-    SECONDARY_MARK,
-    CellFace,
-    CitedSource,
-    DatasetView,
-    EventRow,
-    EventsView,
-    MouRow,
-    MousView,
-    ObservationRow,
-    ObservationsView,
-    ProfileView,
-    ReviewsView,
-    StatusCell,
-    TableView,
-    View,
-)
+from gmspolicy.query.views import SECONDARY_MARK, CellFace, CitedSource, StatusCell, TableView
+
+if TYPE_CHECKING:
+    from gmspolicy.query.views import (
+        EventRow,
+        MouRow,
+        ObservationRow,
+        ProfileView,
+        ReviewsView,
+        View,
+    )
 
 
 def escape_cell(text: str) -> str:
@@ -106,21 +101,21 @@ class MarkdownExporter:
         match view:
             case TableView():
                 body = self._table(view, labels, notes)
-            case DatasetView():
+            case _views.DatasetView():
                 body = self._table(view.table(), labels, notes)
                 body += ["", f"## {escape_text(labels('heading.mous'))}", ""]
                 body += self._mous(view.mous(), labels, notes)
                 body += ["", f"## {escape_text(labels('heading.events'))}", ""]
                 body += self._events(view.events(), labels, notes)
-            case EventsView():
+            case _views.EventsView():
                 body = self._events(view.rows(), labels, notes)
-            case MousView():
+            case _views.MousView():
                 body = self._mous(view.rows(), labels, notes)
-            case ObservationsView():
+            case _views.ObservationsView():
                 body = self._observations(view.rows(), labels, notes)
-            case ProfileView():
+            case _views.ProfileView():
                 body = self._profile(view, labels, notes)
-            case ReviewsView():
+            case _views.ReviewsView():
                 body = reviews_markdown(view, labels, notes)
             case _:
                 assert_never(view)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import unicodedata
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from gmspolicy._output import terminal_safe
 from gmspolicy.errors import UsageError
@@ -24,7 +24,10 @@ from gmspolicy.exporters._common import (
     generator_line,
     source_line,
 )
-from gmspolicy.query.views import SECONDARY_MARK, TableView, View
+from gmspolicy.query.views import SECONDARY_MARK, TableView
+
+if TYPE_CHECKING:
+    from gmspolicy.query.views import View
 
 #: Narrowest and widest layouts (terminal cells).
 MIN_WIDTH, MAX_WIDTH = 40, 400

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, cast
 
@@ -34,7 +33,6 @@ from gmspolicy.models import (
     StatusKind,
     strongest_authority,
 )
-from gmspolicy.query.places import Places
 
 if TYPE_CHECKING:
     from gmspolicy.models import Mechanism
@@ -562,7 +560,7 @@ class PolicySet:
     )
     _source_index: dict[str, Source] = attrs.field(init=False, repr=False)
     _mou_index: dict[str, Mou] | None = attrs.field(init=False, repr=False, default=None)
-    _name_index: dict[str, str] = attrs.field(init=False, repr=False)
+    _names: dict[str, str] | None = attrs.field(init=False, repr=False, default=None)
     _authority_cache: dict[tuple[str, ...], Authority | None] = attrs.field(init=False, repr=False)
     _latest: Mapping[tuple[str, str], LatestFacts] | None = attrs.field(
         init=False, repr=False, default=None
@@ -577,11 +575,7 @@ class PolicySet:
         object.__setattr__(self, "_part_index", None)
         object.__setattr__(self, "_source_index", {s.id: s for s in self.sources})
         object.__setattr__(self, "_mou_index", None)
-        names: dict[str, str] = {}
-        for c in self.countries:
-            for name in (c.code, c.alpha2, c.name, *c.names):
-                names.setdefault(_fold(name), c.code)
-        object.__setattr__(self, "_name_index", names)
+        object.__setattr__(self, "_names", None)
         # cells citing the same sources share one answer (a memo: the set is immutable)
         object.__setattr__(self, "_authority_cache", {})
         object.__setattr__(self, "_latest", None)
@@ -623,6 +617,19 @@ class PolicySet:
         return found
 
     @property
+    def _name_index(self) -> dict[str, str]:
+        """Each country's code by every name it is known by, folded (made on first use: a
+        table names no country)."""
+        found = self._names
+        if found is None:
+            found = {}
+            for c in self.countries:
+                for name in (c.code, c.alpha2, c.name, *c.names):
+                    found.setdefault(_fold(name), c.code)
+            object.__setattr__(self, "_names", found)
+        return found
+
+    @property
     def _participation_index(self) -> dict[tuple[str, str], Participation]:
         found = self._part_index
         if found is None:
@@ -657,6 +664,8 @@ class PolicySet:
             self.reporting,
         )
         plain = dict(self.latest_plain()) if latest else {}
+        from gmspolicy.query.places import Places
+
         return records, (self.participations, Places.of(self.places)), plain
 
     @classmethod
@@ -715,6 +724,8 @@ class PolicySet:
         superseding unknown MOUs, events ending before they start; reviews, recommendations
         and reporting rows that do not fit (see :mod:`gmspolicy.dataset.validate`).
         """
+        from gmspolicy.query.places import Places
+
         pset = cls(
             countries=tuple(sorted(countries, key=lambda c: c.code)),
             instruments=tuple(instruments),
@@ -770,6 +781,8 @@ class PolicySet:
         exact = by_key.get(wanted)
         if exact is not None:
             return f"; did you mean {exact}?"
+        import difflib
+
         close = difflib.get_close_matches(wanted, list(by_key), n=6, cutoff=0.75)
         ids = list(dict.fromkeys(by_key[k] for k in close))[:3]
         return f"; did you mean {' or '.join(ids)}?" if ids else ""
@@ -777,6 +790,8 @@ class PolicySet:
     def _country_hint(self, name: str) -> str:
         """``; did you mean X (Name)?`` with the closest country names, or nothing."""
         wanted = _fold(name[:200])
+        import difflib
+
         close = difflib.get_close_matches(wanted, list(self._name_index), n=6, cutoff=0.8)
         codes = list(dict.fromkeys(self._name_index[k] for k in close))[:3]
         if not codes:
