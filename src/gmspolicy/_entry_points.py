@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import importlib.machinery
 import json
 import os
@@ -50,6 +49,7 @@ import time
 from importlib import import_module
 from typing import Any
 
+from gmspolicy._keyhash import key_sha256
 from gmspolicy._trusted import read_trusted, write_trusted
 
 #: The groups the index holds (a scan reads them all at once).
@@ -220,7 +220,7 @@ def _racy(key: list[Any]) -> bool:
 
 
 def _digest(key: list[Any]) -> str:
-    return hashlib.sha256(json.dumps(key, separators=(",", ":")).encode()).hexdigest()
+    return key_sha256(json.dumps(key, separators=(",", ":")).encode()).hexdigest()
 
 
 def _load_index() -> dict[str, Any]:

@@ -40,7 +40,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import hashlib
 import importlib.util
 import os
 import pickle
@@ -53,6 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from gmspolicy._gc import without_gc
+from gmspolicy._keyhash import key_sha256
 from gmspolicy._trusted import read_trusted, trusted_dir, trusted_file, write_trusted
 from gmspolicy._version import __version__
 from gmspolicy.dataset._files import (
@@ -65,8 +65,8 @@ from gmspolicy.dataset._files import (
 )
 
 if TYPE_CHECKING:
-    from gmspolicy.models import Event, Mou, Participation
-    from gmspolicy.query.policyset import PlaceKey, PolicySet
+    from gmspolicy.models import Participation
+    from gmspolicy.query.policyset import PlaceKey, PolicySet, Rest
 
 #: How many snapshots are kept (the least recently used are removed beyond this).
 KEEP = 8
@@ -74,8 +74,8 @@ KEEP = 8
 #: Bumped when the snapshot layout or a pickled class changes (3: actions and statuses
 #: carry a PartialDate instead of a date and a precision; 4: a set pickles its
 #: participations and places as bytes restored on demand, and its latest cells; 5: the
-#: MOUs and events too).
-FORMAT = 5
+#: MOUs and events too; 6: the reviews, recommendations and reporting rows too).
+FORMAT = 6
 
 _SUFFIX = ".pickle"
 _NAME = re.compile(r"^[0-9a-f]{64}\.pickle$")
@@ -166,7 +166,7 @@ def _python_files(folder: str) -> list[tuple[str, os.stat_result]]:
 def _tree_signature(folder: str) -> bytes:
     """The path, size and time of every ``*.py`` file under ``folder``, and the bytes of
     those changed in the last two seconds (see :func:`_code_signature`)."""
-    digest = hashlib.sha256()
+    digest = key_sha256()
     recent = time.time_ns() - _SETTLE_NS
     for rel, st in _python_files(folder):
         digest.update(f"\0{rel}\0{st.st_size}\0{st.st_mtime_ns}".encode())
@@ -193,7 +193,7 @@ def _code_signature() -> bytes:
     signature that holds its bytes never equals one that holds only its time, so a
     snapshot stored then is used only by runs that read the same bytes)."""
     here = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # the package
-    digest = hashlib.sha256(f"{__version__}|{sys.version}|{FORMAT}|stat".encode())
+    digest = key_sha256(f"{__version__}|{sys.version}|{FORMAT}|stat".encode())
     digest.update(_tree_signature(here))
     for name in _DEPENDENCIES:
         spec = importlib.util.find_spec(name)
@@ -224,7 +224,7 @@ def fingerprint(root: Path, *, today: dt.date | None, max_file_bytes: int) -> st
     files, misplaced = dataset_files(root)
     if misplaced:
         return None
-    digest = hashlib.sha256(_code_signature())
+    digest = key_sha256(_code_signature())
     digest.update(f"\0{display_path(root)}\0{today}\0{max_file_bytes}\0".encode())
     base = os.path.realpath(root)
     inside = base if base.endswith(os.sep) else base + os.sep
@@ -306,6 +306,8 @@ class _Digests:
         data = read_file_bounded(path, max_bytes)
         if isinstance(data, str):
             return None
+        import hashlib  # file contents: OpenSSL's SHA-256 (see gmspolicy._keyhash)
+
         found = hashlib.sha256(data).hexdigest()
         with contextlib.suppress(OSError):
             if old and self._key(path, os.stat(path)) == key and len(data) == before.st_size:
@@ -364,6 +366,8 @@ class _Hashing:
     def __init__(self, fh: BinaryIO) -> None:
         self.fh = fh
         self.size = 0
+        import hashlib
+
         self.digest = hashlib.sha256()
 
     def write(self, data: bytes) -> int:
@@ -374,16 +378,17 @@ class _Hashing:
 
 def _write(fh: BinaryIO, pset: PolicySet) -> None:
     """Write a snapshot of ``pset``: the bulk's length (8 bytes), the bulk (participations
-    and places, one pickle) and the head (one pickle: the tag, the other records but the
-    MOUs and events, the latest cells, the bulk's length and SHA-256, and the MOUs and
-    events pickled apart, as bytes: unpickled only when a query needs them)."""
+    and places, one pickle) and the head (one pickle: the tag, the countries,
+    instruments, sources and observations, the latest cells, the bulk's length and
+    SHA-256, and the rest pickled apart, as bytes: the MOUs, events, reviews,
+    recommendations and reporting rows, unpickled only when a query needs them)."""
     records, bulk, latest = pset.snapshot_parts()
     fh.write(bytes(8))
     hashing = _Hashing(fh)
     pickle.dump(bulk, hashing, protocol=pickle.HIGHEST_PROTOCOL)
-    countries, instruments, mous, events, *others = records
-    rest = pickle.dumps((mous, events), protocol=pickle.HIGHEST_PROTOCOL)
-    head_records = (countries, instruments, (), (), *others)
+    countries, instruments, mous, events, sources, observations, *later = records
+    rest = pickle.dumps((mous, events, *later), protocol=pickle.HIGHEST_PROTOCOL)
+    head_records = (countries, instruments, (), (), sources, observations, (), (), ())
     head = (_TAG, head_records, latest, hashing.size, hashing.digest.hexdigest(), rest)
     pickle.dump(head, fh, protocol=pickle.HIGHEST_PROTOCOL)
     fh.seek(0)
@@ -415,8 +420,9 @@ def _read(fh: BinaryIO, origin: tuple[Path, str] | None = None) -> PolicySet | N
     return PolicySet.from_snapshot(records, source.load, latest, functools.partial(_rest, rest))
 
 
-def _rest(blob: bytes) -> tuple[tuple[Mou, ...], tuple[Event, ...]]:
-    """The MOUs and events a snapshot's head keeps as bytes (see :func:`_write`)."""
+def _rest(blob: bytes) -> Rest:
+    """The MOUs, events, reviews, recommendations and reporting rows a snapshot's head
+    keeps as bytes (see :func:`_write`)."""
     found = pickle.loads(blob)  # noqa: S301 - bytes of the same trusted file
     return found  # type: ignore[no-any-return]
 
@@ -438,6 +444,8 @@ class _Bulk:
             blob = os.pread(self.fd, self.size, 8)
         finally:
             self._close()  # read once
+        import hashlib
+
         if len(blob) != self.size or hashlib.sha256(blob).hexdigest() != self.digest:
             from gmspolicy.errors import UsageError
 

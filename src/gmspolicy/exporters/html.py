@@ -48,22 +48,13 @@ from gmspolicy.exporters._common import (
     generator_line,
 )
 from gmspolicy.i18n import FONT_STACK
-from gmspolicy.models import (
-    ActionKind,
-    Country,
-    Document,
-    Instrument,
-    Mechanism,
-    Observation,
-    Review,
-    Status,
-    StatusKind,
-)
+from gmspolicy.models import ActionKind, Country, Instrument, Observation, Status, StatusKind
 from gmspolicy.query import views as _views
 from gmspolicy.query.policyset import Matrix, PolicySet
 from gmspolicy.query.views import SECONDARY_MARK, CellFace, CitedSource, StatusCell, TableView
 
 if TYPE_CHECKING:
+    from gmspolicy.models import Document, Mechanism, Review
     from gmspolicy.query.views import (
         DatasetView,
         EventRow,

@@ -17,17 +17,10 @@ from gmspolicy.models import (
     Authority,
     Body,
     Country,
-    Event,
-    EventSeries,
     Group,
     Instrument,
     InstrumentKind,
-    Mou,
     Observation,
-    Participation,
-    Recommendation,
-    ReportingStatus,
-    Review,
     Source,
     Status,
     StatusKind,
@@ -35,7 +28,16 @@ from gmspolicy.models import (
 )
 
 if TYPE_CHECKING:
-    from gmspolicy.models import Mechanism
+    from gmspolicy.models import (
+        Event,
+        EventSeries,
+        Mechanism,
+        Mou,
+        Participation,
+        Recommendation,
+        ReportingStatus,
+        Review,
+    )
     from gmspolicy.query.diff import Change
     from gmspolicy.query.reviews import ReportingSummary
 
@@ -494,17 +496,18 @@ def confirmed_as_of(
 class _Deferred:
     """A part of a set restored from a cached snapshot, read only when a query needs it:
     the participations and places (:attr:`PolicySet.participations`,
-    :attr:`PolicySet.places`), or the MOUs and events (:attr:`PolicySet.mous`,
-    :attr:`PolicySet.events`); a table as of the latest facts reads none of them. Read
+    :attr:`PolicySet.places`), or the rest (:data:`Rest`: :attr:`PolicySet.mous`,
+    :attr:`PolicySet.events`, the reviews, recommendations and reporting rows); a
+    Markdown table as of the latest facts reads none of them. Read
     once: sets that share it (:func:`attrs.evolve`) share what was read."""
 
     __slots__ = ("_found", "_load")
 
-    def __init__(self, load: Callable[[], tuple[object, object]]) -> None:
-        self._load: Callable[[], tuple[object, object]] | None = load
-        self._found: tuple[object, object] | None = None
+    def __init__(self, load: Callable[[], tuple[object, ...]]) -> None:
+        self._load: Callable[[], tuple[object, ...]] | None = load
+        self._found: tuple[object, ...] | None = None
 
-    def load(self) -> tuple[object, object]:
+    def load(self) -> tuple[object, ...]:
         """What the part holds (read the first time)."""
         found = self._found
         if found is None:
@@ -514,19 +517,37 @@ class _Deferred:
         return found
 
 
-#: The fields of a :class:`PolicySet` a deferred part fills, by each field: the bulk
-#: (participations and places) and the rest (MOUs and events).
+#: The fields of a :class:`PolicySet` a deferred part fills: the bulk (participations and
+#: places) and the rest (MOUs, events, reviews, recommendations, reporting rows).
+_BULK_FIELDS = ("_parts", "_place_map")
+_REST_FIELDS = (
+    "_mou_records",
+    "_event_records",
+    "_review_list",
+    "_recommendation_list",
+    "_reporting_list",
+)
+#: Each deferred field with the fields read with it.
 _READ_TOGETHER = {
-    "_parts": ("_parts", "_place_map"),
-    "_place_map": ("_parts", "_place_map"),
-    "_mou_records": ("_mou_records", "_event_records"),
-    "_event_records": ("_mou_records", "_event_records"),
+    **dict.fromkeys(_BULK_FIELDS, _BULK_FIELDS),
+    **dict.fromkeys(_REST_FIELDS, _REST_FIELDS),
 }
 
 #: What :meth:`PolicySet.snapshot_parts` gives apart from the bulk: every other record
 #: (countries, instruments, MOUs, events, sources, observations, reviews,
 #: recommendations, reporting rows, in that order).
 Records = tuple[tuple[object, ...], ...]
+
+if TYPE_CHECKING:
+    #: What a snapshot's rest holds: the MOUs, events, reviews, recommendations and
+    #: reporting rows.
+    Rest = tuple[
+        tuple[Mou, ...],
+        tuple[Event, ...],
+        tuple[Review, ...],
+        tuple[Recommendation, ...],
+        tuple[ReportingStatus, ...],
+    ]
 
 
 @attrs.frozen(eq=False)
@@ -549,10 +570,15 @@ class PolicySet:
     _place_map: Mapping[PlaceKey, str] | _Deferred = attrs.field(
         factory=dict, repr=False, alias="places"
     )
-    #: Every review (the constructor argument is ``reviews``; :meth:`reviews` selects).
-    review_records: tuple[Review, ...] = attrs.field(default=(), alias="reviews")
-    recommendations: tuple[Recommendation, ...] = ()
-    reporting: tuple[ReportingStatus, ...] = ()
+    #: The reviews, recommendations and reporting rows (see :attr:`review_records`,
+    #: :attr:`recommendations`, :attr:`reporting`); ``_Deferred`` after unpickling.
+    _review_list: tuple[Review, ...] | _Deferred = attrs.field(default=(), alias="reviews")
+    _recommendation_list: tuple[Recommendation, ...] | _Deferred = attrs.field(
+        default=(), alias="recommendations"
+    )
+    _reporting_list: tuple[ReportingStatus, ...] | _Deferred = attrs.field(
+        default=(), alias="reporting"
+    )
     _country_index: dict[str, Country] = attrs.field(init=False, repr=False)
     _instrument_index: dict[str, Instrument] = attrs.field(init=False, repr=False)
     _part_index: dict[tuple[str, str], Participation] | None = attrs.field(
@@ -584,7 +610,7 @@ class PolicySet:
     @property
     def participations(self) -> tuple[Participation, ...]:
         """Every participation, sorted by ``(country, instrument)``."""
-        return cast(tuple[Participation, ...], self._read_deferred("_parts"))
+        return cast("tuple[Participation, ...]", self._read_deferred("_parts"))
 
     @property
     def places(self) -> Mapping[PlaceKey, str]:
@@ -593,14 +619,29 @@ class PolicySet:
         return cast(Mapping[PlaceKey, str], self._read_deferred("_place_map"))
 
     @property
+    def review_records(self) -> tuple[Review, ...]:
+        """Every review (the constructor argument is ``reviews``; :meth:`reviews` selects)."""
+        return cast("tuple[Review, ...]", self._read_deferred("_review_list"))
+
+    @property
+    def recommendations(self) -> tuple[Recommendation, ...]:
+        """Every UPR recommendation."""
+        return cast("tuple[Recommendation, ...]", self._read_deferred("_recommendation_list"))
+
+    @property
+    def reporting(self) -> tuple[ReportingStatus, ...]:
+        """Every reporting row (what a source says about one report a state owes)."""
+        return cast("tuple[ReportingStatus, ...]", self._read_deferred("_reporting_list"))
+
+    @property
     def mous(self) -> tuple[Mou, ...]:
         """Every MOU."""
-        return cast(tuple[Mou, ...], self._read_deferred("_mou_records"))
+        return cast("tuple[Mou, ...]", self._read_deferred("_mou_records"))
 
     @property
     def events(self) -> tuple[Event, ...]:
         """Every forum event."""
-        return cast(tuple[Event, ...], self._read_deferred("_event_records"))
+        return cast("tuple[Event, ...]", self._read_deferred("_event_records"))
 
     def _read_deferred(self, name: str) -> object:
         """The field ``name``; if it is a part of a restored snapshot not read yet, the
@@ -674,17 +715,18 @@ class PolicySet:
         records: Records,
         bulk: Callable[[], tuple[tuple[Participation, ...], Mapping[PlaceKey, str]]],
         latest: Mapping[tuple[str, str], PlainFacts],
-        rest: Callable[[], tuple[tuple[Mou, ...], tuple[Event, ...]]] | None = None,
+        rest: Callable[[], Rest] | None = None,
     ) -> PolicySet:
         """A set from :meth:`snapshot_parts` as a snapshot kept it: ``bulk`` reads the
         participations and places when a query first needs them, ``rest`` (when given)
-        the MOUs and events, which ``records`` then does not hold."""
+        the MOUs, events, reviews, recommendations and reporting rows (:data:`Rest`),
+        which ``records`` then does not hold."""
         deferred = _Deferred(bulk)
         pset = _rebuild(records, deferred, deferred)
         if rest is not None:
             later = _Deferred(rest)
-            object.__setattr__(pset, "_mou_records", later)
-            object.__setattr__(pset, "_event_records", later)
+            for field in _REST_FIELDS:
+                object.__setattr__(pset, field, later)
         object.__setattr__(pset, "_latest_plain", latest)
         object.__setattr__(pset, "_latest", _FactsMap(latest))
         return pset

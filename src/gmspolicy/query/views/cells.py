@@ -18,9 +18,7 @@ from gmspolicy.models import (
     ActionKind,
     Authority,
     Country,
-    Event,
     Instrument,
-    Mou,
     Observation,
     Source,
     Status,
@@ -33,6 +31,7 @@ from gmspolicy.query.policyset import (
 )
 
 if TYPE_CHECKING:
+    from gmspolicy.models import Event, Mou
     from gmspolicy.query.views.rows import EventRow, MouRow, ObservationRow
 
 
