@@ -229,10 +229,17 @@ def fingerprint(root: Path, *, today: dt.date | None, max_file_bytes: int) -> st
     base = os.path.realpath(root)
     inside = base if base.endswith(os.sep) else base + os.sep
     memo = _Digests.read()
+    real_folders: dict[str, str] = {}  # each folder resolved once
     for path in files:
         # a file whose real path is under the real root is no link out (escaping_link
-        # would resolve both again, for every file, to say so)
-        if not os.path.realpath(path).startswith(inside) and escaping_link(path, root):
+        # would resolve both again, for every file, to say so); a file that is no link
+        # is where its folder really is
+        folder, name = os.path.split(path)
+        real_folder = real_folders.get(folder)
+        if real_folder is None:
+            real_folder = real_folders[folder] = os.path.realpath(folder)
+        real = os.path.realpath(path) if os.path.islink(path) else os.path.join(real_folder, name)
+        if not real.startswith(inside) and escaping_link(path, root):
             return None
         found = memo.digest(path, max_file_bytes)
         if found is None:
