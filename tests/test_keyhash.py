@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -39,23 +36,3 @@ def test_without_the_interpreters_own_module_hashlib_serves(
 
     monkeypatch.setattr(_keyhash, "import_module", no_builtin)
     assert _keyhash._builtin() is hashlib.sha256
-
-
-def test_a_cached_table_does_not_load_openssl(cache: Path) -> None:
-    # what the key hash is for: a command that prints a table from a snapshot hashes only
-    # keys (the data files' digests come from the digest memo), so OpenSSL stays unloaded
-    run = [sys.executable, "-m", "gmspolicy", "table"]
-    subprocess.run(run, capture_output=True, check=True)  # stores the snapshot and memo
-    code = (
-        "import sys\n"
-        "from gmspolicy.cli import main\n"
-        "sys.argv = ['gmspolicy', 'table']\n"
-        "try:\n"
-        "    main()\n"
-        "finally:\n"
-        "    sys.stderr.write(str('_hashlib' in sys.modules))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert "| Instrument |" in done.stdout
-    assert done.stderr == "False"

@@ -12,6 +12,7 @@ still go through :func:`hashlib.sha256`. Where neither module exists (another Py
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from importlib import import_module
 from typing import Protocol, cast
@@ -31,7 +32,9 @@ class Sha256(Protocol):
 
 
 def _builtin() -> Callable[[bytes], Sha256]:
-    for name in ("_sha2", "_sha256"):
+    # the module of this version first (a failed import searches sys.path)
+    names = ("_sha2", "_sha256") if sys.version_info >= (3, 12) else ("_sha256", "_sha2")
+    for name in names:
         try:
             return cast("Callable[[bytes], Sha256]", import_module(name).sha256)
         except (ImportError, AttributeError):

@@ -42,7 +42,6 @@ import datetime as dt
 import functools
 import importlib.util
 import os
-import pickle
 import re
 import stat
 import sys
@@ -50,6 +49,14 @@ import time
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
+
+try:  # the C unpickler that pickle.load is, without pickle.py and struct (a millisecond
+    # of a cached table's start-up); storing a snapshot imports pickle
+    from _pickle import load as _unpickle
+    from _pickle import loads as _unpickle_bytes
+except ImportError:  # an interpreter without it
+    from pickle import load as _unpickle
+    from pickle import loads as _unpickle_bytes
 
 from gmspolicy._gc import without_gc
 from gmspolicy._keyhash import key_sha256
@@ -389,6 +396,8 @@ def _write(fh: BinaryIO, pset: PolicySet) -> None:
     instruments, sources and observations, the latest cells, the bulk's length and
     SHA-256, and the rest pickled apart, as bytes: the MOUs, events, reviews,
     recommendations and reporting rows, unpickled only when a query needs them)."""
+    import pickle
+
     records, bulk, latest = pset.snapshot_parts()
     fh.write(bytes(8))
     hashing = _Hashing(fh)
@@ -417,7 +426,7 @@ def _read(fh: BinaryIO, origin: tuple[Path, str] | None = None) -> PolicySet | N
     if size > _MAX_BULK:
         return None
     fh.seek(8 + size)
-    head = pickle.load(fh)  # noqa: S301 - a file only this user can write
+    head = _unpickle(fh)  # noqa: S301 - a file only this user can write
     if not (isinstance(head, tuple) and len(head) == 6 and head[0] == _TAG):
         return None
     _, records, latest, length, expected, rest = head
@@ -430,7 +439,7 @@ def _read(fh: BinaryIO, origin: tuple[Path, str] | None = None) -> PolicySet | N
 def _rest(blob: bytes) -> Rest:
     """The MOUs, events, reviews, recommendations and reporting rows a snapshot's head
     keeps as bytes (see :func:`_write`)."""
-    found = pickle.loads(blob)  # noqa: S301 - bytes of the same trusted file
+    found = _unpickle_bytes(blob)  # noqa: S301 - bytes of the same trusted file
     return found  # type: ignore[no-any-return]
 
 
@@ -461,7 +470,7 @@ class _Bulk:
                 "the cached snapshot was damaged, or changed while it was in use; it is "
                 "removed: run the command again"
             )
-        found = pickle.loads(blob)  # noqa: S301 - checked bytes of the same trusted file
+        found = _unpickle_bytes(blob)  # noqa: S301 - checked bytes of the same trusted file
         return found  # type: ignore[no-any-return]
 
     def _remove(self) -> None:
