@@ -11,8 +11,9 @@ The public API is re-exported here and imported lazily (so the CLI starts fast).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from gmspolicy._lazy import attach
 from gmspolicy._version import __version__
 
 if TYPE_CHECKING:
@@ -91,11 +92,4 @@ _EXPORTS.update(
     )
 )
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'gmspolicy' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(module), name)
+__getattr__, __dir__ = attach(__name__, _EXPORTS, __all__)

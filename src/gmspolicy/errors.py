@@ -8,7 +8,9 @@ one as one line per problem (``place: message``) and exits with :attr:`exit_code
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from gmspolicy._lazy import attach
 
 if TYPE_CHECKING:
     from gmspolicy._problems import Problem, ProblemCode
@@ -54,19 +56,6 @@ class ExportError(GmsPolicyError):
     """An exporter failed to render or write its output."""
 
 
-def __getattr__(name: str) -> Any:
-    # the problems are built when first named (gmspolicy._problems)
-    if name in ("Problem", "ProblemCode"):
-        from gmspolicy import _problems
-
-        return getattr(_problems, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
-
 __all__ = [
     "DataError",
     "ExportError",
@@ -77,3 +66,8 @@ __all__ = [
     "ProblemCode",
     "UsageError",
 ]
+
+# the problems are built when first named
+__getattr__, __dir__ = attach(
+    __name__, dict.fromkeys(("Problem", "ProblemCode"), "gmspolicy._problems"), __all__
+)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 import attrs
 
 from gmspolicy._entry_points import IndexedEntryPoint, entry_points
+from gmspolicy._lazy import attach
 from gmspolicy._typecheck import type_error
 from gmspolicy.errors import GmsPolicyError, PluginError, UsageError
 from gmspolicy.exporters.contract import Exporter
@@ -557,15 +558,6 @@ def _checked_chunks(exporter: Exporter, chunks: Iterator[object], expected: type
                 close()
 
 
-def __getattr__(name: str) -> Any:
-    # the loader contract is imported when first asked for (a command that only exports
-    # never needs it)
-    if name == "Loader":
-        from gmspolicy.loaders.contract import Loader
-
-        return Loader
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+# the loader contract is imported when first asked for (a command that only exports
+# never needs it)
+__getattr__, __dir__ = attach(__name__, {"Loader": "gmspolicy.loaders.contract"}, __all__)

@@ -50,13 +50,11 @@ import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-try:  # the C unpickler that pickle.load is, without pickle.py and struct (a millisecond
-    # of a cached table's start-up); storing a snapshot imports pickle
-    from _pickle import load as _unpickle
-    from _pickle import loads as _unpickle_bytes
+try:  # the C unpickler pickle.load is, without pickle.py and struct (a millisecond of a
+    # cached table's start-up); storing a snapshot imports pickle
+    import _pickle as unpickler
 except ImportError:  # an interpreter without it
-    from pickle import load as _unpickle
-    from pickle import loads as _unpickle_bytes
+    import pickle as unpickler  # type: ignore[no-redef]
 
 from gmspolicy._gc import without_gc
 from gmspolicy._keyhash import key_sha256
@@ -426,7 +424,7 @@ def _read(fh: BinaryIO, origin: tuple[Path, str] | None = None) -> PolicySet | N
     if size > _MAX_BULK:
         return None
     fh.seek(8 + size)
-    head = _unpickle(fh)  # noqa: S301 - a file only this user can write
+    head = unpickler.load(fh)  # noqa: S301 - a file only this user can write
     if not (isinstance(head, tuple) and len(head) == 6 and head[0] == _TAG):
         return None
     _, records, latest, length, expected, rest = head
@@ -439,7 +437,7 @@ def _read(fh: BinaryIO, origin: tuple[Path, str] | None = None) -> PolicySet | N
 def _rest(blob: bytes) -> Rest:
     """The MOUs, events, reviews, recommendations and reporting rows a snapshot's head
     keeps as bytes (see :func:`_write`)."""
-    found = _unpickle_bytes(blob)  # noqa: S301 - bytes of the same trusted file
+    found = unpickler.loads(blob)  # noqa: S301 - bytes of the same trusted file
     return found  # type: ignore[no-any-return]
 
 
@@ -470,7 +468,7 @@ class _Bulk:
                 "the cached snapshot was damaged, or changed while it was in use; it is "
                 "removed: run the command again"
             )
-        found = _unpickle_bytes(blob)  # noqa: S301 - checked bytes of the same trusted file
+        found = unpickler.loads(blob)  # noqa: S301 - checked bytes of the same trusted file
         return found  # type: ignore[no-any-return]
 
     def _remove(self) -> None:

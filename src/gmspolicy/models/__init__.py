@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
+from gmspolicy._lazy import attach
 from gmspolicy.dates import DatePrecision as DatePrecision
 from gmspolicy.dates import PartialDate
 
@@ -348,10 +348,10 @@ if TYPE_CHECKING:
 _LATER = {
     **dict.fromkeys(
         ("Action", "DatedFact", "Participation", "Reservation", "ReservationKind"),
-        "participation",
+        ".participation",
     ),
-    **dict.fromkeys(("Document", "Mou", "MouKind"), "mous"),
-    **dict.fromkeys(("Event", "EventSeries"), "events"),
+    **dict.fromkeys(("Document", "Mou", "MouKind"), ".mous"),
+    **dict.fromkeys(("Event", "EventSeries"), ".events"),
     **dict.fromkeys(
         (
             "MECHANISM_INSTRUMENTS",
@@ -367,22 +367,9 @@ _LATER = {
             "Review",
             "ReviewStatus",
         ),
-        "reviews",
+        ".reviews",
     ),
 }
-
-
-def __getattr__(name: str) -> Any:
-    home = _LATER.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    found = getattr(import_module(f"{__name__}.{home}"), name)
-    globals()[name] = found
-    return found
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
 
 
 __all__ = [
@@ -426,3 +413,5 @@ __all__ = [
     "StatusKind",
     "strongest_authority",
 ]
+
+__getattr__, __dir__ = attach(__name__, _LATER, __all__)

@@ -32,9 +32,9 @@ Exporters are pure functions of a view.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from gmspolicy._lazy import attach
 from gmspolicy.query.policyset import confirmed_as_of
 from gmspolicy.query.views.cells import (
     SECONDARY_MARK,
@@ -86,41 +86,23 @@ VIEW_KINDS: tuple[str, ...] = (
 #: The module each view and row not imported above lives in: imported when the name is
 #: first asked for (a command that prints a table never builds the other views' classes).
 _LATER = {
-    "DatasetView": "dataset",
-    "EventsView": "lists",
-    "MousView": "lists",
-    "ObservationsView": "lists",
-    "ProfileView": "profile",
-    "ReviewsView": "reviews",
-    "EventRow": "rows",
-    "HistoryEntry": "rows",
-    "MouRow": "rows",
-    "ObservationRow": "rows",
-    "ParticipationRow": "rows",
-    "ProfileRow": "rows",
+    "DatasetView": ".dataset",
+    "EventsView": ".lists",
+    "MousView": ".lists",
+    "ObservationsView": ".lists",
+    "ProfileView": ".profile",
+    "ReviewsView": ".reviews",
+    "EventRow": ".rows",
+    "HistoryEntry": ".rows",
+    "MouRow": ".rows",
+    "ObservationRow": ".rows",
+    "ParticipationRow": ".rows",
+    "ProfileRow": ".rows",
 }
 
 
 #: The views :data:`View` names after :class:`TableView`, in its order.
 _VIEWS = ("DatasetView", "EventsView", "MousView", "ObservationsView", "ProfileView", "ReviewsView")
-
-
-def __getattr__(name: str) -> Any:
-    if name == "View":
-        found: Any = TableView  # the union :data:`View` names, made when first asked for
-        for other in _VIEWS:
-            found = found | __getattr__(other)
-    else:
-        home = _LATER.get(name)
-        if home is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        found = getattr(import_module(f"{__name__}.{home}"), name)
-    globals()[name] = found
-    return found
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
 
 
 __all__ = [
@@ -148,3 +130,15 @@ __all__ = [
     "confirmed_as_of",
     "status_text",
 ]
+
+_later, __dir__ = attach(__name__, _LATER, __all__)
+
+
+def __getattr__(name: str) -> Any:
+    if name != "View":
+        return _later(name)
+    found: Any = TableView  # the union :data:`View` names, made when first asked for
+    for other in _VIEWS:
+        found = found | _later(other)
+    globals()["View"] = found
+    return found
