@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, assert_never
 
@@ -28,6 +29,11 @@ if TYPE_CHECKING:
     )
 
 
+#: A character :func:`escape_cell` or :func:`escape_text` puts a backslash before (a class
+#: of single characters: one linear scan, no backtracking).
+_MARKUP = re.compile(r"[\\*_`\[\]<>#~|&]")
+
+
 def escape_cell(text: str) -> str:
     """Escape text for a GFM table cell: backslashes, pipes, newlines, entities and inline
     markup. Line breaks become ``<br>``; whitespace at the ends (which a table and a
@@ -37,9 +43,11 @@ def escape_cell(text: str) -> str:
     >>> escape_cell("a|b\\\\c\\nd")
     'a\\\\|b\\\\\\\\c<br>d'
     """
-    out = text.strip().replace("\\", "\\\\").replace("|", "\\|")
-    for ch in "*_`[]<>#~&":
-        out = out.replace(ch, "\\" + ch)
+    out = text.strip()
+    if _MARKUP.search(out) is not None:  # most names and titles have none
+        out = out.replace("\\", "\\\\").replace("|", "\\|")
+        for ch in "*_`[]<>#~&":
+            out = out.replace(ch, "\\" + ch)
     if out.endswith("!"):
         out = out[:-1] + "\\!"
     return out.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
@@ -53,9 +61,11 @@ def escape_text(text: str) -> str:
     >>> escape_text("1. *not* a list")
     '1\\\\. \\\\*not\\\\* a list'
     """
-    out = text.replace("\\", "\\\\")
-    for ch in "*_`[]<>#~|&":
-        out = out.replace(ch, "\\" + ch)
+    out = text
+    if _MARKUP.search(out) is not None:  # most names and titles have none
+        out = out.replace("\\", "\\\\")
+        for ch in "*_`[]<>#~|&":
+            out = out.replace(ch, "\\" + ch)
     return _escape_line_start(" ".join(out.split()))
 
 
