@@ -1,6 +1,6 @@
 """What a restored snapshot reads only when asked (issue 16): the participations and places,
-and the MOUs and events. Each is read once, and sets made from a restored one
-(``attrs.evolve``) share what was read."""
+the MOUs and events, and the reviews, recommendations and reporting rows. Each is read
+once, and sets made from a restored one (``attrs.evolve``) share what was read."""
 
 from __future__ import annotations
 
@@ -51,3 +51,17 @@ def test_a_set_evolved_from_a_restored_one_shares_what_is_read(
     assert restored.places == pset.places == subset.places
     assert restored.mous == subset.mous == pset.mous
     assert subset.events == restored.events == pset.events
+
+
+def test_reviews_are_read_apart_from_the_mous_and_events(pset: PolicySet, tmp_path: Path) -> None:
+    # the HTML table links reviews: reading them must not unpickle a world's MOUs and events
+    restored = restore(pset, tmp_path)
+    for field in ("_review_list", "_recommendation_list", "_reporting_list"):
+        assert isinstance(getattr(restored, field), _Deferred)
+    assert restored.review_records == pset.review_records and pset.review_records
+    assert restored.recommendations == pset.recommendations and pset.recommendations
+    assert restored.reporting == pset.reporting and pset.reporting
+    assert isinstance(restored._mou_records, _Deferred)
+    assert isinstance(restored._event_records, _Deferred)
+    assert restored.mous == pset.mous
+    assert restored == pset

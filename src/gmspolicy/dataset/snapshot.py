@@ -48,7 +48,7 @@ import sys
 import time
 import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 try:  # the C unpickler pickle.load is, without pickle.py and struct (a millisecond of a
     # cached table's start-up); storing a snapshot imports pickle
@@ -71,7 +71,7 @@ from gmspolicy.dataset._files import (
 
 if TYPE_CHECKING:
     from gmspolicy.models import Participation
-    from gmspolicy.query.policyset import PlaceKey, PolicySet, Rest
+    from gmspolicy.query.policyset import PlaceKey, PolicySet
 
 #: How many snapshots are kept (the least recently used are removed beyond this).
 KEEP = 8
@@ -79,7 +79,7 @@ KEEP = 8
 #: Bumped when the snapshot layout or a pickled class changes (3: actions and statuses
 #: carry a PartialDate instead of a date and a precision; 4: a set pickles its
 #: participations and places as bytes restored on demand, and its latest cells; 5: the
-#: MOUs and events too; 6: the reviews, recommendations and reporting rows too).
+#: MOUs and events too; 6: the reviews, recommendations and reporting rows too, apart).
 FORMAT = 6
 
 _SUFFIX = ".pickle"
@@ -392,18 +392,27 @@ def _write(fh: BinaryIO, pset: PolicySet) -> None:
     """Write a snapshot of ``pset``: the bulk's length (8 bytes), the bulk (participations
     and places, one pickle) and the head (one pickle: the tag, the countries,
     instruments, sources and observations, the latest cells, the bulk's length and
-    SHA-256, and the rest pickled apart, as bytes: the MOUs, events, reviews,
-    recommendations and reporting rows, unpickled only when a query needs them)."""
+    SHA-256, and two parts pickled apart, as bytes, unpickled only when a query needs
+    them: the MOUs and events, and the reviews, recommendations and reporting rows)."""
     import pickle
 
     records, bulk, latest = pset.snapshot_parts()
     fh.write(bytes(8))
     hashing = _Hashing(fh)
     pickle.dump(bulk, hashing, protocol=pickle.HIGHEST_PROTOCOL)
-    countries, instruments, mous, events, sources, observations, *later = records
-    rest = pickle.dumps((mous, events, *later), protocol=pickle.HIGHEST_PROTOCOL)
+    countries, instruments, mous, events, sources, observations, *reviews = records
+    agreements = pickle.dumps((mous, events), protocol=pickle.HIGHEST_PROTOCOL)
+    review_parts = pickle.dumps(tuple(reviews), protocol=pickle.HIGHEST_PROTOCOL)
     head_records = (countries, instruments, (), (), sources, observations, (), (), ())
-    head = (_TAG, head_records, latest, hashing.size, hashing.digest.hexdigest(), rest)
+    head = (
+        _TAG,
+        head_records,
+        latest,
+        hashing.size,
+        hashing.digest.hexdigest(),
+        agreements,
+        review_parts,
+    )
     pickle.dump(head, fh, protocol=pickle.HIGHEST_PROTOCOL)
     fh.seek(0)
     fh.write(hashing.size.to_bytes(8, "big"))
@@ -425,20 +434,25 @@ def _read(fh: BinaryIO, origin: tuple[Path, str] | None = None) -> PolicySet | N
         return None
     fh.seek(8 + size)
     head = unpickler.load(fh)  # noqa: S301 - a file only this user can write
-    if not (isinstance(head, tuple) and len(head) == 6 and head[0] == _TAG):
+    if not (isinstance(head, tuple) and len(head) == 7 and head[0] == _TAG):
         return None
-    _, records, latest, length, expected, rest = head
-    if length != size or not isinstance(rest, bytes) or fh.tell() != os.fstat(fh.fileno()).st_size:
+    _, records, latest, length, expected, agreements, reviews = head
+    parts_ok = isinstance(agreements, bytes) and isinstance(reviews, bytes)
+    if length != size or not parts_ok or fh.tell() != os.fstat(fh.fileno()).st_size:
         raise ValueError("damaged snapshot")  # removed by the caller
     source = _Bulk(os.dup(fh.fileno()), size, expected, origin)
-    return PolicySet.from_snapshot(records, source.load, latest, functools.partial(_rest, rest))
+    return PolicySet.from_snapshot(
+        records,
+        source.load,
+        latest,
+        functools.partial(_unpickled, agreements),
+        functools.partial(_unpickled, reviews),
+    )
 
 
-def _rest(blob: bytes) -> Rest:
-    """The MOUs, events, reviews, recommendations and reporting rows a snapshot's head
-    keeps as bytes (see :func:`_write`)."""
-    found = unpickler.loads(blob)  # noqa: S301 - bytes of the same trusted file
-    return found  # type: ignore[no-any-return]
+def _unpickled(blob: bytes) -> Any:
+    """A part a snapshot's head keeps as bytes (see :func:`_write`), unpickled."""
+    return unpickler.loads(blob)  # noqa: S301 - bytes of the same trusted file
 
 
 class _Bulk:

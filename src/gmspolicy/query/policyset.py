@@ -496,10 +496,11 @@ def confirmed_as_of(
 class _Deferred:
     """A part of a set restored from a cached snapshot, read only when a query needs it:
     the participations and places (:attr:`PolicySet.participations`,
-    :attr:`PolicySet.places`), or the rest (:data:`Rest`: :attr:`PolicySet.mous`,
-    :attr:`PolicySet.events`, the reviews, recommendations and reporting rows); a
-    Markdown table as of the latest facts reads none of them. Read
-    once: sets that share it (:func:`attrs.evolve`) share what was read."""
+    :attr:`PolicySet.places`), the MOUs and events (:attr:`PolicySet.mous`,
+    :attr:`PolicySet.events`), or the reviews, recommendations and reporting rows
+    (:attr:`PolicySet.review_records`...); a Markdown table as of the latest facts reads
+    none of them. Read once: sets that share it (:func:`attrs.evolve`) share what was
+    read."""
 
     __slots__ = ("_found", "_load")
 
@@ -517,20 +518,14 @@ class _Deferred:
         return found
 
 
-#: The fields of a :class:`PolicySet` a deferred part fills: the bulk (participations and
-#: places) and the rest (MOUs, events, reviews, recommendations, reporting rows).
+#: The fields of a :class:`PolicySet` each deferred part fills: the bulk (participations
+#: and places), the MOUs and events, and the reviews, recommendations and reporting rows.
 _BULK_FIELDS = ("_parts", "_place_map")
-_REST_FIELDS = (
-    "_mou_records",
-    "_event_records",
-    "_review_list",
-    "_recommendation_list",
-    "_reporting_list",
-)
+_AGREEMENT_FIELDS = ("_mou_records", "_event_records")
+_REVIEW_FIELDS = ("_review_list", "_recommendation_list", "_reporting_list")
 #: Each deferred field with the fields read with it.
 _READ_TOGETHER = {
-    **dict.fromkeys(_BULK_FIELDS, _BULK_FIELDS),
-    **dict.fromkeys(_REST_FIELDS, _REST_FIELDS),
+    field: group for group in (_BULK_FIELDS, _AGREEMENT_FIELDS, _REVIEW_FIELDS) for field in group
 }
 
 #: What :meth:`PolicySet.snapshot_parts` gives apart from the bulk: every other record
@@ -539,15 +534,10 @@ _READ_TOGETHER = {
 Records = tuple[tuple[object, ...], ...]
 
 if TYPE_CHECKING:
-    #: What a snapshot's rest holds: the MOUs, events, reviews, recommendations and
-    #: reporting rows.
-    Rest = tuple[
-        tuple[Mou, ...],
-        tuple[Event, ...],
-        tuple[Review, ...],
-        tuple[Recommendation, ...],
-        tuple[ReportingStatus, ...],
-    ]
+    #: A snapshot's MOUs and events, and its reviews, recommendations and reporting rows:
+    #: the two parts it unpickles only when a query needs them.
+    Agreements = tuple[tuple[Mou, ...], tuple[Event, ...]]
+    ReviewParts = tuple[tuple[Review, ...], tuple[Recommendation, ...], tuple[ReportingStatus, ...]]
 
 
 @attrs.frozen(eq=False)
@@ -715,18 +705,20 @@ class PolicySet:
         records: Records,
         bulk: Callable[[], tuple[tuple[Participation, ...], Mapping[PlaceKey, str]]],
         latest: Mapping[tuple[str, str], PlainFacts],
-        rest: Callable[[], Rest] | None = None,
+        agreements: Callable[[], Agreements] | None = None,
+        reviews: Callable[[], ReviewParts] | None = None,
     ) -> PolicySet:
         """A set from :meth:`snapshot_parts` as a snapshot kept it: ``bulk`` reads the
-        participations and places when a query first needs them, ``rest`` (when given)
-        the MOUs, events, reviews, recommendations and reporting rows (:data:`Rest`),
-        which ``records`` then does not hold."""
+        participations and places when a query first needs them, ``agreements`` (when
+        given) the MOUs and events, ``reviews`` the reviews, recommendations and
+        reporting rows, which ``records`` then does not hold."""
         deferred = _Deferred(bulk)
         pset = _rebuild(records, deferred, deferred)
-        if rest is not None:
-            later = _Deferred(rest)
-            for field in _REST_FIELDS:
-                object.__setattr__(pset, field, later)
+        for read, fields_ in ((agreements, _AGREEMENT_FIELDS), (reviews, _REVIEW_FIELDS)):
+            if read is not None:
+                later = _Deferred(read)
+                for field in fields_:
+                    object.__setattr__(pset, field, later)
         object.__setattr__(pset, "_latest_plain", latest)
         object.__setattr__(pset, "_latest", _FactsMap(latest))
         return pset
