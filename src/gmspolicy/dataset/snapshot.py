@@ -206,11 +206,7 @@ def _code_signature() -> bytes:
         if origin is None:
             digest.update(f"\0{name}:none".encode())
             continue
-        folder = os.path.dirname(origin)
-        for entry in sorted(os.listdir(folder)):
-            if entry.endswith(".py"):
-                st = os.stat(os.path.join(folder, entry))
-                digest.update(f"\0{name}/{entry}:{st.st_size}:{st.st_mtime_ns}".encode())
+        digest.update(f"\0{name}\0".encode() + _tree_signature(os.path.dirname(origin)))
     return digest.digest()
 
 
